@@ -1,0 +1,1 @@
+"""How people and programs use marketgraph: the `marketgraph` CLI (and later the GraphQL API)."""

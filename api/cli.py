@@ -1,0 +1,163 @@
+"""The `marketgraph` command line: one entry point for the whole platform.
+
+Every command reads the one Settings object (MARKETGRAPH_* environment variables), logs through
+the standard logging module, and turns MarketgraphError into a readable message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli_neo4j import neo4j_app
+from api.console import configure_logging, console, err_console, row_progress
+from graph.errors import MarketgraphError
+from graph.settings import get_settings
+
+log = logging.getLogger("marketgraph")
+
+app = typer.Typer(
+    name="marketgraph",
+    help=(
+        "marketgraph turns scattered CRM, e-shop, email, web and ad exports into one governed "
+        "customer graph in Neo4j.\n\n"
+        "Start here:  [bold]marketgraph demo[/bold]  — fetches and starts a local Neo4j, loads a "
+        "demo company and prints where to explore it.\n\n"
+        "Typical flow:  neo4j start → migrate → ingest PATH… → explore in Neo4j Browser.  "
+        "Set NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD to use your own server (Aura, Docker, a "
+        "cluster) instead of the local one. Every setting is a MARKETGRAPH_* environment variable."
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the graph schema (constraints, indexes, full-text and vector indexes).
+
+    Safe to run any time: each migration in cypher/migrations runs once and is recorded as a
+    (:Migration) node; an edited, already-applied migration is refused.
+    """
+    from graph.db import Database
+    from graph.migrations import apply_migrations
+
+    with Database.connect(get_settings()) as db:
+        result = apply_migrations(db)
+    console.print(
+        f"Migrations: {len(result.applied)} applied, {len(result.already_applied)} already applied."
+    )
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Argument(help="Folder to write the export files into.")] = Path(
+        "data/demo"
+    ),
+    customers: Annotated[int, typer.Option(min=100, max=2_000_000, help="Hidden people.")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 7,
+    bad_row_rate: Annotated[
+        float, typer.Option(min=0.0, max=0.5, help="Share of deliberately malformed rows.")
+    ] = 0.002,
+    interactions_per_customer: Annotated[float, typer.Option(min=0.0)] = 10.0,
+) -> None:
+    """Generate the demo company's source-system exports (CRM, e-shop, email, web, ads).
+
+    The exports overlap and are messy on purpose (typos, nicknames, changed emails, missing
+    fields, malformed rows) and come with ground_truth.csv saying which records are the same
+    person or company. Sizes from 1k to 1M customers; deterministic for a given seed.
+    """
+    from ingestion.demo_data import generate
+
+    with row_progress() as progress:
+        report = generate(
+            out, customers=customers, seed=seed, bad_row_rate=bad_row_rate,
+            interactions_per_customer=interactions_per_customer,
+            progress=lambda label, n: progress(label, n, n),
+        )  # fmt: skip
+    console.print(report.summary() if hasattr(report, "summary") else report)
+    console.print(f"Wrote the exports to [bold]{out}[/bold]. Load them with: marketgraph ingest {out}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files or folders of them (CSV, JSONL, Parquet).")
+    ],
+    force: Annotated[
+        bool, typer.Option(help="Reload files whose exact content was loaded before.")
+    ] = False,
+) -> None:
+    """Validate exports under their data contracts and load them into the graph.
+
+    Each file's type comes from its name (crm_contacts.csv, web_events.parquet, …). Rows that
+    break a contract are quarantined with a reason — kept in full under the state dir and as
+    (:QuarantinedRow) nodes — and never stop the good rows. Loads are idempotent: a file already
+    loaded is skipped, unchanged rows are not rewritten, and a killed load converges when re-run.
+    """
+    from api.summary import ingest_table, quarantine_table
+    from graph.db import Database
+    from graph.migrations import apply_migrations
+    from ingestion.loader import IngestRun
+
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        apply_migrations(db)
+        with row_progress() as progress:
+            report = IngestRun(db, settings, force=force).run(paths, progress)
+        console.print(ingest_table(report))
+        table = quarantine_table(db, report.run_id)
+        if table is not None:
+            console.print(table)
+    for note in report.ignored:
+        console.print(f"[yellow]ignored[/yellow] {note}")
+    if report.quarantine_file:
+        console.print(f"Quarantined rows in full: {report.quarantine_file}")
+
+
+@app.command()
+def summary() -> None:
+    """Show what the graph holds: nodes per label, relationships per type, the last ingest runs."""
+    from api.summary import counts_table, graph_counts
+    from graph.db import Database
+
+    with Database.connect(get_settings()) as db:
+        console.print(counts_table(graph_counts(db)))
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(min=100, help="Size of the demo company.")] = 2_000,
+    data_dir: Annotated[Path, typer.Option(help="Where the demo exports are written.")] = Path(
+        "data/demo"
+    ),
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """Run the whole demo: local Neo4j → schema → demo exports → ingest → summary.
+
+    Ends by printing the Neo4j Browser URL and the credentials file so you can explore the
+    graph. Leaves the server running; stop it with `marketgraph neo4j stop`.
+    """
+    from api.pipeline import run_demo
+
+    run_demo(get_settings(), customers=customers, data_dir=data_dir, seed=seed)
+
+
+def main() -> None:
+    """Console-script entry point: configure logging, run, and map errors to exit codes."""
+    settings = get_settings()
+    configure_logging(settings)
+    try:
+        app()
+    except MarketgraphError as exc:
+        err_console.print(f"[bold red]error:[/bold red] {exc}")
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+// Upsert company records as the CRM exported them; entity resolution later links them to a
+// unified (:Account). Industry becomes a node so "accounts in your industry" is one hop.
+// Params: $rows: [{record_id, source_system, source_id, row_hash, name, domain, industry,
+//   employees, city, country, created_at, updated_at}], $run_id, $seen_at.
+// Returns: created, updated.
+UNWIND $rows AS row
+MERGE (n:AccountRecord {record_id: row.record_id})
+  ON CREATE SET n.source_system = row.source_system, n.source_id = row.source_id,
+                n.first_seen = $seen_at, n.first_run = $run_id
+WITH n, row, n.row_hash AS old_hash
+SET n.last_seen = $seen_at
+WITH n, row, old_hash
+WHERE old_hash IS NULL OR old_hash <> row.row_hash
+SET n.name = row.name, n.domain = row.domain, n.industry = row.industry,
+    n.employees = row.employees, n.city = row.city, n.country = row.country,
+    n.created_at = row.created_at, n.updated_at = row.updated_at,
+    n.row_hash = row.row_hash, n.last_run = $run_id, n.last_changed = $seen_at
+REMOVE n.placeholder
+WITH n, row, old_hash
+CALL (n, row) {
+  OPTIONAL MATCH (n)-[stale:IN_INDUSTRY]->(other:Industry)
+  WHERE row.industry IS NULL OR other.name <> row.industry
+  DELETE stale
+}
+CALL (n, row) {
+  WITH n, row WHERE row.industry IS NOT NULL
+  MERGE (i:Industry {name: row.industry})
+    ON CREATE SET i.source_system = row.source_system, i.source_id = row.industry,
+                  i.first_seen = $seen_at, i.first_run = $run_id
+  MERGE (n)-[r:IN_INDUSTRY]->(i)
+    ON CREATE SET r.source_system = row.source_system, r.source_id = row.source_id,
+                  r.first_seen = $seen_at, r.first_run = $run_id
+  SET r.last_seen = $seen_at, r.last_run = $run_id
+}
+RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated

@@ -1,0 +1,29 @@
+"""One root exception for marketgraph, with subclasses a caller can act on.
+
+Only `api/` turns these into exit codes, HTTP or GraphQL errors; everything else raises them
+with a message that says what went wrong and what to do about it.
+"""
+
+
+class MarketgraphError(Exception):
+    """Root of every error marketgraph raises on purpose."""
+
+
+class ConfigurationError(MarketgraphError):
+    """A setting is missing, malformed or unsafe."""
+
+
+class Neo4jServerError(MarketgraphError):
+    """The local Neo4j server could not be installed, started, reached or stopped."""
+
+
+class MigrationError(MarketgraphError):
+    """A schema migration failed or a recorded migration no longer matches its file."""
+
+
+class ContractError(MarketgraphError):
+    """A whole input file cannot be read under any data contract (unknown type, unreadable)."""
+
+
+class IngestError(MarketgraphError):
+    """An ingest run failed after validation (for example the database rejected a batch)."""

@@ -1,0 +1,99 @@
+"""The one settings object, read from `MARKETGRAPH_*` environment variables (and `.env`).
+
+Why one object: every entry point (CLI, tests, API, jobs) must agree on where the database is,
+where local state lives and how big batches are; scattering `os.environ` reads makes that drift.
+`NEO4J_URI`/`NEO4J_USERNAME`/`NEO4J_PASSWORD` are also honoured because Aura, Docker and every
+Neo4j tool use those names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration for every marketgraph component; see README for the variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MARKETGRAPH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    # --- where things live -------------------------------------------------------------
+    state_dir: Path = Field(
+        default=Path(".marketgraph"),
+        description="Project-local state: Neo4j data, logs, password file, quarantine.",
+    )
+    cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "marketgraph",
+        description="Downloaded Neo4j jars, shared by every project on this machine.",
+    )
+    cypher_dir: Path = REPO_ROOT / "cypher"
+
+    # --- an external Neo4j (Aura, Docker, a cluster): when set, no local server is used ---
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("MARKETGRAPH_NEO4J_URI", "NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("MARKETGRAPH_NEO4J_USER", "NEO4J_USERNAME", "NEO4J_USER"),
+    )
+    neo4j_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MARKETGRAPH_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("MARKETGRAPH_NEO4J_DATABASE", "NEO4J_DATABASE"),
+    )
+
+    # --- the local Neo4j Community server marketgraph runs itself ------------------------
+    neo4j_version: str = "5.26.19"
+    neo4j_browser_version: str = "5.24.0"
+    neo4j_bolt_port: int = 7687
+    neo4j_http_port: int = 7474
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    neo4j_start_timeout_s: float = 120.0
+    java_home: Path | None = Field(
+        default=None, validation_alias=AliasChoices("MARKETGRAPH_JAVA_HOME", "JAVA_HOME")
+    )
+
+    # --- ingestion -----------------------------------------------------------------------
+    batch_size: int = Field(default=10_000, ge=1, le=100_000)
+
+    @field_validator("state_dir", "cache_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def uses_external_neo4j(self) -> bool:
+        """True when the user pointed marketgraph at a server it does not manage."""
+        return bool(self.neo4j_uri)
+
+    @property
+    def local_neo4j_dir(self) -> Path:
+        """Data, logs, config and password of the local server (git-ignored)."""
+        return self.state_dir / "neo4j"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Where rejected rows are kept in full, one JSON Lines file per ingest run."""
+        return self.state_dir / "quarantine"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` after changing env."""
+    return Settings()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv and install marketgraph with its dev tools, then fetch the local Neo4j.
+# Idempotent and quick when already done. Needs Python >= 3.11, Java 17/21 and Maven.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${MARKETGRAPH_VENV:-.venv}"
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "marketgraph needs Python >= 3.11 (set PYTHON=/path/to/python3.11)" >&2
+  exit 2
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+# On shared CI machines a CPU-only torch wheel sits beside the repo; installing it first keeps
+# pip from pulling the 3 GB CUDA build once a model extra needs torch. Harmless otherwise.
+if compgen -G "../shared/wheels/torch-*.whl" > /dev/null && [ -n "${MARKETGRAPH_EXTRAS:-}" ]; then
+  "$VENV/bin/python" -m pip install --quiet ../shared/wheels/torch-*.whl
+fi
+"$VENV/bin/python" -m pip install --quiet -e ".[dev${MARKETGRAPH_EXTRAS:+,$MARKETGRAPH_EXTRAS}]"
+if [ -z "${NEO4J_URI:-}${MARKETGRAPH_NEO4J_URI:-}" ]; then
+  "$VENV/bin/marketgraph" neo4j install
+fi

@@ -1,0 +1,55 @@
+"""The schema applies once, is recorded in the graph, and refuses edited history."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.cypher_catalog import load_query, query_names
+from graph.db import Database
+from graph.errors import MigrationError
+from graph.migrations import apply_migrations
+
+
+def _schema(db: Database) -> tuple[list[str], list[str]]:
+    constraints = [r["name"] for r in db.query("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")]
+    indexes = [r["name"] for r in db.query("SHOW INDEXES YIELD name RETURN name ORDER BY name")]
+    return constraints, indexes
+
+
+def test_migrations_apply_twice_without_change(db: Database) -> None:
+    before = _schema(db)
+    result = apply_migrations(db)
+    assert result.applied == []
+    assert result.already_applied == query_names("migrations")
+    assert _schema(db) == before
+    recorded = db.query("MATCH (m:Migration) RETURN m.version AS v ORDER BY v")
+    assert [r["v"] for r in recorded] == [n.split("/")[-1][:4] for n in query_names("migrations")]
+
+
+def test_schema_has_the_promised_indexes(db: Database) -> None:
+    rows = db.query("SHOW INDEXES YIELD name, type, state RETURN name, type, state")
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["content_embedding"]["type"] == "VECTOR"
+    assert by_name["entity_names"]["type"] == "FULLTEXT"
+    assert by_name["content_text"]["type"] == "FULLTEXT"
+    assert all(r["state"] == "ONLINE" for r in rows)
+    constraints = {r["name"] for r in db.query("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert {"customer_record_id", "interaction_id", "product_sku", "customer_id"} <= constraints
+
+
+def test_edited_migration_is_refused(db: Database) -> None:
+    original = db.query("MATCH (m:Migration {version: '0001'}) RETURN m.checksum AS c")[0]["c"]
+    db.query("MATCH (m:Migration {version: '0001'}) SET m.checksum = 'tampered'", write=True)
+    try:
+        with pytest.raises(MigrationError, match="changed after it was applied"):
+            apply_migrations(db)
+    finally:
+        db.query(
+            "MATCH (m:Migration {version: '0001'}) SET m.checksum = $c", {"c": original}, write=True
+        )
+
+
+@pytest.mark.parametrize("name", [n for n in query_names() if not n.startswith("migrations/")])
+def test_every_cypher_file_compiles(db: Database, name: str) -> None:
+    """Each query an analyst or the system runs is valid Cypher against the real schema."""
+    db.run_autocommit("EXPLAIN " + load_query(name))
