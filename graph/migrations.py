@@ -38,7 +38,7 @@ def apply_migrations(db: Database) -> MigrationResult:
     """Apply every migration not yet recorded, in version order; idempotent."""
     recorded = {
         row["version"]: row["checksum"]
-        for row in db.query("MATCH (m:Migration) RETURN m.version AS version, m.checksum AS checksum")
+        for row in db.query(load_query("schema/applied_migrations"))
     }
     applied: list[str] = []
     already: list[str] = []
@@ -57,8 +57,7 @@ def apply_migrations(db: Database) -> MigrationResult:
         for statement in split_statements(text):
             db.run_autocommit(statement)
         db.query(
-            "MERGE (m:Migration {version: $version}) "
-            "ON CREATE SET m.name = $name, m.checksum = $checksum, m.applied_at = datetime()",
+            load_query("schema/record_migration"),
             {"version": version, "name": title, "checksum": checksum},
             write=True,
         )

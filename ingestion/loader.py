@@ -19,10 +19,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from neo4j import ManagedTransaction
 
@@ -115,16 +116,25 @@ def row_hashes(frame: pd.DataFrame) -> pd.Series:
 
 
 def _python_values(column: pd.Series) -> list[Any]:
-    """Column values as plain Python (datetime, int, float, bool, str, list or None)."""
-    if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
-        column.dtype
-    ):
-        return [None if pd.isna(v) else v.to_pydatetime() for v in column]
-    values = column.astype(object).tolist()
-    return [
-        None if (v is None or (not isinstance(v, list | tuple | str) and pd.isna(v))) else v
-        for v in values
-    ]
+    """Column values as plain Python (str, int, float, bool, list or None).
+
+    Timestamps and dates travel as ISO-8601 text and become temporal values in Cypher
+    (`datetime(row.x)`, `date(row.x)`): the driver packs Python datetimes ~10x slower.
+    """
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return [None if pd.isna(v) else v for v in text.astype(object)]
+    return [_plain(v) for v in column.astype(object).tolist()]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def frame_to_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -128,7 +128,7 @@ def _products(df: pd.DataFrame) -> pd.DataFrame:
     category_id = df["category"].map(slug)
     return _frame(
         df,
-        ["name", "category", "subcategory", "price", "currency", "attributes", "description",
+        ["sku", "name", "category", "subcategory", "price", "currency", "attributes", "description",
          "launched_at", "discontinued"],
         source_id=df["sku"],
         category_id=category_id,
@@ -140,7 +140,7 @@ def _campaigns(df: pd.DataFrame) -> pd.DataFrame:
     target = df["target_category"].map(lambda v: slug(v) if isinstance(v, str) else None)
     return _frame(
         df,
-        ["name", "channel", "objective", "start_date", "end_date", "budget", "spend"],
+        ["campaign_id", "name", "channel", "objective", "start_date", "end_date", "budget", "spend"],
         source_id=df["campaign_id"],
         target_category_id=target,
     )
@@ -149,7 +149,7 @@ def _campaigns(df: pd.DataFrame) -> pd.DataFrame:
 def _content(df: pd.DataFrame) -> pd.DataFrame:
     return _frame(
         df,
-        ["content_type", "title", "body", "url", "campaign_id", "product_skus", "published_at",
+        ["content_id", "content_type", "title", "body", "url", "campaign_id", "product_skus", "published_at",
          "updated_at"],
         source_id=df["content_id"],
     )  # fmt: skip

@@ -13,7 +13,7 @@ WITH n, row, old_hash
 WHERE old_hash IS NULL OR old_hash <> row.row_hash
 SET n.name = row.name, n.domain = row.domain, n.industry = row.industry,
     n.employees = row.employees, n.city = row.city, n.country = row.country,
-    n.created_at = row.created_at, n.updated_at = row.updated_at,
+    n.created_at = datetime(row.created_at), n.updated_at = datetime(row.updated_at),
     n.row_hash = row.row_hash, n.last_run = $run_id, n.last_changed = $seen_at
 REMOVE n.placeholder
 WITH n, row, old_hash

@@ -11,7 +11,7 @@ SET c.last_seen = $seen_at
 WITH c, row, old_hash
 WHERE old_hash IS NULL OR old_hash <> row.row_hash
 SET c.name = row.name, c.channel = row.channel, c.objective = row.objective,
-    c.start_date = row.start_date, c.end_date = row.end_date, c.budget = row.budget,
+    c.start_date = date(row.start_date), c.end_date = date(row.end_date), c.budget = row.budget,
     c.spend = row.spend, c.target_category_id = row.target_category_id,
     c.row_hash = row.row_hash, c.last_run = $run_id, c.last_changed = $seen_at
 REMOVE c.placeholder

@@ -13,7 +13,7 @@ SET c.last_seen = $seen_at
 WITH c, row, old_hash
 WHERE old_hash IS NULL OR old_hash <> row.row_hash
 SET c.content_type = row.content_type, c.title = row.title, c.body = row.body, c.url = row.url,
-    c.published_at = row.published_at, c.updated_at = row.updated_at,
+    c.published_at = datetime(row.published_at), c.updated_at = datetime(row.updated_at),
     c.row_hash = row.row_hash, c.last_run = $run_id, c.last_changed = $seen_at
 REMOVE c.placeholder, c.embedding
 WITH c, row, old_hash

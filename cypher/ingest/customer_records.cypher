@@ -19,7 +19,7 @@ SET n.first_name = row.first_name, n.last_name = row.last_name, n.full_name = ro
     n.company_name = row.company_name, n.street = row.street, n.city = row.city,
     n.postcode = row.postcode, n.country = row.country,
     n.consent_email = row.consent_email, n.consent_sms = row.consent_sms, n.status = row.status,
-    n.created_at = row.created_at, n.updated_at = row.updated_at,
+    n.created_at = datetime(row.created_at), n.updated_at = datetime(row.updated_at),
     n.row_hash = row.row_hash, n.last_run = $run_id, n.last_changed = $seen_at
 REMOVE n.placeholder
 WITH n, row, old_hash

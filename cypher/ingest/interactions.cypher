@@ -15,7 +15,7 @@ WITH i, row, i.row_hash AS old_hash
 SET i.last_seen = $seen_at
 WITH i, row, old_hash
 WHERE old_hash IS NULL OR old_hash <> row.row_hash
-SET i.kind = row.kind, i.channel = row.channel, i.occurred_at = row.occurred_at,
+SET i.kind = row.kind, i.channel = row.channel, i.occurred_at = datetime(row.occurred_at),
     i.url = row.url, i.duration_s = row.duration_s, i.outcome = row.outcome,
     i.notes = row.notes, i.status = row.status, i.currency = row.currency,
     i.total = row.total, i.ad_id = row.ad_id, i.cost = row.cost,

@@ -14,7 +14,7 @@ WITH p, row, old_hash
 WHERE old_hash IS NULL OR old_hash <> row.row_hash
 SET p.name = row.name, p.category = row.category, p.subcategory = row.subcategory,
     p.price = row.price, p.currency = row.currency, p.attributes = row.attributes,
-    p.description = row.description, p.launched_at = row.launched_at,
+    p.description = row.description, p.launched_at = date(row.launched_at),
     p.discontinued = row.discontinued,
     p.row_hash = row.row_hash, p.last_run = $run_id, p.last_changed = $seen_at
 REMOVE p.placeholder

@@ -11,5 +11,6 @@ MERGE (q:QuarantinedRow {row_id: row.row_id})
                 q.source_system = 'quarantine', q.source_id = row.row_id
 SET q.last_seen = $at, q.last_run = $run_id
 MERGE (r)-[x:QUARANTINED]->(q)
-  ON CREATE SET x.first_seen = $at
+  ON CREATE SET x.first_seen = $at, x.first_run = $run_id, x.source_system = 'marketgraph',
+                x.source_id = row.row_id
 RETURN count(q) AS rows

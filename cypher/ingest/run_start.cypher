@@ -3,5 +3,6 @@
 // Params: $run_id, $started_at: datetime, $paths: [string], $force: bool.
 MERGE (r:IngestRun {run_id: $run_id})
   ON CREATE SET r.started_at = $started_at, r.status = 'running', r.paths = $paths,
-                r.force = $force
+                r.force = $force, r.source_system = 'marketgraph',
+                r.source_id = $run_id, r.first_seen = $started_at, r.first_run = $run_id
 RETURN r.run_id AS run_id
