@@ -81,7 +81,9 @@ def demo_data(
             progress=lambda label, n: progress(label, n, n),
         )  # fmt: skip
     console.print(report.summary() if hasattr(report, "summary") else report)
-    console.print(f"Wrote the exports to [bold]{out}[/bold]. Load them with: marketgraph ingest {out}")
+    console.print(
+        f"Wrote the exports to [bold]{out}[/bold]. Load them with: marketgraph ingest {out}"
+    )
 
 
 @app.command()

@@ -29,7 +29,9 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
     with Database.connect(settings) as db:
         console.rule("[bold]2. Schema")
         result = apply_migrations(db)
-        console.print(f"{len(result.applied)} migrations applied, {len(result.already_applied)} already there")
+        console.print(
+            f"{len(result.applied)} migrations applied, {len(result.already_applied)} already there"
+        )
 
         console.rule(f"[bold]3. Demo exports ({customers:,} customers, seed {seed})")
         with row_progress() as progress:
@@ -53,7 +55,9 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
     final = status(settings)
     console.rule("[bold]Explore it")
     if final.browser_url:
-        console.print(f"Neo4j Browser: [bold]{final.browser_url}[/bold]  (connect to {final.bolt_uri})")
+        console.print(
+            f"Neo4j Browser: [bold]{final.browser_url}[/bold]  (connect to {final.bolt_uri})"
+        )
     if not settings.uses_external_neo4j:
         console.print(
             f"User neo4j; password in {settings.local_neo4j_dir / 'password'} (mode 0600)."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import LiteralString, cast
+from typing import LiteralString
 
 from graph.errors import ConfigurationError
 from graph.settings import get_settings
@@ -28,7 +28,8 @@ def load_query(name: str) -> LiteralString:
         raise ConfigurationError(
             f"Cypher file {path} not found; set MARKETGRAPH_CYPHER_DIR to the repo's cypher/ folder"
         )
-    return cast(LiteralString, path.read_text(encoding="utf-8"))
+    text: LiteralString = path.read_text(encoding="utf-8")
+    return text
 
 
 def query_names(folder: str = "") -> list[str]:
@@ -56,4 +57,4 @@ def split_statements(text: str) -> list[LiteralString]:
             current = []
     if current:
         statements.append("\n".join(current))
-    return [cast(LiteralString, s) for s in statements]
+    return statements

@@ -79,7 +79,9 @@ class Database:
 
     def read(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run a unit of work in a managed read transaction."""
-        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
             return session.execute_read(work)
 
     def query(
@@ -92,7 +94,9 @@ class Database:
 
         return self.write(work) if write else self.read(work)
 
-    def run_autocommit(self, cypher: LiteralString, params: Mapping[str, Any] | None = None) -> None:
+    def run_autocommit(
+        self, cypher: LiteralString, params: Mapping[str, Any] | None = None
+    ) -> None:
         """For schema statements, which Neo4j refuses inside explicit transactions with data."""
         with self.driver.session(database=self.database) as session:
             session.run(cypher, dict(params or {})).consume()

@@ -37,8 +37,7 @@ def _parse(name: str) -> tuple[str, str]:
 def apply_migrations(db: Database) -> MigrationResult:
     """Apply every migration not yet recorded, in version order; idempotent."""
     recorded = {
-        row["version"]: row["checksum"]
-        for row in db.query(load_query("schema/applied_migrations"))
+        row["version"]: row["checksum"] for row in db.query(load_query("schema/applied_migrations"))
     }
     applied: list[str] = []
     already: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -47,12 +48,12 @@ def _prefixed(source: str, ids: pd.Series) -> pd.Series:
     return out.where(ids.notna(), None)
 
 
-def _frame(df: pd.DataFrame, columns: list[str], **values: object) -> pd.DataFrame:
+def _frame(df: pd.DataFrame, columns: list[str], **values: Any) -> pd.DataFrame:
     """A frame with exactly `columns` (+ key/provenance), missing ones filled with None."""
     out = pd.DataFrame(index=df.index)
     for column in columns:
-        out[column] = values[column] if column in values else (
-            df[column] if column in df.columns else None
+        out[column] = (
+            values[column] if column in values else (df[column] if column in df.columns else None)
         )
     for column, value in values.items():
         if column not in out.columns:
@@ -140,7 +141,16 @@ def _campaigns(df: pd.DataFrame) -> pd.DataFrame:
     target = df["target_category"].map(lambda v: slug(v) if isinstance(v, str) else None)
     return _frame(
         df,
-        ["campaign_id", "name", "channel", "objective", "start_date", "end_date", "budget", "spend"],
+        [
+            "campaign_id",
+            "name",
+            "channel",
+            "objective",
+            "start_date",
+            "end_date",
+            "budget",
+            "spend",
+        ],
         source_id=df["campaign_id"],
         target_category_id=target,
     )
@@ -149,8 +159,8 @@ def _campaigns(df: pd.DataFrame) -> pd.DataFrame:
 def _content(df: pd.DataFrame) -> pd.DataFrame:
     return _frame(
         df,
-        ["content_id", "content_type", "title", "body", "url", "campaign_id", "product_skus", "published_at",
-         "updated_at"],
+        ["content_id", "content_type", "title", "body", "url", "campaign_id", "product_skus",
+         "published_at", "updated_at"],
         source_id=df["content_id"],
     )  # fmt: skip
 

@@ -1,1 +1,1 @@
-"""Models that learn from the graph (entity resolution, link prediction) — filled by later issues."""
+"""Models that learn from the graph: entity resolution and link prediction (later issues)."""

@@ -164,9 +164,9 @@ def test_late_arriving_references_are_filled_in(
     empty_db: Database, settings: Settings, demo_dir: Path
 ) -> None:
     _ingest(empty_db, settings, demo_dir / "shop_order_lines.csv", demo_dir / "shop_orders.csv")
-    placeholders = empty_db.query(
-        "MATCH (p:Product) WHERE p.placeholder RETURN count(p) AS n"
-    )[0]["n"]
+    placeholders = empty_db.query("MATCH (p:Product) WHERE p.placeholder RETURN count(p) AS n")[0][
+        "n"
+    ]
     assert placeholders > 0
     _ingest(empty_db, settings, demo_dir / "catalog_products.csv")
     left = empty_db.query(
@@ -209,9 +209,7 @@ def test_killed_load_converges_without_duplicates(
     assert child.poll() is None, "the load finished before it could be killed; use more data"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
-    partial = empty_db.query(
-        "MATCH (r:IngestRun) RETURN r.status AS status"
-    )
+    partial = empty_db.query("MATCH (r:IngestRun) RETURN r.status AS status")
     assert [r["status"] for r in partial] == ["running"]  # the killed run is visible as such
 
     _ingest(empty_db, settings, demo_dir)

@@ -11,7 +11,9 @@ from graph.migrations import apply_migrations
 
 
 def _schema(db: Database) -> tuple[list[str], list[str]]:
-    constraints = [r["name"] for r in db.query("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")]
+    constraints = [
+        r["name"] for r in db.query("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
+    ]
     indexes = [r["name"] for r in db.query("SHOW INDEXES YIELD name RETURN name ORDER BY name")]
     return constraints, indexes
 
