@@ -72,6 +72,7 @@ def demo_data(
     fields, malformed rows) and come with ground_truth.csv saying which records are the same
     person or company. Sizes from 1k to 1M customers; deterministic for a given seed.
     """
+    from api.summary import generation_summary
     from ingestion.demo_data import generate
 
     with row_progress() as progress:
@@ -80,7 +81,7 @@ def demo_data(
             interactions_per_customer=interactions_per_customer,
             progress=lambda label, n: progress(label, n, n),
         )  # fmt: skip
-    console.print(report.summary() if hasattr(report, "summary") else report)
+    console.print(generation_summary(report))
     console.print(
         f"Wrote the exports to [bold]{out}[/bold]. Load them with: marketgraph ingest {out}"
     )
@@ -125,11 +126,12 @@ def ingest(
 @app.command()
 def summary() -> None:
     """Show what the graph holds: nodes per label, relationships per type, the last ingest runs."""
-    from api.summary import counts_table, graph_counts
+    from api.summary import counts_table, graph_counts, runs_table
     from graph.db import Database
 
     with Database.connect(get_settings()) as db:
         console.print(counts_table(graph_counts(db)))
+        console.print(runs_table(db))
 
 
 @app.command()

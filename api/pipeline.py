@@ -9,7 +9,13 @@ import logging
 from pathlib import Path
 
 from api.console import console, row_progress
-from api.summary import counts_table, graph_counts, ingest_table, quarantine_table
+from api.summary import (
+    counts_table,
+    generation_summary,
+    graph_counts,
+    ingest_table,
+    quarantine_table,
+)
 from graph.db import Database
 from graph.migrations import apply_migrations
 from graph.settings import Settings
@@ -39,7 +45,7 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
                 data_dir, customers=customers, seed=seed,
                 progress=lambda label, n: progress(label, n, n),
             )  # fmt: skip
-        console.print(f"Wrote {data_dir}: {generated}")
+        console.print(generation_summary(generated))
 
         console.rule("[bold]4. Ingest")
         with row_progress() as progress:

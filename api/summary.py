@@ -8,6 +8,7 @@ from rich.table import Table
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
+from ingestion.demo_data import GenerationReport
 from ingestion.loader import IngestReport
 
 
@@ -34,10 +35,12 @@ def counts_table(counts: dict[str, Any]) -> Table:
 
 
 def ingest_table(report: IngestReport) -> Table:
+    """One row per file: rows read = loaded + quarantined; loaded = new + changed + same."""
     table = Table(title=f"Ingest run {report.run_id}")
-    for column in ("file", "status", "read", "loaded", "quarantined", "created", "updated",
-                   "unchanged", "seconds"):  # fmt: skip
-        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    table.add_column("file", no_wrap=True, min_width=22)
+    table.add_column("status")
+    for column in ("read", "loaded", "bad", "new", "changed", "same", "secs"):
+        table.add_column(column, justify="right")
     for f in report.files:
         table.add_row(
             f.name, f.status, f"{f.rows_read:,}", f"{f.loaded:,}", f"{f.quarantined:,}",
@@ -49,7 +52,32 @@ def ingest_table(report: IngestReport) -> Table:
         f"{report.total('updated'):,}", f"{report.total('unchanged'):,}", f"{report.seconds:.1f}",
         style="bold",
     )  # fmt: skip
+    table.caption = "bad = quarantined with a reason; same = unchanged rows, not rewritten"
     return table
+
+
+def runs_table(db: Database, limit: int = 5) -> Table:
+    """The latest ingest runs, newest first."""
+    table = Table(title="Latest ingest runs")
+    for column in ("run", "status", "read", "loaded", "bad", "secs"):
+        table.add_column(column, justify="left" if column in ("run", "status") else "right")
+    for row in db.query(load_query("reports/last_ingest_runs"), {"limit": limit}):
+        table.add_row(
+            row["run_id"], row["status"], f"{row['rows_read'] or 0:,}", f"{row['loaded'] or 0:,}",
+            f"{row['quarantined'] or 0:,}", f"{row['seconds'] or 0:.1f}",
+        )  # fmt: skip
+    return table
+
+
+def generation_summary(report: GenerationReport) -> str:
+    """One line on what the demo generator wrote."""
+    bad = sum(f.bad_rows for f in report.files.values())
+    return (
+        f"{report.customers:,} people and {report.companies:,} companies behind "
+        f"{sum(f.rows for f in report.files.values()):,} export rows in {len(report.files)} files "
+        f"({report.interactions:,} interactions, {bad:,} deliberately malformed rows, "
+        f"reference date {report.reference_date}) in {report.out_dir}"
+    )
 
 
 def quarantine_table(db: Database, run_id: str) -> Table | None:
