@@ -33,7 +33,7 @@ EMAIL_PATTERN: Final = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\
 DOMAIN_PATTERN: Final = r"^[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 PHONE_PATTERN: Final = r"^\+?[0-9 ().\-/]{6,32}$"
 CURRENCY_PATTERN: Final = r"^[A-Z]{3}$"
-URL_PATTERN: Final = r"^https?://[^\s]+$"
+URL_PATTERN: Final = r"^https?://[^ \t\r\n\f\v]+$"
 
 #: What a value failing a pattern "is not"; used to write quarantine reasons people can act on.
 PATTERN_DESCRIPTIONS: Final[dict[str, str]] = {

@@ -144,23 +144,16 @@ _CANONICAL_TS: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z
 def _parse_canonical_timestamps(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
     """Parse ``YYYY-MM-DDTHH:MM:SSZ`` in C++; returns values and which rows were parsed.
 
-    ``strptime`` rolls impossible dates over (Feb 31 → Mar 3), so every parsed field is compared
-    with the digits it came from and rows that differ are left for the strict pandas parser.
+    ``strptime`` rejects out-of-range months, hours and minutes but rolls impossible days and
+    leap seconds over (Feb 31 → Mar 3), so parsed day and second are compared with the digits
+    they came from; rows that differ are left for the strict pandas parser.
     """
     canonical = pc.fill_null(pc.match_substring_regex(text, _CANONICAL_TS), False)
     candidates = pc.if_else(canonical, text, _NULL_TEXT)
     parsed = pc.strptime(candidates, format="%Y-%m-%dT%H:%M:%SZ", unit="us", error_is_null=True)
     same = pc.fill_null(pc.is_valid(parsed), False)
-    for start, part in (
-        (0, pc.year),
-        (5, pc.month),
-        (8, pc.day),
-        (11, pc.hour),
-        (14, pc.minute),
-        (17, pc.second),
-    ):
-        width = 4 if start == 0 else 2
-        digits = pc.cast(pc.utf8_slice_codeunits(candidates, start, start + width), pa.int64())
+    for start, part in ((8, pc.day), (17, pc.second)):
+        digits = pc.cast(pc.utf8_slice_codeunits(candidates, start, start + 2), pa.int64())
         same = pc.and_kleene(same, pc.fill_null(pc.equal(part(parsed), digits), False))
     parsed = pc.if_else(same, parsed, pa.scalar(None, pa.timestamp("us")))
     values = pc.cast(parsed, pa.timestamp("us", tz="UTC")).to_pandas()

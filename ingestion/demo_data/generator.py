@@ -93,7 +93,11 @@ class GenerationReport:
         return sum(f.bad_rows for f in self.files.values())
 
 
-def _check_arguments(customers: int, bad_row_rate: float, interactions_per_customer: float) -> None:
+def _check_arguments(
+    customers: int, seed: int, bad_row_rate: float, interactions_per_customer: float
+) -> None:
+    if seed < 0:
+        raise ValueError(f"seed must not be negative, got {seed}")
     if customers < 10:
         raise ValueError(f"customers must be at least 10, got {customers}")
     if not 0 <= bad_row_rate <= 0.2:
@@ -117,7 +121,7 @@ def generate(
     ``progress(stage, rows)`` is called after each stage and each written file. Same arguments
     give byte-identical files.
     """
-    _check_arguments(customers, bad_row_rate, interactions_per_customer)
+    _check_arguments(customers, seed, bad_row_rate, interactions_per_customer)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
