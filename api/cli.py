@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from api.cli_neo4j import neo4j_app
+from api.cli_resolve import resolve_app
+from api.cli_serve import serve
 from api.console import configure_logging, console, err_console, row_progress
 from graph.errors import MarketgraphError
 from graph.settings import get_settings
@@ -35,6 +37,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(resolve_app)
+app.command("serve")(serve)
 
 
 @app.command()

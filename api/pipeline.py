@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 from api.console import console, row_progress
+from api.resolution_step import resolve_and_summarise
 from api.summary import (
     counts_table,
     generation_summary,
@@ -54,6 +55,8 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
         table = quarantine_table(db, report.run_id)
         if table is not None:
             console.print(table)
+
+        resolve_and_summarise(db, settings)
 
         console.rule("[bold]5. The graph")
         console.print(counts_table(graph_counts(db)))

@@ -27,3 +27,8 @@ class ContractError(MarketgraphError):
 
 class IngestError(MarketgraphError):
     """An ingest run failed after validation (for example the database rejected a batch)."""
+
+
+class ResolutionError(MarketgraphError):
+    """Entity resolution cannot run or an operation on its results is invalid (unknown review,
+    nothing to unmerge, a backend that is not installed)."""

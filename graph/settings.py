@@ -72,6 +72,38 @@ class Settings(BaseSettings):
     # --- ingestion -----------------------------------------------------------------------
     batch_size: int = Field(default=10_000, ge=1, le=100_000)
 
+    # --- entity resolution ---------------------------------------------------------------
+    resolution_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Splink backend: DuckDB on this machine, or Spark (needs pyspark + Java 17).",
+    )
+    resolution_threshold: float = Field(
+        default=0.8, gt=0, lt=1, description="Match probability at which two records are joined."
+    )
+    resolution_review_floor: float = Field(
+        default=0.3,
+        gt=0,
+        lt=1,
+        description="Pairs from here up to the threshold become (:MatchReview) items.",
+    )
+
+    # --- GraphQL API (api/graphql) -------------------------------------------------------
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="`key:role,key:role` (roles viewer, marketer, analyst, admin). Required "
+        "outside development; in development without keys every request is admin.",
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65_535)
+    api_max_depth: int = Field(default=8, ge=2, le=50, description="GraphQL query depth limit.")
+    api_max_tokens: int = Field(default=2_000, ge=50, description="Tokens per GraphQL document.")
+    api_max_aliases: int = Field(default=15, ge=1, description="Aliases per GraphQL document.")
+    api_max_page_size: int = Field(default=100, ge=1, le=1_000, description="Largest `first`.")
+    api_ingest_dir: Path | None = Field(
+        default=None,
+        description="Server folder `ingestFile` may read from; unset disables the mutation.",
+    )
+
     @field_validator("state_dir", "cache_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -86,6 +118,11 @@ class Settings(BaseSettings):
     def local_neo4j_dir(self) -> Path:
         """Data, logs, config and password of the local server (git-ignored)."""
         return self.state_dir / "neo4j"
+
+    @property
+    def resolution_dir(self) -> Path:
+        """Saved match models and their charts, one file per model version."""
+        return self.state_dir / "resolution"
 
     @property
     def quarantine_dir(self) -> Path:

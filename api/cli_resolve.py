@@ -1,0 +1,135 @@
+"""`marketgraph resolve|review|unmerge|explain` — entity resolution from the command line.
+
+Kept apart from `api/cli.py` so the resolution commands (and their heavy Splink import) load
+only when used.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.console import console
+from graph.settings import get_settings
+
+resolve_app = typer.Typer(
+    help="Entity resolution: unify person and company records into Customers and Accounts.",
+    no_args_is_help=True,
+)
+review_app = typer.Typer(
+    help="Clerical review of uncertain pairs; decisions bind every later run.",
+    no_args_is_help=True,
+)
+resolve_app.add_typer(review_app, name="review")
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@resolve_app.command("resolve")
+def resolve_command(
+    incremental: Annotated[
+        bool, typer.Option(help="Only resolve records that have no RESOLVES_TO yet.")
+    ] = False,
+) -> None:
+    """Resolve records into unified (:Customer) and (:Account) nodes with stable ids."""
+    from api.resolution_step import print_resolution_summary
+    from graph.db import Database
+    from graph.migrations import apply_migrations
+    from models.resolution import resolve
+
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        apply_migrations(db)
+        report = resolve(db, settings, incremental=incremental, by=_who())
+    print_resolution_summary(report)
+
+
+@review_app.command("list")
+def review_list(
+    status: Annotated[str, typer.Option(help="open, accepted, rejected or all.")] = "open",
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+) -> None:
+    """Show review items, most probable first."""
+    from graph.db import Database
+    from models.resolution import list_reviews
+
+    with Database.connect(get_settings()) as db:
+        rows = list_reviews(db, None if status == "all" else status, limit)
+    table = Table("review", "p", "record a", "record b", "status", "by")
+    for r in rows:
+        table.add_row(
+            r["review_id"], f"{r['match_probability'] or 0:.2f}",
+            f"{r['record_a']} {r['a_name'] or ''} {r['a_email'] or ''}",
+            f"{r['record_b']} {r['b_name'] or ''} {r['b_email'] or ''}",
+            r["status"], r["decided_by"] or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+@review_app.command("accept")
+def review_accept(review_id: str, note: Annotated[str | None, typer.Option()] = None) -> None:
+    """Accept a pair as the same entity (must-link for every later run)."""
+    from graph.db import Database
+    from models.resolution import decide
+
+    with Database.connect(get_settings()) as db:
+        decide(db, review_id, "accepted", _who(), note)
+    console.print(f"{review_id}: accepted. Run `marketgraph resolve` to apply it.")
+
+
+@review_app.command("reject")
+def review_reject(review_id: str, note: Annotated[str | None, typer.Option()] = None) -> None:
+    """Reject a pair (cannot-link for every later run)."""
+    from graph.db import Database
+    from models.resolution import decide
+
+    with Database.connect(get_settings()) as db:
+        decide(db, review_id, "rejected", _who(), note)
+    console.print(f"{review_id}: rejected. Run `marketgraph resolve` to apply it.")
+
+
+@resolve_app.command("unmerge")
+def unmerge_command(
+    entity_id: Annotated[str, typer.Argument(help="The customer or account id merged into.")],
+) -> None:
+    """Reverse the latest merge into an entity and keep the parts apart from now on."""
+    from graph.db import Database
+    from models.resolution import unmerge
+
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        result = unmerge(db, settings, entity_id=entity_id, by=_who())
+    for entity, records in result.restored.items():
+        console.print(f"restored {entity}: {', '.join(records)}")
+
+
+@resolve_app.command("explain")
+def explain_command(customer_id: str) -> None:
+    """Why a customer's records were joined: per record the pair, rule and field weights."""
+    from graph.db import Database
+    from models.resolution import explain
+
+    with Database.connect(get_settings()) as db:
+        rows = explain(db, customer_id)
+    head = rows[0]
+    console.print(f"[bold]{customer_id}[/bold] ({head['status']}); works at: "
+                  f"{', '.join(head['works_at']) or '-'}")  # fmt: skip
+    for r in rows:
+        if r["record_id"] is None:
+            continue
+        p = r["match_probability"]
+        console.print(
+            f"• {r['record_id']} {r['full_name'] or ''} {r['email'] or ''} — rule {r['rule']}"
+            + (f", p={p:.3f} with {r['matched_with']}" if p is not None else "")
+        )
+        for field, level, weight in zip(r["fields"] or [], r["levels"] or [],
+                                        r["weights"] or [], strict=False):  # fmt: skip
+            console.print(f"    {field:<28} {weight:+7.2f}  {level}")

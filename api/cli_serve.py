@@ -1,0 +1,50 @@
+"""`marketgraph serve`: run the GraphQL API under uvicorn.
+
+Why its own module: the CLI module stays small, and uvicorn/FastAPI are imported only when the
+server is actually started.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.console import console
+from graph.settings import get_settings
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Bind address (default: settings.api_host).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: settings.api_port).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql, /healthz, /readyz, /metrics).
+
+    Needs MARKETGRAPH_API_KEYS (`key:role,...`, roles viewer|marketer|analyst|admin) unless
+    MARKETGRAPH_ENVIRONMENT=development, where a missing key list makes every caller admin.
+    """
+    import uvicorn
+
+    from api.graphql.app import create_app
+
+    settings = get_settings()
+    app = create_app(settings)  # fails fast on missing keys, before binding a port
+    bind_host, bind_port = host or settings.api_host, port or settings.api_port
+    console.print(f"GraphQL API on http://{bind_host}:{bind_port}/graphql")
+    if workers == 1:
+        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+    else:
+        uvicorn.run(
+            "api.cli_serve:app_from_env", factory=True, host=bind_host, port=bind_port,
+            workers=workers, log_level="warning",
+        )  # fmt: skip
+
+
+def app_from_env() -> object:
+    """uvicorn factory for multi-worker mode (each worker builds its own app and driver)."""
+    from api.graphql.app import create_app
+
+    return create_app(get_settings())

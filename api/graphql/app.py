@@ -1,0 +1,102 @@
+"""The FastAPI application: GraphQL at /graphql (with GraphiQL), health, readiness, metrics.
+
+Why an app factory with a lifespan: the Neo4j driver is created once per process when the app
+starts and closed when it stops — never per request — and tests build apps with their own
+settings. The API key is read from `X-API-Key` (or `Authorization: Bearer ...`); an unknown key
+is rejected with HTTP 401 before any resolver runs, a missing one leaves the caller anonymous
+(every field then answers UNAUTHENTICATED).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from strawberry.fastapi import GraphQLRouter
+
+from api.graphql.auth import KeyRing
+from api.graphql.context import Context
+from api.graphql.metrics import ApiMetrics
+from api.graphql.mutation import IngestService
+from api.graphql.schema import build_schema
+from graph.async_db import AsyncDatabase
+from graph.cypher_catalog import load_query
+from graph.db import Database, create_driver
+from graph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _presented_key(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key
+    auth = request.headers.get("authorization", "")
+    return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """A ready-to-serve app; raises ConfigurationError if keys are required but missing."""
+    keys = KeyRing.from_settings(settings)
+    metrics = ApiMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = await AsyncDatabase.open(settings)
+        sync_driver = create_driver(settings) if settings.api_ingest_dir else None
+        app.state.ingest = (
+            IngestService(Database(sync_driver, settings.neo4j_database), settings)
+            if sync_driver
+            else None
+        )
+        try:
+            yield
+        finally:
+            await app.state.db.close()
+            if sync_driver is not None:
+                sync_driver.close()
+
+    async def get_context(request: Request) -> Context:
+        presented = _presented_key(request)
+        role = keys.role_for(presented)
+        if presented is not None and role is None:
+            raise HTTPException(status_code=401, detail="unknown API key")
+        return Context(
+            db=request.app.state.db,
+            settings=settings,
+            role=role,
+            metrics=metrics,
+            ingest=request.app.state.ingest,
+        )
+
+    app = FastAPI(title="marketgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        build_schema(settings), context_getter=get_context, graphql_ide="graphiql"
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is up (no dependency checked: restarts will not fix Neo4j)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> Response:
+        """Neo4j answers a query: only then should a load balancer send traffic here."""
+        try:
+            await request.app.state.db.read(load_query("api/ping"))
+        except Exception:  # any failure means "not ready"; the reason goes to the log
+            log.warning("readiness check failed", exc_info=True)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        """Prometheus text format: operation counts and latency histograms."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,107 @@
+"""API keys, roles and PII masking.
+
+Why masking happens when a record is turned into a GraphQL object (not in a field resolver):
+the unmasked value then never exists in the response tree at all, whichever field, alias or
+fragment asks for it. Roles are ordered — each one can do everything the one before it can.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from graph.errors import ConfigurationError
+from graph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MASK = "***"
+#: Person-record properties a viewer never sees.
+PII_FIELDS = ("email", "phone", "street", "first_name", "last_name", "full_name")
+
+
+class Role(enum.IntEnum):
+    """What a key may do; a higher role includes every lower one."""
+
+    VIEWER = 1  # read the graph, personal data masked
+    MARKETER = 2  # + personal data, except emails of people who did not consent to email
+    ANALYST = 3  # + every email, quarantined raw rows
+    ADMIN = 4  # + mutations (ingest)
+
+
+def parse_api_keys(raw: str) -> dict[str, Role]:
+    """`key:role,key:role` into a key → role map; refuses unknown roles and short keys."""
+    keys: dict[str, Role] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key, sep, role = item.rpartition(":")
+        if not sep or not key:
+            raise ConfigurationError("MARKETGRAPH_API_KEYS must look like `key:role,key:role`")
+        try:
+            keys[key] = Role[role.strip().upper()]
+        except KeyError:
+            raise ConfigurationError(
+                f"MARKETGRAPH_API_KEYS: unknown role {role!r}; use viewer, marketer, analyst "
+                "or admin"
+            ) from None
+        if len(key) < 16:
+            raise ConfigurationError("MARKETGRAPH_API_KEYS: every key needs ≥ 16 characters")
+    return keys
+
+
+class KeyRing:
+    """The configured keys; `None` keys means open development mode (every caller is admin)."""
+
+    def __init__(self, keys: Mapping[str, Role] | None) -> None:
+        self._keys = dict(keys) if keys is not None else None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRing:
+        """Keys from settings; refuses to run without keys outside development."""
+        raw = settings.api_keys.get_secret_value() if settings.api_keys else ""
+        keys = parse_api_keys(raw)
+        if keys:
+            return cls(keys)
+        if settings.environment != "development":
+            raise ConfigurationError(
+                f"environment={settings.environment} needs MARKETGRAPH_API_KEYS "
+                "(`key:role,...`); only development may run without API keys"
+            )
+        log.warning(
+            "No MARKETGRAPH_API_KEYS configured: development mode, EVERY request is admin. "
+            "Never expose this server beyond localhost."
+        )
+        return cls(None)
+
+    @property
+    def open_mode(self) -> bool:
+        """True when no keys are configured (development only)."""
+        return self._keys is None
+
+    def role_for(self, key: str | None) -> Role | None:
+        """The role a presented key grants; compares in constant time to not leak keys."""
+        if self._keys is None:
+            return Role.ADMIN
+        if not key:
+            return None
+        found: Role | None = None
+        for known, role in self._keys.items():
+            if hmac.compare_digest(known.encode(), key.encode()):
+                found = role
+        return found
+
+
+def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:
+    """A copy of a person record's properties with what `role` may not see replaced by MASK."""
+    out = dict(props)
+    if role <= Role.VIEWER:
+        for name in PII_FIELDS:
+            if out.get(name) is not None:
+                out[name] = MASK
+    elif role == Role.MARKETER and out.get("consent_email") is False and out.get("email"):
+        out["email"] = MASK
+    return out

@@ -1,0 +1,130 @@
+"""The per-request context: who is asking, the database handle and fresh DataLoaders.
+
+Why per request: a DataLoader caches what it loaded; shared across requests it would serve one
+caller's (unmasked) data to another and never see writes. Each relationship field batches all
+of its keys within one tick of the event loop into ONE `UNWIND $keys` query from
+`cypher/api/batch/`, so a page of 100 records asking for their employer costs one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from api.graphql.auth import Role
+from api.graphql.metrics import ApiMetrics
+from graph.async_db import AsyncDatabase
+from graph.cypher_catalog import load_query
+from graph.settings import Settings
+
+Row = dict[str, Any]
+LoadFn = Callable[[list[str]], Coroutine[Any, Any, list[Any]]]
+
+
+def _one_per_key(db: AsyncDatabase, query: str) -> LoadFn:
+    """Batch function for a to-one relation: each key's `item` or None."""
+
+    async def load(keys: list[str]) -> list[Row | None]:
+        rows = await db.read(load_query(query), {"keys": list(keys)})
+        found = {row["key"]: row["item"] for row in rows}
+        return [found.get(key) for key in keys]
+
+    return load
+
+
+def _many_per_key(db: AsyncDatabase, query: str, **params: Any) -> LoadFn:
+    """Batch function for a to-many relation: each key's `items` (empty when none)."""
+
+    async def load(keys: list[str]) -> list[list[Row]]:
+        rows = await db.read(load_query(query), {"keys": list(keys), **params})
+        found = {row["key"]: row["items"] for row in rows}
+        return [found.get(key, []) for key in keys]
+
+    return load
+
+
+#: to-one loaders: attribute name → batch query under cypher/api/batch/.
+ONE = {
+    "customer_record": "customer_records_by_id",
+    "account_record": "account_records_by_id",
+    "product": "products_by_sku",
+    "category": "categories_by_id",
+    "campaign": "campaigns_by_id",
+    "content": "contents_by_id",
+    "interaction": "interactions_by_id",
+    "customer": "customers_by_id",
+    "account": "accounts_by_id",
+    "employer_of_record": "employer_of_customer_records",
+    "customer_of_record": "customer_of_customer_records",
+    "account_of_record": "account_of_account_records",
+    "performer_of_interaction": "performer_of_interactions",
+    "campaign_of_interaction": "campaign_of_interactions",
+    "content_of_interaction": "content_of_interactions",
+    "category_of_product": "category_of_products",
+    "parent_of_category": "parent_of_categories",
+    "campaign_of_content": "campaign_of_contents",
+    "target_of_campaign": "target_of_campaigns",
+}
+#: to-many loaders: attribute name → batch query under cypher/api/batch/.
+MANY = {
+    "records_of_customer": "records_of_customers",
+    "records_of_account": "records_of_accounts",
+    "lines_of_order": "lines_of_orders",
+    "products_of_content": "products_of_contents",
+}
+
+
+@dataclass
+class Context(BaseContext):
+    """Built once per GraphQL request by `get_context` in `api.graphql.app`."""
+
+    db: AsyncDatabase
+    settings: Settings
+    role: Role | None
+    metrics: ApiMetrics
+    ingest: Any = None  # api.graphql.mutation.IngestService, set by the app
+    _loaders: dict[str, DataLoader[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def one(self, name: str) -> DataLoader[str, Row | None]:
+        """The request's to-one loader `name` (see ONE), created on first use."""
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(
+                load_fn=_one_per_key(self.db, f"api/batch/{ONE[name]}")
+            )
+        return self._loaders[name]
+
+    def many(self, name: str) -> DataLoader[str, list[Row]]:
+        """The request's to-many loader `name` (see MANY), created on first use."""
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(
+                load_fn=_many_per_key(self.db, f"api/batch/{MANY[name]}")
+            )
+        return self._loaders[name]
+
+    def recent_interactions(self, limit: int) -> DataLoader[str, list[Row]]:
+        """Per-record recent interactions; one loader per distinct `limit` in the request."""
+        name = f"interactions_of_record:{limit}"
+        if name not in self._loaders:
+            self._loaders[name] = DataLoader(
+                load_fn=_many_per_key(
+                    self.db, "api/batch/interactions_of_customer_records", limit=limit
+                )
+            )
+        return self._loaders[name]
+
+    def require(self, role: Role) -> Role:
+        """The caller's role if it is at least `role`; else an auth error."""
+        from api.graphql.errors import Forbidden, Unauthenticated
+
+        if self.role is None:
+            raise Unauthenticated("Send a valid API key in the X-API-Key header.")
+        if self.role < role:
+            raise Forbidden(f"This needs the {role.name.lower()} role or higher.")
+        return self.role

@@ -1,0 +1,133 @@
+"""`customer360`: one person across every source system, in one GraphQL field.
+
+Why it starts from either id: before entity resolution has run there are only source records,
+so a record id gives that record alone; once `(:CustomerRecord)-[:RESOLVES_TO]->(:Customer)`
+exists, either id gives every record of the person. Interactions and owned products are fetched
+only when the client asks for them, each with one query over all the person's record ids.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.graphql.errors import InvalidInput
+from api.graphql.pagination import page_args
+from api.graphql.types import (
+    AccountRecord,
+    Customer,
+    CustomerRecord,
+    Interaction,
+    interaction_from,
+    maybe,
+    record_from,
+)
+from graph.cypher_catalog import load_query
+
+Info = strawberry.Info[Any, None]
+
+
+@strawberry.type(description="A product the person bought, summed over all their orders.")
+class OwnedProduct:
+    sku: str
+    name: str | None
+    category: str | None
+    units: float
+    spent: float
+    orders: int
+    last_purchased_at: datetime | None
+
+
+@strawberry.type(description="Everything the graph knows about one person.")
+class Customer360:
+    customer: Customer | None = strawberry.field(
+        description="The unified customer; null until entity resolution has linked one."
+    )
+    profile: CustomerRecord = strawberry.field(
+        description="The most recently updated source record (masked for the caller's role)."
+    )
+    records: list[CustomerRecord] = strawberry.field(
+        description="Every source record of this person, most recently updated first."
+    )
+    record_ids: strawberry.Private[list[str]]
+    interaction_limit: strawberry.Private[int]
+    recommendations: list[str] | None = strawberry.field(
+        default=None,
+        description="Next products to offer. Always null for now: filled by link prediction, "
+        "a later capability.",
+    )
+    propensity: float | None = strawberry.field(
+        default=None,
+        description="Likelihood to buy in the next 30 days. Always null for now: filled by a "
+        "later capability.",
+    )
+    suggested_copy: str | None = strawberry.field(
+        default=None,
+        description="Personalised message. Always null for now: filled by GraphRAG copy "
+        "generation, a later capability.",
+    )
+
+    @strawberry.field(description="The company record the person works at (first record with one).")
+    async def account(self, info: Info) -> AccountRecord | None:
+        rows = await info.context.one("employer_of_record").load_many(self.record_ids)
+        return next((maybe(AccountRecord, r) for r in rows if r is not None), None)
+
+    @strawberry.field(description="The most recent interactions across all records.")
+    async def recent_interactions(self, info: Info) -> list[Interaction]:
+        rows = await info.context.db.read(
+            load_query("api/customer360_interactions"),
+            {"record_ids": self.record_ids, "limit": self.interaction_limit},
+        )
+        return [interaction_from(r["item"], info.context.role) for r in rows]
+
+    @strawberry.field(description="Products bought on any of the person's orders.")
+    async def products_owned(self, info: Info) -> list[OwnedProduct]:
+        rows = await info.context.db.read(
+            load_query("api/customer360_products"), {"record_ids": self.record_ids}
+        )
+        return [
+            OwnedProduct(
+                sku=r["sku"],
+                name=r["name"],
+                category=r["category"],
+                units=float(r["units"] or 0),
+                spent=float(r["spent"] or 0),
+                orders=int(r["orders"]),
+                last_purchased_at=r["last_purchased_at"],
+            )
+            for r in rows
+        ]
+
+
+async def load_customer360(
+    info: Info, record_id: str | None, customer_id: str | None, interactions: int
+) -> Customer360 | None:
+    """The 360 view, or None when neither id exists."""
+    if (record_id is None) == (customer_id is None):
+        raise InvalidInput(
+            "Give exactly one of `recordId` or `customerId`.",
+            fields=[{"field": "recordId", "message": "exactly one of recordId/customerId"}],
+        )
+    for name, value in (("recordId", record_id), ("customerId", customer_id)):
+        if value is not None and not 0 < len(value) <= 200:
+            raise InvalidInput(
+                f"Invalid `{name}`.", fields=[{"field": name, "message": "1 to 200 characters"}]
+            )
+    limit = page_args(interactions, None, info.context.settings.api_max_page_size).limit
+    rows = await info.context.db.read(
+        load_query("api/customer360_records"),
+        {"record_id": record_id, "customer_id": customer_id},
+    )
+    if not rows or not rows[0]["records"]:
+        return None
+    role = info.context.role
+    records = [record_from(r, role) for r in rows[0]["records"]]
+    return Customer360(
+        customer=maybe(Customer, rows[0]["customer"]),
+        profile=records[0],
+        records=records,
+        record_ids=[str(r.record_id) for r in records],
+        interaction_limit=limit,
+    )

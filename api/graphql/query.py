@@ -1,0 +1,280 @@
+"""The read side's root fields: paged, filtered, sorted lists and lookups by id.
+
+Each list field validates its input, picks ONE fixed query file (search or not) and passes the
+sort as an enum value that the file's `ORDER BY CASE $sort ...` branches compare with — the
+request never contributes Cypher text. Lookups by id go through the request's DataLoaders, so
+`a: customerRecord(...) b: customerRecord(...)` is still one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from api.graphql import inputs as inp
+from api.graphql.analytics import Analytics
+from api.graphql.auth import Role
+from api.graphql.customer360 import Customer360, load_customer360
+from api.graphql.pagination import Connection, build_connection, page_args
+from api.graphql.types import (
+    Account,
+    AccountRecord,
+    Campaign,
+    Category,
+    Content,
+    Customer,
+    CustomerRecord,
+    IngestRun,
+    Interaction,
+    Product,
+    QuarantinedRow,
+    from_row,
+    interaction_from,
+    maybe,
+    record_from,
+)
+from graph.cypher_catalog import load_query
+
+Info = strawberry.Info[Any, None]
+T = TypeVar("T")
+DEFAULT_PAGE = 20
+
+
+async def _page(
+    info: Info,
+    query: str,
+    params: dict[str, Any],
+    first: int,
+    after: str | None,
+    convert: Callable[[dict[str, Any]], T],
+) -> Connection[T]:
+    """Run one list query file and wrap its `total` and `items` as a Connection."""
+    page = page_args(first, after, info.context.settings.api_max_page_size)
+    rows = await info.context.db.read(
+        load_query(f"api/{query}"), {**params, "skip": page.skip, "limit": page.limit}
+    )
+    total, items = (int(rows[0]["total"]), rows[0]["items"]) if rows else (0, [])
+    return build_connection(total, items, page, convert)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Person records as exported, filtered and sorted.")
+    async def customer_records(
+        self,
+        info: Info,
+        filter: inp.CustomerRecordFilter | None = None,
+        sort: inp.CustomerRecordSort = inp.CustomerRecordSort.RECORD_ID_ASC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[CustomerRecord]:
+        role = info.context.require(Role.VIEWER)
+        params = inp.validated(inp.CustomerRecordFilterModel, filter, "filter")
+        search = params.pop("search")
+        query = "customer_records"
+        if search is not None:
+            params["search"], query = inp.lucene_terms(search), "customer_records_search"
+        elif sort is inp.CustomerRecordSort.RELEVANCE:
+            sort = inp.CustomerRecordSort.RECORD_ID_ASC
+        params["sort"] = sort.value
+        return await _page(info, query, params, first, after, lambda r: record_from(r, role))
+
+    @strawberry.field(description="Company records as exported, filtered and sorted.")
+    async def account_records(
+        self,
+        info: Info,
+        filter: inp.AccountRecordFilter | None = None,
+        sort: inp.AccountRecordSort = inp.AccountRecordSort.RECORD_ID_ASC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[AccountRecord]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.AccountRecordFilterModel, filter, "filter")
+        params["sort"] = sort.value
+        return await _page(
+            info, "account_records", params, first, after, lambda r: from_row(AccountRecord, r)
+        )
+
+    @strawberry.field(description="Interactions of every kind, filtered by kind/channel/date.")
+    async def interactions(
+        self,
+        info: Info,
+        filter: inp.InteractionFilter | None = None,
+        sort: inp.InteractionSort = inp.InteractionSort.OCCURRED_DESC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Interaction]:
+        role = info.context.require(Role.VIEWER)
+        params = inp.validated(inp.InteractionFilterModel, filter, "filter")
+        params["sort"] = sort.value
+        return await _page(
+            info, "interactions", params, first, after, lambda r: interaction_from(r, role)
+        )
+
+    @strawberry.field
+    async def products(
+        self,
+        info: Info,
+        filter: inp.ProductFilter | None = None,
+        sort: inp.ProductSort = inp.ProductSort.NAME_ASC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Product]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.ProductFilterModel, filter, "filter")
+        params["sort"] = sort.value
+        return await _page(info, "products", params, first, after, lambda r: from_row(Product, r))
+
+    @strawberry.field
+    async def campaigns(
+        self,
+        info: Info,
+        filter: inp.CampaignFilter | None = None,
+        sort: inp.CampaignSort = inp.CampaignSort.START_DESC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Campaign]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.CampaignFilterModel, filter, "filter")
+        params["sort"] = sort.value
+        return await _page(info, "campaigns", params, first, after, lambda r: from_row(Campaign, r))
+
+    @strawberry.field
+    async def contents(
+        self,
+        info: Info,
+        filter: inp.ContentFilter | None = None,
+        sort: inp.ContentSort = inp.ContentSort.PUBLISHED_DESC,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Content]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.ContentFilterModel, filter, "filter")
+        params["sort"] = sort.value
+        return await _page(info, "contents", params, first, after, lambda r: from_row(Content, r))
+
+    @strawberry.field(description="The category tree (small, so not paged).")
+    async def categories(
+        self, info: Info, level: inp.CategoryLevel | None = None
+    ) -> list[Category]:
+        info.context.require(Role.VIEWER)
+        rows = await info.context.db.read(
+            load_query("api/categories"), {"level": None if level is None else level.value}
+        )
+        return [from_row(Category, r["item"]) for r in rows]
+
+    @strawberry.field(description="Ingest runs, newest first.")
+    async def ingest_runs(
+        self,
+        info: Info,
+        status: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[IngestRun]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        return await _page(
+            info, "ingest_runs", params, first, after, lambda r: from_row(IngestRun, r)
+        )
+
+    @strawberry.field(description="Rows data contracts rejected (raw text: analyst and up).")
+    async def quarantined_rows(
+        self,
+        info: Info,
+        filter: inp.QuarantineFilter | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[QuarantinedRow]:
+        info.context.require(Role.ANALYST)
+        params = inp.validated(inp.QuarantineFilterModel, filter, "filter")
+        return await _page(
+            info, "quarantined_rows", params, first, after, lambda r: from_row(QuarantinedRow, r)
+        )
+
+    @strawberry.field(description="Unified customers (empty until entity resolution has run).")
+    async def customers(
+        self,
+        info: Info,
+        status: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Customer]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        return await _page(info, "customers", params, first, after, lambda r: from_row(Customer, r))
+
+    @strawberry.field(description="Unified accounts (empty until entity resolution has run).")
+    async def accounts(
+        self,
+        info: Info,
+        status: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Account]:
+        info.context.require(Role.VIEWER)
+        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        return await _page(info, "accounts", params, first, after, lambda r: from_row(Account, r))
+
+    @strawberry.field
+    async def customer_record(self, info: Info, record_id: strawberry.ID) -> CustomerRecord | None:
+        role = info.context.require(Role.VIEWER)
+        row = await info.context.one("customer_record").load(str(record_id))
+        return None if row is None else record_from(row, role)
+
+    @strawberry.field
+    async def account_record(self, info: Info, record_id: strawberry.ID) -> AccountRecord | None:
+        info.context.require(Role.VIEWER)
+        return maybe(AccountRecord, await info.context.one("account_record").load(str(record_id)))
+
+    @strawberry.field
+    async def interaction(self, info: Info, interaction_id: strawberry.ID) -> Interaction | None:
+        role = info.context.require(Role.VIEWER)
+        row = await info.context.one("interaction").load(str(interaction_id))
+        return None if row is None else interaction_from(row, role)
+
+    @strawberry.field
+    async def product(self, info: Info, sku: strawberry.ID) -> Product | None:
+        info.context.require(Role.VIEWER)
+        return maybe(Product, await info.context.one("product").load(str(sku)))
+
+    @strawberry.field
+    async def campaign(self, info: Info, campaign_id: strawberry.ID) -> Campaign | None:
+        info.context.require(Role.VIEWER)
+        return maybe(Campaign, await info.context.one("campaign").load(str(campaign_id)))
+
+    @strawberry.field
+    async def content(self, info: Info, content_id: strawberry.ID) -> Content | None:
+        info.context.require(Role.VIEWER)
+        return maybe(Content, await info.context.one("content").load(str(content_id)))
+
+    @strawberry.field
+    async def customer(self, info: Info, customer_id: strawberry.ID) -> Customer | None:
+        info.context.require(Role.VIEWER)
+        return maybe(Customer, await info.context.one("customer").load(str(customer_id)))
+
+    @strawberry.field(
+        description="Everything about one person: from a source record id or a customer id."
+    )
+    async def customer360(
+        self,
+        info: Info,
+        record_id: strawberry.ID | None = None,
+        customer_id: strawberry.ID | None = None,
+        interactions: int = 20,
+    ) -> Customer360 | None:
+        info.context.require(Role.VIEWER)
+        return await load_customer360(info, record_id, customer_id, interactions)
+
+    @strawberry.field(description="Counts, sums and averages over the graph.")
+    async def analytics(self, info: Info) -> Analytics:
+        info.context.require(Role.VIEWER)
+        return Analytics()
+
+
+class _Status:
+    """Adapts a bare `status` argument to the input-object shape `validated` expects."""
+
+    def __init__(self, status: str | None) -> None:
+        self.status = status

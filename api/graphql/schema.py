@@ -1,0 +1,57 @@
+"""The strawberry schema with its safety extensions, and the SDL export.
+
+Why factories in `extensions`: strawberry builds extension instances per request from
+callables; a shared instance would share state between concurrent requests.
+`python -m api.graphql.schema` rewrites `api/graphql/schema.graphql`, the reviewed contract that
+a test compares with the code.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from api.graphql.errors import SafeErrors
+from api.graphql.metrics import MetricsExtension
+from api.graphql.mutation import Mutation
+from api.graphql.query import Query
+from graph.settings import Settings
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The API schema with depth, token and alias limits from settings and masked errors."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            SafeErrors,
+            functools.partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
+            functools.partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
+            functools.partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
+            MetricsExtension,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    """The schema in SDL; limits are runtime settings, so the SDL does not depend on them."""
+    return build_schema(Settings()).as_str() + "\n"
+
+
+def main() -> None:
+    """Write the SDL file (or, with --check, exit 1 when it is out of date)."""
+    text = schema_sdl()
+    if "--check" in sys.argv[1:]:
+        current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.exists() else ""
+        raise SystemExit(0 if current == text else 1)
+    SDL_PATH.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

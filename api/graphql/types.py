@@ -1,0 +1,289 @@
+"""GraphQL object types for the graph's nodes; relationships resolve through DataLoaders.
+
+Why `from_row`: every list or loader query returns node property maps; one constructor per
+type picks the declared fields (ignoring provenance extras like row_hash) so adding a property
+to a node never breaks the API. Person records are masked here for the caller's role.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import strawberry
+
+from api.graphql.auth import MASK, Role, mask_customer_record
+from api.graphql.context import Context
+
+Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: dict[str, Any]) -> T:
+    """An instance of a strawberry type from a node's property map (unknown keys ignored)."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row.items() if k in names})
+
+
+def maybe(cls: type[T], row: dict[str, Any] | None) -> T | None:
+    """`from_row` for an optional relation."""
+    return None if row is None else from_row(cls, row)
+
+
+def record_from(row: dict[str, Any], role: Role | None) -> CustomerRecord:
+    """A person record masked for `role` (no role sees what a viewer sees)."""
+    return from_row(CustomerRecord, mask_customer_record(row, role or Role.VIEWER))
+
+
+def interaction_from(row: dict[str, Any], role: Role | None) -> Interaction:
+    """An interaction; free-text call notes may hold personal data, so viewers get a mask."""
+    if (role or Role.VIEWER) <= Role.VIEWER and row.get("notes"):
+        row = {**row, "notes": MASK}
+    return from_row(Interaction, row)
+
+
+@strawberry.type(description="A person as one source system exported them (CRM, shop, ...).")
+class CustomerRecord:
+    record_id: strawberry.ID
+    source_system: str | None = None
+    source_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
+    company_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    consent_email: bool | None = None
+    consent_sms: bool | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    placeholder: bool | None = strawberry.field(
+        default=None, description="True while only referenced, before its own row arrived."
+    )
+
+    @strawberry.field(description="The company record this person WORKS_AT.")
+    async def account(self, info: Info) -> AccountRecord | None:
+        row = await info.context.one("employer_of_record").load(self.record_id)
+        return maybe(AccountRecord, row)
+
+    @strawberry.field(description="The unified customer entity resolution linked (if any).")
+    async def customer(self, info: Info) -> Customer | None:
+        return maybe(Customer, await info.context.one("customer_of_record").load(self.record_id))
+
+    @strawberry.field(description="This record's most recent interactions, newest first.")
+    async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
+        from api.graphql.pagination import page_args
+
+        page_args(last, None, info.context.settings.api_max_page_size)
+        rows = await info.context.recent_interactions(last).load(self.record_id)
+        return [interaction_from(r, info.context.role) for r in rows]
+
+
+@strawberry.type(description="A company as the CRM exported it.")
+class AccountRecord:
+    record_id: strawberry.ID
+    source_system: str | None = None
+    source_id: str | None = None
+    name: str | None = None
+    domain: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    city: str | None = None
+    country: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    placeholder: bool | None = None
+
+    @strawberry.field(description="The unified account entity resolution linked (if any).")
+    async def account(self, info: Info) -> Account | None:
+        return maybe(Account, await info.context.one("account_of_record").load(self.record_id))
+
+
+@strawberry.type(description="A unified person created by entity resolution.")
+class Customer:
+    customer_id: strawberry.ID
+    status: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    @strawberry.field(description="The source records that RESOLVE_TO this customer.")
+    async def records(self, info: Info) -> list[CustomerRecord]:
+        rows = await info.context.many("records_of_customer").load(self.customer_id)
+        return [record_from(r, info.context.role) for r in rows]
+
+
+@strawberry.type(description="A unified company created by entity resolution.")
+class Account:
+    account_id: strawberry.ID
+    status: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    @strawberry.field(description="The company records that RESOLVE_TO this account.")
+    async def records(self, info: Info) -> list[AccountRecord]:
+        rows = await info.context.many("records_of_account").load(self.account_id)
+        return [from_row(AccountRecord, r) for r in rows]
+
+
+@strawberry.type(description="A touchpoint: web visit, email event, ad click, call or purchase.")
+class Interaction:
+    interaction_id: strawberry.ID
+    kind: str | None = None
+    channel: str | None = None
+    occurred_at: datetime | None = None
+    source_system: str | None = None
+    url: str | None = None
+    duration_s: float | None = None
+    outcome: str | None = None
+    notes: str | None = None
+    status: str | None = None
+    currency: str | None = None
+    total: float | None = None
+    ad_id: str | None = None
+    cost: float | None = None
+
+    @strawberry.field(description="The person record that PERFORMED it.")
+    async def performer(self, info: Info) -> CustomerRecord | None:
+        row = await info.context.one("performer_of_interaction").load(self.interaction_id)
+        return None if row is None else record_from(row, info.context.role)
+
+    @strawberry.field
+    async def campaign(self, info: Info) -> Campaign | None:
+        row = await info.context.one("campaign_of_interaction").load(self.interaction_id)
+        return maybe(Campaign, row)
+
+    @strawberry.field
+    async def content(self, info: Info) -> Content | None:
+        row = await info.context.one("content_of_interaction").load(self.interaction_id)
+        return maybe(Content, row)
+
+    @strawberry.field(description="Order lines (purchases only; empty otherwise).")
+    async def lines(self, info: Info) -> list[OrderLine]:
+        if self.kind != "purchase":
+            return []
+        rows = await info.context.many("lines_of_order").load(self.interaction_id)
+        return [from_row(OrderLine, r) for r in rows]
+
+
+@strawberry.type
+class OrderLine:
+    line_no: int | None = None
+    quantity: float | None = None
+    unit_price: float | None = None
+    sku: str | None = None
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        if self.sku is None:
+            return None
+        return maybe(Product, await info.context.one("product").load(self.sku))
+
+
+@strawberry.type(description="A catalog product.")
+class Product:
+    sku: strawberry.ID
+    name: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    description: str | None = None
+    attributes: str | None = strawberry.field(default=None, description="Catalog JSON as text.")
+    launched_at: datetime | None = None
+    discontinued: bool | None = None
+    placeholder: bool | None = None
+
+    @strawberry.field(description="The subcategory node it is IN_CATEGORY.")
+    async def in_category(self, info: Info) -> Category | None:
+        return maybe(Category, await info.context.one("category_of_product").load(self.sku))
+
+
+@strawberry.type(description="A node of the two-level category tree.")
+class Category:
+    category_id: strawberry.ID
+    name: str | None = None
+    level: int | None = None
+    placeholder: bool | None = None
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Category | None:
+        row = await info.context.one("parent_of_category").load(self.category_id)
+        return maybe(Category, row)
+
+
+@strawberry.type(description="A marketing campaign on one channel.")
+class Campaign:
+    campaign_id: strawberry.ID
+    name: str | None = None
+    channel: str | None = None
+    objective: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    budget: float | None = None
+    spend: float | None = None
+    placeholder: bool | None = None
+
+    @strawberry.field(description="The category the campaign TARGETS.")
+    async def target_category(self, info: Info) -> Category | None:
+        row = await info.context.one("target_of_campaign").load(self.campaign_id)
+        return maybe(Category, row)
+
+
+@strawberry.type(description="An email, landing page or post.")
+class Content:
+    content_id: strawberry.ID
+    content_type: str | None = None
+    title: str | None = None
+    body: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    placeholder: bool | None = None
+
+    @strawberry.field
+    async def campaign(self, info: Info) -> Campaign | None:
+        row = await info.context.one("campaign_of_content").load(self.content_id)
+        return maybe(Campaign, row)
+
+    @strawberry.field(description="The products it FEATURES.")
+    async def products(self, info: Info) -> list[Product]:
+        rows = await info.context.many("products_of_content").load(self.content_id)
+        return [from_row(Product, r) for r in rows]
+
+
+@strawberry.type(description="One `marketgraph ingest` run and its totals.")
+class IngestRun:
+    run_id: strawberry.ID
+    status: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    paths: list[str] | None = None
+    force: bool | None = None
+    files: int | None = None
+    skipped_files: int | None = None
+    rows_read: int | None = None
+    loaded: int | None = None
+    quarantined: int | None = None
+    created: int | None = None
+    updated: int | None = None
+    unchanged: int | None = None
+    seconds: float | None = None
+    rows_per_second: float | None = None
+
+
+@strawberry.type(description="A row a data contract rejected, with the reason.")
+class QuarantinedRow:
+    row_id: strawberry.ID
+    source_type: str | None = None
+    file: str | None = None
+    row_number: int | None = None
+    reason: str | None = None
+    raw: str | None = None
+    raw_length: int | None = None

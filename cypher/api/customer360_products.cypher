@@ -1,0 +1,10 @@
+// API customer 360: the products a customer owns — everything on the orders any of their
+// records placed — with units, spend and the last purchase time.
+// Params: $record_ids: [string].
+// Returns: sku, name, category, units, spent, orders, last_purchased_at; most recent first.
+MATCH (r:CustomerRecord)-[:PERFORMED]->(o:Order)-[l:CONTAINS]->(p:Product)
+WHERE r.record_id IN $record_ids
+RETURN p.sku AS sku, p.name AS name, p.category AS category,
+       sum(l.quantity) AS units, sum(l.quantity * l.unit_price) AS spent,
+       count(DISTINCT o) AS orders, max(o.occurred_at) AS last_purchased_at
+ORDER BY last_purchased_at DESC, sku

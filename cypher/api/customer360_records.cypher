@@ -1,0 +1,18 @@
+// API customer 360: the unified customer (if entity resolution has linked one) and every person
+// record behind it, found from either a record id or a customer id. Before resolution has run
+// the record alone is returned with customer = null.
+// Params: $record_id, $customer_id: string|null (exactly one is set).
+// Returns: one row: customer (map|null), records ([CustomerRecord map]); no row if not found.
+OPTIONAL MATCH (start:CustomerRecord {record_id: $record_id})
+OPTIONAL MATCH (start)-[:RESOLVES_TO]->(viaRecord:Customer)
+OPTIONAL MATCH (byId:Customer {customer_id: $customer_id})
+WITH start, coalesce(viaRecord, byId) AS c
+WHERE start IS NOT NULL OR c IS NOT NULL
+CALL (start, c) {
+  OPTIONAL MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c)
+  WITH start, collect(r) AS linked
+  RETURN CASE WHEN size(linked) = 0 THEN [start] ELSE linked END AS recs
+}
+UNWIND recs AS r
+WITH c, r ORDER BY r.updated_at DESC, r.record_id
+RETURN CASE WHEN c IS NULL THEN null ELSE c {.*} END AS customer, collect(r {.*}) AS records

@@ -1,0 +1,13 @@
+// Record a reviewer's decision on a pair (or create a decided item, for unmerge): accepted =
+// must-link, rejected = cannot-link; every later resolution run honours it.
+// Params: $review_id, $kind, $record_a, $record_b, $status: "accepted"|"rejected", $by, $at,
+//   $note: string or null.
+// Returns: review_id, status (no row if the item does not exist and records are null).
+MERGE (m:MatchReview {review_id: $review_id})
+  ON CREATE SET m.source_system = 'resolution', m.source_id = $review_id,
+                m.first_run = 'review', m.first_seen = $at, m.kind = $kind,
+                m.record_a = $record_a, m.record_b = $record_b, m.created_at = $at
+SET m.status = $status, m.decided_by = $by, m.decided_at = $at, m.note = $note,
+    m.last_seen = $at, m.last_run = 'review'
+RETURN m.review_id AS review_id, m.status AS status, m.record_a AS record_a,
+       m.record_b AS record_b

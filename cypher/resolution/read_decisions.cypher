@@ -1,0 +1,5 @@
+// Reviewers' decided pairs of one kind: accepted = must-link, rejected = cannot-link.
+// Params: $kind: "customer"|"account".   Returns: record_a, record_b, status.
+MATCH (m:MatchReview)
+WHERE m.kind = $kind AND m.status IN ['accepted', 'rejected']
+RETURN m.record_a AS record_a, m.record_b AS record_b, m.status AS status

@@ -1,0 +1,172 @@
+"""Clusters from scored pairs under reviewers' constraints, and stable golden ids for them.
+
+Why not plain connected components: a reviewer's "these two are different people" must hold
+even when a chain of other matches connects them. So edges are added strongest first and an
+edge is skipped when it would put a cannot-link pair into one cluster (constrained single
+linkage); must-links are unions made before any edge. Existing clusters in an incremental run
+are must-links too, so the one algorithm serves both modes.
+
+Golden ids: each new cluster takes the id most of its members already carry (ties: the
+smallest id), each prior id goes to at most one cluster (the one holding most of its records),
+and only clusters with no usable prior id get a fresh, deterministic id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent: dict[str, str] = {x: x for x in items}
+        self.forbidden: dict[str, set[str]] = {}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def blocked(self, a: str, b: str) -> bool:
+        """True if joining the clusters of a and b would join a cannot-link pair."""
+        ra, rb = self.find(a), self.find(b)
+        fa, fb = self.forbidden.get(ra, set()), self.forbidden.get(rb, set())
+        if len(fa) > len(fb):
+            fa, fb, rb = fb, fa, ra
+        return any(self.find(x) == rb for x in fa)
+
+    def union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[rb] = ra
+        if rb in self.forbidden:
+            self.forbidden.setdefault(ra, set()).update(self.forbidden.pop(rb))
+        return True
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Cluster label per record, and the pair that attached each non-root record."""
+
+    label: dict[str, str]
+    #: record id → (partner id, probability, weight, rule, pair index) of the edge that joined it.
+    joined_by: dict[str, tuple[str, float, float, str, int]] = field(default_factory=dict)
+
+
+def cluster(
+    records: Iterable[str],
+    pairs: pd.DataFrame,
+    threshold: float,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+) -> Clustering:
+    """Constrained single-linkage clusters of ``records`` from ``pairs`` above ``threshold``."""
+    uf = _UnionFind(records)
+    for a, b in cannot_link:
+        if a in uf.parent and b in uf.parent:
+            uf.forbidden.setdefault(uf.find(a), set()).add(b)
+            uf.forbidden.setdefault(uf.find(b), set()).add(a)
+    joined: dict[str, tuple[str, float, float, str, int]] = {}
+    for a, b in must_link:
+        if a in uf.parent and b in uf.parent and not uf.blocked(a, b) and uf.union(a, b):
+            joined.setdefault(b, (a, 1.0, float("inf"), "must_link", -1))
+    # "cluster_score" (when present) is the probability raised to 1 for deterministic rules.
+    score = "cluster_score" if "cluster_score" in pairs.columns else "match_probability"
+    strong = pairs[pairs[score] >= threshold]
+    strong = strong.sort_values([score, "unique_id_l", "unique_id_r"],
+                                ascending=[False, True, True], kind="stable")  # fmt: skip
+    cols = zip(
+        strong["unique_id_l"].tolist(), strong["unique_id_r"].tolist(),
+        strong["match_probability"].tolist(), strong["match_weight"].tolist(),
+        strong["rule"].tolist(), strong.index.tolist(), strict=True,
+    )  # fmt: skip
+    for a, b, p, w, rule, idx in cols:
+        if a not in uf.parent or b not in uf.parent or uf.find(a) == uf.find(b):
+            continue
+        if uf.blocked(a, b):
+            continue
+        uf.union(a, b)
+        joined.setdefault(b, (a, float(p), float(w), str(rule), int(idx)))
+        joined.setdefault(a, (b, float(p), float(w), str(rule), int(idx)))
+    label = {x: uf.find(x) for x in uf.parent}
+    return Clustering(label, joined)
+
+
+@dataclass(frozen=True)
+class IdChange:
+    """One merge, split or creation, for the (:ResolutionEvent) history."""
+
+    kind: str  # merge | split | create
+    entity_id: str
+    other_ids: list[str]
+    record_ids: list[str]
+    previous_ids: list[str | None]
+
+
+def mint_id(prefix: str, members: Iterable[str], taken: set[str]) -> str:
+    """A deterministic id from the cluster's smallest record id, salted past collisions."""
+    seed = min(members)
+    salt = 0
+    while True:
+        digest = hashlib.sha256(f"{seed}#{salt}".encode()).hexdigest()[:12]
+        candidate = f"{prefix}-{digest}"
+        if candidate not in taken:
+            return candidate
+        salt += 1
+
+
+def assign_ids(
+    label: dict[str, str], prior: dict[str, str | None], prefix: str, taken: set[str]
+) -> tuple[dict[str, str], list[IdChange]]:
+    """Golden id per record from cluster labels and each record's prior id.
+
+    ``taken`` holds every id ever issued (active or retired), so a fresh id never reuses one.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for record, lab in label.items():
+        members[lab].append(record)
+    votes: dict[str, Counter[str]] = {
+        lab: Counter(p for r in recs if (p := prior.get(r)) is not None)
+        for lab, recs in members.items()
+    }
+    # Each prior id goes to the cluster holding most of its records (ties: smaller label).
+    claims = sorted(
+        ((-n, lab, pid) for lab, c in votes.items() for pid, n in c.items()),
+        key=lambda t: (t[0], t[2], t[1]),
+    )
+    owner: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for _neg, lab, pid in claims:
+        if pid in owner or lab in chosen:
+            continue
+        owner[pid], chosen[lab] = lab, pid
+    issued = set(taken)
+    result: dict[str, str] = {}
+    changes: list[IdChange] = []
+    for lab in sorted(members):
+        recs = sorted(members[lab])
+        entity = chosen.get(lab)
+        if entity is None:
+            entity = mint_id(prefix, recs, issued)
+            issued.add(entity)
+            prev_ids = sorted(votes[lab])
+            kind = "split" if prev_ids else "create"
+            changes.append(IdChange(kind, entity, prev_ids, recs, [prior.get(r) for r in recs]))
+        else:
+            others = sorted(set(votes[lab]) - {entity})
+            if others:
+                moved = [r for r in recs if prior.get(r) not in (None, entity)]
+                changes.append(
+                    IdChange("merge", entity, others, moved, [prior.get(r) for r in moved])
+                )
+        for r in recs:
+            result[r] = entity
+    return result, changes

@@ -1,0 +1,287 @@
+"""One resolution pass for one kind of entity: read, score, cluster, assign ids, write back.
+
+Why full and incremental share this code: an incremental run is a full run restricted to the
+new records, the existing records they were scored against and the rest of the clusters those
+belong to, with the existing clusters held together as must-links. Clustering and golden-id
+assignment are then identical, so both modes keep ids stable in the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from graph.db import Database
+from graph.settings import Settings
+from models.resolution import normalise, store
+from models.resolution import splink_model as sm
+from models.resolution.clustering import Clustering, IdChange, assign_ids, cluster
+
+log = logging.getLogger(__name__)
+
+_ID_PREFIX: dict[sm.EntityKind, str] = {"customer": "cus", "account": "acc"}
+#: A field on which exact agreement is taken as a match whatever the model says: an e-mail
+#: address (people) or a web domain (companies) identifies its owner in marketing data.
+_DETERMINISTIC_FIELD: dict[sm.EntityKind, str] = {"customer": "email", "account": "domain"}
+
+
+@dataclass
+class KindReport:
+    """What one pass did for one kind of entity."""
+
+    kind: str
+    mode: str
+    records: int = 0
+    new_records: int = 0
+    pairs_scored: int = 0
+    entities: int = 0
+    links_written: int = 0
+    created: int = 0
+    merges: int = 0
+    splits: int = 0
+    retired: int = 0
+    reviews_opened: int = 0
+    model_version: str = ""
+    seconds: float = 0.0
+    charts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every write of one run shares."""
+
+    db: Database
+    settings: Settings
+    run_id: str
+    at: datetime
+    by: str
+
+
+def frame_for(kind: sm.EntityKind, raw: pd.DataFrame) -> pd.DataFrame:
+    """The model's normalised view of raw records of this kind."""
+    return normalise.people_frame(raw) if kind == "customer" else normalise.company_frame(raw)
+
+
+def _deterministic(frame: pd.DataFrame, pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.Series:
+    values = frame.set_index("unique_id")[_DETERMINISTIC_FIELD[kind]]
+    left = values.reindex(pairs["unique_id_l"]).reset_index(drop=True)
+    right = values.reindex(pairs["unique_id_r"]).reset_index(drop=True)
+    same = (left == right).fillna(False).astype(bool)
+    same.index = pairs.index
+    return same
+
+
+def _with_rules(frame: pd.DataFrame, pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.DataFrame:
+    """Mark exact-identifier pairs; clustering joins them even below the threshold."""
+    pairs = pairs.reset_index(drop=True)
+    exact = _deterministic(frame, pairs, kind)
+    pairs["rule"] = np.where(exact, f"exact_{_DETERMINISTIC_FIELD[kind]}", "model")
+    pairs["cluster_score"] = np.where(exact, 1.0, pairs["match_probability"])
+    return pairs
+
+
+def _evidence(
+    pairs: pd.DataFrame, idx: int, labels: dict[str, dict[int, tuple[str, float]]]
+) -> tuple[list[str], list[str], list[float]]:
+    """Per-field comparison levels and match weights of one scored pair."""
+    if idx < 0:
+        return [], [], []
+    row = pairs.iloc[idx]
+    fields, levels, weights = [], [], []
+    for name, by_gamma in labels.items():
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None or pd.isna(gamma):
+            continue
+        label, weight = by_gamma.get(int(gamma), (str(gamma), 0.0))
+        fields.append(name)
+        levels.append(label)
+        weights.append(weight)
+    return fields, levels, weights
+
+
+def _link_rows(
+    records: list[str], ids: dict[str, str], prior: dict[str, str | None], result: Clustering,
+    pairs: pd.DataFrame, labels: dict[str, dict[int, tuple[str, float]]],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Rows for records whose entity is new or changed; untouched links are not rewritten."""
+    rows = []
+    for record in records:
+        if prior.get(record) == ids[record]:
+            continue
+        joined = result.joined_by.get(record)
+        row: dict[str, Any] = {"record_id": record, "entity_id": ids[record], "rule": "singleton",
+                               "match_probability": None, "match_weight": None,
+                               "matched_with": None, "evidence_fields": [],
+                               "evidence_levels": [], "evidence_weights": []}  # fmt: skip
+        if joined is not None:
+            partner, prob, weight, rule, idx = joined
+            fields, levels, weights = _evidence(pairs, idx, labels)
+            row.update(
+                rule=rule, matched_with=partner, match_probability=prob,
+                match_weight=None if math.isinf(weight) else weight,
+                evidence_fields=fields, evidence_levels=levels, evidence_weights=weights,
+            )  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def _event_rows(changes: list[IdChange], kind: str, run_id: str) -> list[dict[str, Any]]:
+    """Merges and splits one event each; creations one summary event per run."""
+    rows = []
+    for change in changes:
+        if change.kind == "create":
+            continue
+        digest = hashlib.sha256(f"{run_id}|{change.kind}|{change.entity_id}".encode()).hexdigest()
+        rows.append({
+            "event_id": f"ev-{digest[:16]}", "kind": change.kind, "entity_type": kind,
+            "entity_id": change.entity_id, "other_ids": change.other_ids,
+            "record_ids": change.record_ids,
+            "previous_ids": [p or "" for p in change.previous_ids],
+            "count": len(change.record_ids), "reverses": None,
+        })  # fmt: skip
+    created = [c for c in changes if c.kind == "create"]
+    if created:
+        rows.append({
+            "event_id": f"ev-{run_id}-{kind}-create", "kind": "create", "entity_type": kind,
+            "entity_id": None, "other_ids": [], "record_ids": [], "previous_ids": [],
+            "count": len(created), "reverses": None,
+        })  # fmt: skip
+    return rows
+
+
+def _review_rows(
+    pairs: pd.DataFrame, label: dict[str, str], kind: str, floor: float, threshold: float,
+    decided: set[frozenset[str]], labels: dict[str, dict[int, tuple[str, float]]],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Uncertain model pairs left in different clusters, not yet decided by a reviewer."""
+    band = pairs[(pairs["cluster_score"] >= floor) & (pairs["cluster_score"] < threshold)]
+    rows = []
+    for idx, a, b, p, w in zip(
+        band.index, band["unique_id_l"], band["unique_id_r"], band["match_probability"],
+        band["match_weight"], strict=True,
+    ):  # fmt: skip
+        if a not in label or b not in label or label[a] == label[b]:
+            continue
+        if frozenset((a, b)) in decided:
+            continue
+        first, second = sorted((str(a), str(b)))
+        fields, levels, weights = _evidence(pairs, int(idx), labels)
+        digest = hashlib.sha256(f"{kind}|{first}|{second}".encode()).hexdigest()[:16]
+        rows.append({
+            "review_id": f"rev-{digest}", "kind": kind, "record_a": first, "record_b": second,
+            "match_probability": float(p), "match_weight": float(w),
+            "evidence_fields": fields, "evidence_levels": levels, "evidence_weights": weights,
+        })  # fmt: skip
+    return rows
+
+
+def _score(
+    ctx: RunContext, kind: sm.EntityKind, frame: pd.DataFrame, prior: dict[str, str | None],
+    incremental: bool, report: KindReport,
+) -> tuple[sm.TrainedModel, pd.DataFrame, list[str], list[tuple[str, str]]] | None:  # fmt: skip
+    """Train or load the model and score pairs; returns (model, pairs, records, must-links)."""
+    backend = ctx.settings.resolution_backend
+    floor = ctx.settings.resolution_review_floor * 0.5
+    model = sm.TrainedModel.load_latest(ctx.settings.resolution_dir, kind) if incremental else None
+    is_new = frame["unique_id"].map(lambda r: prior.get(r) is None)
+    report.new_records = int(is_new.sum())
+    if model is None or not (~is_new).any():
+        report.mode = "full"
+        model = sm.train(frame, kind, backend)
+        model.save(ctx.settings.resolution_dir)
+        pairs = sm.predict(frame, model, backend, floor)
+        return model, pairs, frame["unique_id"].tolist(), []
+    if report.new_records == 0:
+        return None
+    pairs = sm.predict_new(frame[is_new], frame[~is_new], model, backend, floor)
+    # Existing clusters the new records touch come along whole and stay together.
+    touched = {prior[r] for r in pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]])
+               if prior.get(r) is not None}  # fmt: skip
+    members: dict[str, list[str]] = {}
+    for record, entity in prior.items():
+        if entity is not None and entity in touched:
+            members.setdefault(entity, []).append(record)
+    must = [(recs[0], other) for recs in members.values() for other in recs[1:]]
+    involved = frame.loc[is_new, "unique_id"].tolist() + [r for v in members.values() for r in v]
+    return model, pairs, involved, must
+
+
+def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> KindReport:
+    """Resolve every record of ``kind`` (or only the new ones) and write the result back."""
+    started = time.perf_counter()
+    report = KindReport(kind, "incremental" if incremental else "full")
+    raw = store.read_records(ctx.db, kind)
+    report.records = len(raw)
+    if raw.empty:
+        return report
+    frame = frame_for(kind, raw)
+    prior: dict[str, str | None] = {
+        str(r): (str(e) if isinstance(e, str) else None)
+        for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)
+    }
+    scored = _score(ctx, kind, frame, prior, incremental, report)
+    if scored is None:
+        report.seconds = time.perf_counter() - started
+        return report
+    model, pairs, involved, must = scored
+    report.model_version, report.pairs_scored = model.version, len(pairs)
+    pairs = _with_rules(frame, pairs, kind)
+    accepted, rejected = store.read_decisions(ctx.db, kind)
+    threshold = ctx.settings.resolution_threshold
+    result = cluster(involved, pairs, threshold, [*accepted, *must], rejected)
+    involved_prior = {r: prior.get(r) for r in involved}
+    ids, changes = assign_ids(
+        result.label, involved_prior, _ID_PREFIX[kind], store.read_issued_ids(ctx.db, kind)
+    )
+    labels = sm.level_labels(model)
+    batch = ctx.settings.batch_size
+    rows = _link_rows(involved, ids, prior, result, pairs, labels)
+    report.links_written = store.write_links(
+        ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
+    )
+    redirect = {old: c.entity_id for c in changes if c.kind == "merge" for old in c.other_ids}
+    vacated = sorted({p for p in involved_prior.values() if p is not None} - set(ids.values()))
+    report.retired = store.retire_entities(
+        ctx.db, kind, vacated, redirect, run_id=ctx.run_id, at=ctx.at
+    )
+    store.write_events(
+        ctx.db, _event_rows(changes, kind, ctx.run_id), batch,
+        run_id=ctx.run_id, at=ctx.at, model_version=model.version, by=ctx.by,
+    )  # fmt: skip
+    report.created = sum(c.kind == "create" for c in changes)
+    report.merges = sum(c.kind == "merge" for c in changes)
+    report.splits = sum(c.kind == "split" for c in changes)
+    decided = {frozenset(p) for p in (*accepted, *rejected)}
+    reviews = _review_rows(
+        pairs, result.label, kind, ctx.settings.resolution_review_floor, threshold, decided,
+        labels,
+    )  # fmt: skip
+    report.reviews_opened = store.write_reviews(
+        ctx.db, reviews, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
+    )
+    report.entities = len(set(ids.values()))
+    if report.mode == "full":
+        report.charts = _charts(ctx, frame, model)
+    report.seconds = time.perf_counter() - started
+    log.info("resolved %s: %s", kind, report)
+    return report
+
+
+def _charts(ctx: RunContext, frame: pd.DataFrame, model: sm.TrainedModel) -> list[str]:
+    """Save the model's charts; a chart failure never fails the run."""
+    try:
+        paths = sm.save_charts(
+            frame, model, ctx.settings.resolution_backend, ctx.settings.resolution_dir / "charts"
+        )
+    except Exception as exc:  # charts are a convenience, resolution results are already saved
+        log.warning("could not save resolution charts: %s", exc)
+        return []
+    return [str(p) for p in paths]

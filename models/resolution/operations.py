@@ -1,0 +1,139 @@
+"""Human operations on resolution results: review decisions, unmerge, explanation.
+
+Why decisions are stored as (:MatchReview) nodes rather than applied once: every later run
+reads them back as must-link / cannot-link constraints, so a re-trained model can never undo
+what a person decided. An unmerge is itself recorded as cannot-link decisions for that reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from graph.errors import ResolutionError
+from graph.settings import Settings
+from models.resolution import store
+from models.resolution.run import new_run_id
+from models.resolution.splink_model import EntityKind
+
+log = logging.getLogger(__name__)
+
+Decision = Literal["accepted", "rejected"]
+
+
+def list_reviews(
+    db: Database, status: str | None = "open", limit: int = 50
+) -> list[dict[str, Any]]:
+    """Review items (open by default), most probable first."""
+    return db.query(load_query("resolution/list_reviews"), {"status": status, "limit": limit})
+
+
+def decide(
+    db: Database, review_id: str, decision: Decision, by: str, note: str | None = None
+) -> None:
+    """Accept (must-link) or reject (cannot-link) a review item; later runs honour it."""
+    found = db.query(load_query("resolution/read_review"), {"review_id": review_id})
+    if not found:
+        raise ResolutionError(f"no review item {review_id!r}; see `marketgraph review list`")
+    item = found[0]
+    record_decision(db, str(item["kind"]), item["record_a"], item["record_b"], decision, by,
+                     note, review_id)  # fmt: skip
+
+
+def record_decision(
+    db: Database, kind: str, a: str, b: str, decision: Decision, by: str, note: str | None = None,
+    review_id: str | None = None,
+) -> None:  # fmt: skip
+    """Record a decision on any pair of records of one kind (a review item is made if none)."""
+    first, second = sorted((a, b))
+    rid = review_id or "rev-" + hashlib.sha256(f"{kind}|{first}|{second}".encode()).hexdigest()[:16]
+    db.query(
+        load_query("resolution/decide_review"),
+        {"review_id": rid, "kind": kind, "record_a": first, "record_b": second,
+         "status": decision, "by": by, "at": datetime.now(UTC), "note": note},
+        write=True,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UnmergeResult:
+    """Which merge was reversed and which records went back where."""
+
+    event_id: str
+    entity_id: str
+    restored: dict[str, list[str]]
+
+
+def unmerge(
+    db: Database, settings: Settings, *, entity_id: str | None = None,
+    event_id: str | None = None, by: str = "marketgraph",
+) -> UnmergeResult:  # fmt: skip
+    """Reverse the latest merge into ``entity_id`` (or the merge ``event_id``).
+
+    The moved records go back to their previous entities, which are reactivated, and each
+    restored group gets a cannot-link decision against the survivor so no later run re-merges it.
+    """
+    rows = db.query(
+        load_query("resolution/read_merge_event"), {"entity_id": entity_id, "event_id": event_id}
+    )
+    if not rows:
+        raise ResolutionError(
+            f"no merge to undo for {entity_id or event_id!r}; merges are listed as "
+            "(:ResolutionEvent {kind: 'merge'}) nodes"
+        )
+    event = rows[0]
+    kind: EntityKind = "customer" if event["entity_type"] == "customer" else "account"
+    survivor = str(event["entity_id"])
+    restored: dict[str, list[str]] = {}
+    for record, previous in zip(event["record_ids"], event["previous_ids"], strict=True):
+        if previous:
+            restored.setdefault(previous, []).append(record)
+    at = datetime.now(UTC)
+    run_id = new_run_id(at)
+    links: list[dict[str, Any]] = [
+        {"record_id": r, "entity_id": entity, "rule": "unmerge", "match_probability": None,
+         "match_weight": None, "matched_with": None, "evidence_fields": [],
+         "evidence_levels": [], "evidence_weights": []}
+        for entity, records in restored.items() for r in records
+    ]  # fmt: skip
+    store.write_links(db, kind, links, settings.batch_size, run_id=run_id, at=at,
+                      model_version="unmerge")  # fmt: skip
+    remaining = [
+        r["record_id"]
+        for r in store.read_records(db, kind).to_dict("records")
+        if isinstance(r["entity_id"], str) and r["entity_id"] == survivor
+    ][:50]
+    for records in restored.values():
+        for other in remaining:
+            record_decision(db, kind, records[0], other, "rejected", by, f"unmerge {survivor}")
+        # Records of one restored group stay together even if the model would split them.
+        for r in records[1:]:
+            record_decision(db, kind, records[0], r, "accepted", by, f"unmerge {survivor}")
+    store.write_events(
+        db,
+        [{"event_id": f"ev-{run_id}-unmerge", "kind": "split", "entity_type": kind,
+          "entity_id": survivor, "other_ids": sorted(restored),
+          "record_ids": [r for v in restored.values() for r in v],
+          "previous_ids": [survivor for v in restored.values() for _ in v],
+          "count": len(links), "reverses": event["event_id"]}],
+        settings.batch_size, run_id=run_id, at=at, model_version="unmerge", by=by,
+    )  # fmt: skip
+    db.query(
+        load_query("resolution/mark_event_undone"),
+        {"event_id": event["event_id"], "at": at, "by": by},
+        write=True,
+    )
+    return UnmergeResult(str(event["event_id"]), survivor, restored)
+
+
+def explain(db: Database, customer_id: str) -> list[dict[str, Any]]:
+    """Per record of a customer: the pair, rule, probability and per-field evidence."""
+    rows = db.query(load_query("resolution/explain_customer"), {"customer_id": customer_id})
+    if not rows:
+        raise ResolutionError(f"no customer {customer_id!r}")
+    return rows

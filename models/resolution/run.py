@@ -1,0 +1,100 @@
+"""A resolution run: companies, then people, then who works where.
+
+Companies go first so that people can be linked to the unified accounts of this very run.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from graph.db import Database
+from graph.settings import Settings
+from models.resolution import normalise, store
+from models.resolution.engine import KindReport, RunContext, resolve_kind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ResolutionReport:
+    """The outcome of one run, per kind of entity."""
+
+    run_id: str
+    mode: str
+    accounts: KindReport
+    customers: KindReport
+    works_at: int
+
+
+def new_run_id(at: datetime) -> str:
+    """A sortable, unique run id."""
+    return f"res-{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def resolve(
+    db: Database, settings: Settings, *, incremental: bool = False, by: str = "marketgraph"
+) -> ResolutionReport:
+    """Resolve person and company records into unified (:Customer) and (:Account) nodes.
+
+    ``incremental`` resolves only records with no RESOLVES_TO yet against the existing
+    entities with the saved models (falling back to a full run when none is saved).
+    """
+    at = datetime.now(UTC)
+    run_id = new_run_id(at)
+    mode = "incremental" if incremental else "full"
+    store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
+    ctx = RunContext(db, settings, run_id, at, by)
+    accounts = resolve_kind(ctx, "account", incremental=incremental)
+    customers = resolve_kind(ctx, "customer", incremental=incremental)
+    links = works_at_rows(db)
+    store.write_works_at(
+        db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
+    )
+    stats: dict[str, Any] = {"works_at": len(links)}
+    for report in (accounts, customers):
+        for key, value in asdict(report).items():
+            if isinstance(value, int | float | str) and key != "kind":
+                stats[f"{report.kind}_{key}"] = value
+    store.finish_run(db, run_id=run_id, at=datetime.now(UTC), stats=stats)
+    return ResolutionReport(run_id, mode, accounts, customers, len(links))
+
+
+def works_at_rows(db: Database) -> list[dict[str, Any]]:
+    """(customer, account) pairs from records' CRM accounts, else from unambiguous names."""
+    people = store.read_records(db, "customer")
+    companies = store.read_records(db, "account")
+    if people.empty or companies.empty:
+        return []
+    account_of = {
+        r: e for r, e in zip(companies["record_id"], companies["entity_id"], strict=True)
+        if isinstance(e, str)
+    }  # fmt: skip
+    names = pd.DataFrame(
+        {"name": normalise.company_name(companies["name"]), "account": companies["entity_id"]}
+    ).dropna()
+    unique = names.drop_duplicates().groupby("name")["account"].agg(_only_value)
+    by_record = people["account_record_id"].map(account_of)
+    by_name = normalise.company_name(people["company_name"]).map(unique)
+    frame = pd.DataFrame(
+        {
+            "customer_id": people["entity_id"],
+            "account_id": by_record.where(by_record.notna(), by_name),
+            "via": by_record.notna().map({True: "crm_account", False: "company_name"}),
+        }
+    ).dropna(subset=["customer_id", "account_id"])
+    frame = frame.sort_values("via").drop_duplicates(["customer_id", "account_id"])
+    return [
+        {"customer_id": str(c), "account_id": str(a), "via": str(v)}
+        for c, a, v in zip(frame["customer_id"], frame["account_id"], frame["via"], strict=True)
+    ]
+
+
+def _only_value(values: pd.Series) -> Any:
+    """The single distinct value, or None when a name is shared by several accounts."""
+    return values.iloc[0] if values.nunique() == 1 else None

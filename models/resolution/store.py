@@ -1,0 +1,158 @@
+"""Graph reads and batched writes for entity resolution, all through `cypher/resolution/`.
+
+Why one module: it is the only resolution code that talks to Neo4j, so the engine stays plain
+pandas and can be benchmarked without a database. Every write is an `UNWIND $rows` batch in a
+managed (retried) transaction and MERGEs, so a retried batch changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any, LiteralString
+
+import pandas as pd
+
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from models.resolution.splink_model import EntityKind
+
+log = logging.getLogger(__name__)
+
+_RECORD_QUERY: dict[EntityKind, str] = {
+    "customer": "resolution/read_customer_records",
+    "account": "resolution/read_account_records",
+}
+_LINK_QUERY: dict[EntityKind, str] = {
+    "customer": "resolution/write_customer_links",
+    "account": "resolution/write_account_links",
+}
+_RETIRE_QUERY: dict[EntityKind, str] = {
+    "customer": "resolution/retire_customers",
+    "account": "resolution/retire_accounts",
+}
+_IDS_QUERY: dict[EntityKind, str] = {
+    "customer": "resolution/read_customer_ids",
+    "account": "resolution/read_account_ids",
+}
+
+
+def _q(name: str) -> LiteralString:
+    return load_query(name)
+
+
+def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive batches of at most ``size`` rows."""
+    for start in range(0, len(rows), size):
+        yield list(rows[start : start + size])
+
+
+def read_records(db: Database, kind: EntityKind, *, only_unresolved: bool = False) -> pd.DataFrame:
+    """Raw records of one kind with their current entity id (None when never resolved)."""
+    rows = db.query(_q(_RECORD_QUERY[kind]), {"only_unresolved": only_unresolved})
+    return pd.DataFrame(rows)
+
+
+def read_decisions(
+    db: Database, kind: EntityKind
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(must-link pairs, cannot-link pairs) that reviewers decided."""
+    rows = db.query(_q("resolution/read_decisions"), {"kind": kind})
+    must = [(r["record_a"], r["record_b"]) for r in rows if r["status"] == "accepted"]
+    cannot = [(r["record_a"], r["record_b"]) for r in rows if r["status"] == "rejected"]
+    return must, cannot
+
+
+def read_issued_ids(db: Database, kind: EntityKind) -> set[str]:
+    """Every entity id of this kind ever issued."""
+    return {str(r["id"]) for r in db.query(_q(_IDS_QUERY[kind]))}
+
+
+def _write_batches(
+    db: Database, query: str, rows: Sequence[dict[str, Any]], batch: int, **params: Any
+) -> int:
+    total = 0
+    cypher = _q(query)
+    for part in chunks(rows, batch):
+        result = db.query(cypher, {"rows": part, **params}, write=True)
+        total += int(result[0].get("written", result[0].get("opened", 0))) if result else 0
+    return total
+
+
+def write_links(
+    db: Database, kind: EntityKind, rows: Sequence[dict[str, Any]], batch: int, *,
+    run_id: str, at: datetime, model_version: str,
+) -> int:  # fmt: skip
+    """Point records at their entities (creating/reactivating them); returns links written."""
+    return _write_batches(
+        db, _LINK_QUERY[kind], rows, batch, run_id=run_id, at=at, model_version=model_version
+    )
+
+
+def retire_entities(
+    db: Database, kind: EntityKind, ids: Sequence[str], merged_into: dict[str, str], *,
+    run_id: str, at: datetime,
+) -> int:  # fmt: skip
+    """Tombstone entities left without records; returns how many were retired."""
+    if not ids:
+        return 0
+    rows = db.query(
+        _q(_RETIRE_QUERY[kind]),
+        {"ids": list(ids), "merged_into": merged_into, "run_id": run_id, "at": at},
+        write=True,
+    )
+    return int(rows[0]["retired"]) if rows else 0
+
+
+def write_events(
+    db: Database, rows: Sequence[dict[str, Any]], batch: int, *,
+    run_id: str, at: datetime, model_version: str, by: str,
+) -> None:  # fmt: skip
+    """Append (:ResolutionEvent) history rows."""
+    for part in chunks(rows, batch):
+        db.query(
+            _q("resolution/write_events"),
+            {"rows": part, "run_id": run_id, "at": at, "model_version": model_version, "by": by},
+            write=True,
+        )
+
+
+def write_reviews(
+    db: Database, rows: Sequence[dict[str, Any]], batch: int, *,
+    run_id: str, at: datetime, model_version: str,
+) -> int:  # fmt: skip
+    """Open review items for uncertain pairs; returns how many are new."""
+    return _write_batches(
+        db, "resolution/write_reviews", rows, batch,
+        run_id=run_id, at=at, model_version=model_version,
+    )  # fmt: skip
+
+
+def write_works_at(
+    db: Database, rows: Sequence[dict[str, Any]], batch: int, *, run_id: str, at: datetime,
+    prune: bool,
+) -> None:  # fmt: skip
+    """Derived Customer-WORKS_AT->Account links; a full run prunes those it did not confirm."""
+    for part in chunks(rows, batch):
+        db.query(
+            _q("resolution/write_customer_works_at"),
+            {"rows": part, "run_id": run_id, "at": at},
+            write=True,
+        )
+    if prune:
+        db.query(_q("resolution/prune_customer_works_at"), {"run_id": run_id}, write=True)
+
+
+def start_run(db: Database, *, run_id: str, mode: str, backend: str, at: datetime, by: str) -> None:
+    """Record the run as started."""
+    db.query(
+        _q("resolution/run_start"),
+        {"run_id": run_id, "mode": mode, "backend": backend, "at": at, "by": by},
+        write=True,
+    )
+
+
+def finish_run(db: Database, *, run_id: str, at: datetime, stats: dict[str, Any]) -> None:
+    """Record the run's counts and mark it completed."""
+    db.query(_q("resolution/run_finish"), {"run_id": run_id, "at": at, "stats": stats}, write=True)

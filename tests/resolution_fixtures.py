@@ -1,0 +1,42 @@
+"""Fixtures for entity-resolution tests: the demo set ingested and resolved once per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph.db import Database
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.resolution import ResolutionReport, resolve
+
+
+def assignments(db: Database, label: str = "Customer") -> dict[str, str]:
+    """record id → entity id for every resolved record of one kind."""
+    if label == "Customer":
+        rows = db.query(
+            "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer) "
+            "RETURN r.record_id AS r, c.customer_id AS e"
+        )
+    else:
+        rows = db.query(
+            "MATCH (r:AccountRecord)-[:RESOLVES_TO]->(a:Account) "
+            "RETURN r.record_id AS r, a.account_id AS e"
+        )
+    return {row["r"]: row["e"] for row in rows}
+
+
+def ground_truth(demo_dir: Path) -> pd.Series:
+    """record id → true entity id from the generator."""
+    return pd.read_csv(demo_dir / "ground_truth.csv").set_index("record_id")["entity_id"]
+
+
+@pytest.fixture
+def resolved(
+    empty_db: Database, settings: Settings, demo_dir: Path
+) -> tuple[Database, ResolutionReport]:
+    """The demo set ingested and resolved in full."""
+    IngestRun(empty_db, settings).run([demo_dir])
+    return empty_db, resolve(empty_db, settings)

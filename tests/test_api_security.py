@@ -1,0 +1,219 @@
+"""API safety through the real HTTP app: keys and roles, PII masking, query limits, input
+validation, injection attempts in every string argument, error masking, the ingest mutation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from graph.db import Database
+from graph.settings import Settings
+from tests.api_helpers import INJECTION, KEYS, api_client, api_settings, codes, gql, load_demo
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def loaded(db: Database, settings: Settings, demo_dir: Path) -> Database:
+    load_demo(db, settings, demo_dir)
+    return db
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client(
+    loaded: Database, settings: Settings, demo_dir: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with api_client(api_settings(settings, ingest_dir=demo_dir.parent)) as c:
+        yield c
+
+
+def snapshot(db: Database) -> tuple[int, int]:
+    row = db.query(
+        "MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS rels"
+    )[0]
+    return int(row["nodes"]), int(row["rels"])
+
+
+PERSON = "{ customerRecords(first: 100) { nodes { email fullName phone consentEmail } } }"
+
+
+async def test_missing_and_unknown_keys(client: httpx.AsyncClient) -> None:
+    body = await gql(client, PERSON, role=None)
+    assert codes(body) == ["UNAUTHENTICATED"] and body["data"] is None
+    response = await client.post(
+        "/graphql", json={"query": PERSON}, headers={"X-API-Key": "not-a-key-at-all-xx"}
+    )
+    assert response.status_code == 401
+    bearer = await client.post(
+        "/graphql", json={"query": PERSON},
+        headers={"Authorization": f"Bearer {KEYS['viewer']}"},
+    )  # fmt: skip
+    assert "errors" not in bearer.json()
+
+
+async def test_pii_masking_per_role(client: httpx.AsyncClient) -> None:
+    viewer = (await gql(client, PERSON, role="viewer"))["data"]["customerRecords"]["nodes"]
+    assert all(n["email"] in (None, "***") and n["fullName"] in (None, "***") for n in viewer)
+    assert any(n["email"] == "***" for n in viewer)
+    marketer = (await gql(client, PERSON, role="marketer"))["data"]["customerRecords"]["nodes"]
+    no_consent = [n for n in marketer if n["consentEmail"] is False and n["email"]]
+    consent = [n for n in marketer if n["consentEmail"] is not False and n["email"]]
+    assert no_consent and all(n["email"] == "***" for n in no_consent)
+    assert consent and all("@" in n["email"] for n in consent)
+    assert any(n["fullName"] not in (None, "***") for n in marketer)
+    analyst = (await gql(client, PERSON, role="analyst"))["data"]["customerRecords"]["nodes"]
+    assert all(n["email"] != "***" for n in analyst)
+    # masking holds on every path to a record: nested and 360
+    nested = await gql(
+        client, "{ interactions(first: 20) { nodes { performer { email } } } }", role="viewer"
+    )
+    assert {n["performer"]["email"] for n in nested["data"]["interactions"]["nodes"]
+            if n["performer"] and n["performer"]["email"]} <= {"***"}  # fmt: skip
+
+
+async def test_role_gates(client: httpx.AsyncClient) -> None:
+    query = "{ quarantinedRows { totalCount } }"
+    assert codes(await gql(client, query, role="viewer")) == ["FORBIDDEN"]
+    assert codes(await gql(client, query, role="marketer")) == ["FORBIDDEN"]
+    assert "errors" not in await gql(client, query, role="analyst")
+    mutation = 'mutation { ingestFile(path: "x") { runId } }'
+    for role in ("viewer", "marketer", "analyst"):
+        assert codes(await gql(client, mutation, role=role)) == ["FORBIDDEN"]
+
+
+async def test_depth_alias_and_size_limits(client: httpx.AsyncClient) -> None:
+    deep = ("{ interactions { nodes { performer { customer { records { account { account "
+            "{ records { account { account { recordsX } } } } } } } } } } }")  # fmt: skip
+    body = await gql(client, deep)
+    assert body["errors"] and "depth" in body["errors"][0]["message"].lower()
+    aliases = "{ " + " ".join(f"a{i}: products {{ totalCount }}" for i in range(30)) + " }"
+    assert "alias" in (await gql(client, aliases))["errors"][0]["message"].lower()
+    huge = "{ products { totalCount " + "__typename " * 3000 + "} }"
+    assert "token" in (await gql(client, huge))["errors"][0]["message"].lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("{ products(first: 100000) { totalCount } }", "first"),
+        ("{ products(first: -1) { totalCount } }", "first"),
+        ('{ customerRecords(filter: {createdFrom: "2025-02-01T00:00:00Z", '
+         'createdTo: "2024-01-01T00:00:00Z"}) { totalCount } }', "filter"),
+        ("{ customerRecords(filter: {search: \"%s\"}) { totalCount } }" % ("x" * 500),
+         "filter.search"),
+        ('{ customerRecords(filter: {search: "   "}) { totalCount } }', "filter.search"),
+        ('{ ingestRuns(status: "") { totalCount } }', "status.status"),
+        ("{ customerRecords(first: 5) { nodes { interactions(last: 5000) { kind } } } }",
+         "first"),
+    ],
+)  # fmt: skip
+async def test_malformed_input_gets_field_errors(
+    client: httpx.AsyncClient, query: str, field: str
+) -> None:
+    body = await gql(client, query)
+    assert codes(body)[:1] == ["BAD_USER_INPUT"], body
+    fields = [f["field"] for f in body["errors"][0]["extensions"]["fields"]]
+    assert any(f.startswith(field) for f in fields), fields
+
+
+async def test_type_errors_are_graphql_validation_errors(client: httpx.AsyncClient) -> None:
+    for query in ("{ products(sort: DROP_TABLE) { totalCount } }", "{ products(first: \"x\") "
+                  "{ totalCount } }", "{ nope }", "{ products { "):  # fmt: skip
+        body = await gql(client, query)
+        assert body["errors"] and "Traceback" not in str(body)
+
+
+STRING_ARGS = [
+    "{ customerRecords(filter: {sourceSystem: $v}) { totalCount } }",
+    "{ customerRecords(filter: {country: $v}) { totalCount } }",
+    "{ customerRecords(filter: {search: $v}) { totalCount } }",
+    "{ customerRecords(after: $v) { totalCount } }",
+    "{ accountRecords(filter: {sourceSystem: $v}) { totalCount } }",
+    "{ accountRecords(filter: {industry: $v}) { totalCount } }",
+    "{ accountRecords(filter: {country: $v}) { totalCount } }",
+    "{ interactions(filter: {kind: $v}) { totalCount } }",
+    "{ interactions(filter: {channel: $v}) { totalCount } }",
+    "{ interactions(filter: {sourceSystem: $v}) { totalCount } }",
+    "{ products(filter: {category: $v}) { totalCount } }",
+    "{ products(filter: {subcategory: $v}) { totalCount } }",
+    "{ products(filter: {nameContains: $v}) { totalCount } }",
+    "{ campaigns(filter: {channel: $v}) { totalCount } }",
+    "{ campaigns(filter: {objective: $v}) { totalCount } }",
+    "{ contents(filter: {contentType: $v}) { totalCount } }",
+    "{ contents(filter: {campaignId: $v}) { totalCount } }",
+    "{ ingestRuns(status: $v) { totalCount } }",
+    "{ quarantinedRows(filter: {sourceType: $v}) { totalCount } }",
+    "{ quarantinedRows(filter: {runId: $v}) { totalCount } }",
+    "{ customers(status: $v) { totalCount } }",
+    "{ accounts(status: $v) { totalCount } }",
+    "{ customerRecord(recordId: $v) { recordId } }",
+    "{ accountRecord(recordId: $v) { recordId } }",
+    "{ interaction(interactionId: $v) { interactionId } }",
+    "{ product(sku: $v) { sku } }",
+    "{ campaign(campaignId: $v) { campaignId } }",
+    "{ content(contentId: $v) { contentId } }",
+    "{ customer(customerId: $v) { customerId } }",
+    "{ customer360(recordId: $v) { records { recordId } } }",
+    "{ customer360(customerId: $v) { records { recordId } } }",
+    "{ analytics { interactions(groupBy: KIND, kind: $v) { key } } }",
+    "{ analytics { campaignPerformance(channel: $v) { campaignId } } }",
+    "mutation { ingestFile(path: $v) { runId } }",
+]
+
+
+async def test_injection_in_every_string_argument(
+    client: httpx.AsyncClient, loaded: Database
+) -> None:
+    before = snapshot(loaded)
+    for template in STRING_ARGS:
+        op, _, rest = template.partition(" ")
+        kind = "mutation" if op == "mutation" else "query"
+        body_text = rest if op == "mutation" else template
+        plain = ("filter:", "status:", "after:", "path:", "kind:", "channel:")
+        var_type = "String" if any(arg in template for arg in plain) else "ID"
+        query = f"{kind} Q($v: {var_type}!) {body_text}"
+        for value in (INJECTION, '" OR 1=1 //', "*:*", "a\\' MATCH (n) DETACH DELETE n"):
+            body = await gql(client, query, {"v": value}, role="admin")
+            assert codes(body) in ([], ["BAD_USER_INPUT"], ["NOT_FOUND"]), (query, body)
+            assert "Traceback" not in str(body)
+            data = body.get("data") or {}
+            for value_ in data.values():
+                if isinstance(value_, dict) and "totalCount" in value_:
+                    assert value_["totalCount"] == 0, (query, value, body)
+    assert snapshot(loaded) == before
+
+
+async def test_internal_errors_are_masked(client: httpx.AsyncClient) -> None:
+    db = client.app.state.db  # type: ignore[attr-defined]
+    original = db.read
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret detail /etc/passwd MATCH (n)")
+
+    db.read = broken
+    try:
+        body = await gql(client, "{ products { totalCount } }")
+    finally:
+        db.read = original
+    assert body["errors"][0]["message"] == "Internal error."
+    assert codes(body) == ["INTERNAL"] and "secret" not in str(body)
+
+
+async def test_ingest_file_mutation(
+    client: httpx.AsyncClient, loaded: Database, demo_dir: Path
+) -> None:
+    query = """mutation($p: String!) { ingestFile(path: $p) { runId rowsRead loaded
+      files { name status } ignored } }"""
+    body = await gql(client, query, {"p": demo_dir.name}, role="admin")
+    assert "errors" not in body, body
+    result = body["data"]["ingestFile"]
+    assert result["files"] and {f["status"] for f in result["files"]} == {"skipped"}
+    assert all(str(demo_dir.parent) not in note for note in result["ignored"])
+    for bad in ("../../etc", "/etc/passwd", ""):
+        assert codes(await gql(client, query, {"p": bad}, role="admin")) == ["BAD_USER_INPUT"]
+    assert codes(await gql(client, query, {"p": "no-such-dir"}, role="admin")) == ["NOT_FOUND"]
