@@ -17,15 +17,13 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from neo4j import ManagedTransaction
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
@@ -33,6 +31,7 @@ from graph.errors import ContractError
 from graph.settings import Settings
 from ingestion.mapping import LOAD_ORDER, MAPPINGS, GraphMapping
 from ingestion.readers import QuarantinedRow, ValidatedFile, detect_source_type, read_and_validate
+from ingestion.writer import chunks, frame_to_rows, write_rows
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +39,9 @@ log = logging.getLogger(__name__)
 NOT_EXPORTS = {"ground_truth.csv", "manifest.json"}
 #: Raw text of a quarantined row kept on its graph node; the full text is in the JSONL file.
 RAW_PREVIEW_CHARS = 2_000
+
+#: Concurrent write sessions per file (see `ingestion.writer`); 2 keeps both cores busy.
+DEFAULT_WRITERS = 2
 
 Progress = Callable[[str, int, int], None]  # (label, rows done, rows total)
 
@@ -61,6 +63,7 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of `seconds`, the time spent writing to Neo4j
     note: str = ""
 
 
@@ -115,40 +118,6 @@ def row_hashes(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(hashed.to_numpy().view("int64"), index=frame.index)
 
 
-def _python_values(column: pd.Series) -> list[Any]:
-    """Column values as plain Python (str, int, float, bool, list or None).
-
-    Timestamps and dates travel as ISO-8601 text and become temporal values in Cypher
-    (`datetime(row.x)`, `date(row.x)`): the driver packs Python datetimes ~10x slower.
-    """
-    if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return [None if pd.isna(v) else v for v in text.astype(object)]
-    return [_plain(v) for v in column.astype(object).tolist()]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def frame_to_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts the driver can send; missing values become None (which unsets)."""
-    columns = list(frame.columns)
-    lists = [_python_values(frame[c]) for c in columns]
-    return [dict(zip(columns, values, strict=True)) for values in zip(*lists, strict=True)]
-
-
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _quarantine_rows(vf: ValidatedFile) -> list[dict[str, Any]]:
     return [
         {
@@ -167,10 +136,14 @@ def _quarantine_rows(vf: ValidatedFile) -> list[dict[str, Any]]:
 class IngestRun:
     """One ingest run against one database; create, then call `run(paths)`."""
 
-    def __init__(self, db: Database, settings: Settings, *, force: bool = False) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, *, force: bool = False,
+        writers: int = DEFAULT_WRITERS,
+    ) -> None:  # fmt: skip
         self.db = db
         self.settings = settings
         self.force = force
+        self.writers = writers
         self.run_id = f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.seen_at = datetime.now(UTC)
 
@@ -207,14 +180,18 @@ class IngestRun:
         previous = self.db.query(load_query("ingest/source_file_loaded"), {"sha256": sha256})
         if previous and not self.force:
             fr.status = "skipped"
-            fr.note = f"same content already loaded as {previous[0]['name']} ({previous[0]['run_id']})"
+            fr.note = (
+                f"same content already loaded as {previous[0]['name']} ({previous[0]['run_id']})"
+            )
             log.info("skipping %s: %s", path.name, fr.note)
             self._record_file(fr)
             return fr
         vf = read_and_validate(path, source_type)
         fr.rows_read, fr.quarantined = vf.rows_read, len(vf.quarantined)
         self._quarantine(vf, report)
+        writing = time.perf_counter()
         created, updated = self._write(vf, mapping, progress)
+        fr.write_seconds = time.perf_counter() - writing
         fr.loaded = len(vf.valid)
         fr.created, fr.updated = created, updated
         fr.unchanged = fr.loaded - created - updated
@@ -235,21 +212,18 @@ class IngestRun:
         frame["row_hash"] = row_hashes(frame)
         frame["source_system"] = mapping.source_system
         rows = frame_to_rows(frame)
-        query = load_query(mapping.query)
-        created = updated = done = 0
-        for chunk in _chunks(rows, self.settings.batch_size):
+        written = 0
 
-            def work(tx: ManagedTransaction, batch: list[dict[str, Any]] = chunk) -> Any:
-                params = {"rows": batch, "run_id": self.run_id, "seen_at": self.seen_at}
-                return tx.run(query, params).single(strict=True)
-
-            record = self.db.write(work)
-            created += int(record["created"])
-            updated += int(record["updated"])
-            done += len(chunk)
+        def done(count: int) -> None:
+            nonlocal written
+            written += count
             if progress:
-                progress(vf.path.name, done, len(rows))
-        return created, updated
+                progress(vf.path.name, written, len(rows))
+
+        return write_rows(
+            self.db, mapping.query, rows, run_id=self.run_id, seen_at=self.seen_at,
+            batch_size=self.settings.batch_size, writers=self.writers, done=done,
+        )  # fmt: skip
 
     def _quarantine(self, vf: ValidatedFile, report: IngestReport) -> None:
         if not vf.quarantined:
@@ -262,8 +236,10 @@ class IngestRun:
         report.quarantine_file = str(target)
         rows = _quarantine_rows(vf)
         query = load_query("ingest/quarantine")
-        for chunk in _chunks(rows, 1_000):
-            self.db.query(query, {"run_id": self.run_id, "rows": chunk, "at": self.seen_at}, write=True)
+        for chunk in chunks(rows, 1_000):
+            self.db.query(
+                query, {"run_id": self.run_id, "rows": chunk, "at": self.seen_at}, write=True
+            )
 
     def _record_file(self, fr: FileReport) -> None:
         file = asdict(fr)
@@ -274,7 +250,7 @@ class IngestRun:
         )
 
     def _finish(self, report: IngestReport, status: str) -> None:
-        totals = {
+        totals: dict[str, float] = {
             name: report.total(name)
             for name in ("rows_read", "loaded", "quarantined", "created", "updated", "unchanged")
         }

@@ -1,11 +1,16 @@
 // Upsert person records exactly as a source system exported them (CRM contacts, e-shop
 // customers, email subscribers, web visitors) — entity resolution later links them to a
 // unified (:Customer). Unchanged rows (same row_hash) are not rewritten, so re-runs change nothing.
+// The ids of created or updated rows come back as `changed`; the loader then re-links just those
+// to their employer (unlink_works_at, placeholder_account_records, link_works_at) in the same
+// transaction — split because relationship MERGEs in one statement with the node upsert make the
+// planner add Eager barriers.
 // Params: $rows: [{record_id, source_system, source_id, row_hash, first_name, last_name,
 //   full_name, email, phone, job_title, company_name, street, city, postcode, country,
-//   consent_email, consent_sms, status, created_at, updated_at, account_record_id}],
+//   consent_email, consent_sms, status, created_at, updated_at}],
 //   $run_id: string, $seen_at: datetime.
-// Returns: created, updated (rows whose content changed); unchanged = len(rows) - both.
+// Returns: created, updated (rows whose content changed); unchanged = len(rows) - both;
+//   changed (record_id of every created or updated row).
 UNWIND $rows AS row
 MERGE (n:CustomerRecord {record_id: row.record_id})
   ON CREATE SET n.source_system = row.source_system, n.source_id = row.source_id,
@@ -22,23 +27,5 @@ SET n.first_name = row.first_name, n.last_name = row.last_name, n.full_name = ro
     n.created_at = datetime(row.created_at), n.updated_at = datetime(row.updated_at),
     n.row_hash = row.row_hash, n.last_run = $run_id, n.last_changed = $seen_at
 REMOVE n.placeholder
-WITH n, row, old_hash
-CALL (n, row) {
-  // An employer that moved or vanished in the source is unlinked here, not left stale.
-  OPTIONAL MATCH (n)-[stale:WORKS_AT]->(other:AccountRecord)
-  WHERE row.account_record_id IS NULL OR other.record_id <> row.account_record_id
-  DELETE stale
-}
-CALL (n, row) {
-  WITH n, row WHERE row.account_record_id IS NOT NULL
-  // Late-arriving account: a placeholder that its own export row fills in later.
-  MERGE (a:AccountRecord {record_id: row.account_record_id})
-    ON CREATE SET a.placeholder = true, a.source_system = row.source_system,
-                  a.source_id = substring(row.account_record_id, size(row.source_system) + 1),
-                  a.first_seen = $seen_at, a.first_run = $run_id
-  MERGE (n)-[w:WORKS_AT]->(a)
-    ON CREATE SET w.source_system = row.source_system, w.source_id = row.source_id,
-                  w.first_seen = $seen_at, w.first_run = $run_id
-  SET w.last_seen = $seen_at, w.last_run = $run_id
-}
-RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated
+RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
+       collect(row.record_id) AS changed

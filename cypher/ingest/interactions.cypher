@@ -1,12 +1,14 @@
-// Upsert interactions of every kind — web_visit, form_fill, email_send, email_open,
-// email_click, ad_click, call, purchase (also labelled :Order) — and link each to the source
-// record that performed it, the campaign it belongs to and the content it touched.
-// Referenced nodes that have not arrived yet are created as placeholders (late-arriving data),
-// so no interaction is dropped because its customer is exported in a later file.
+// Upsert interaction nodes of every kind — web_visit, form_fill, email_send, email_open,
+// email_click, ad_click, call, purchase (also labelled :Order). Only rows whose content hash
+// changed are rewritten; their ids come back as `changed`, and the loader then links just those
+// rows to their performer, campaign and content (link_*.cypher) in the same transaction, after
+// creating any referenced node that has not arrived yet as a placeholder (placeholder_*.cypher).
+// Why not one query: relationship MERGEs in the same statement make the planner add Eager
+// barriers and per-row subqueries (see ingestion/writer.py for the measured difference).
 // Params: $rows: [{interaction_id, source_system, source_id, row_hash, kind, channel,
-//   occurred_at, performer_id, campaign_id, content_id, url, duration_s, outcome, notes,
-//   status, currency, total, ad_id, cost}], $run_id, $seen_at.
-// Returns: created, updated.
+//   occurred_at, url, duration_s, outcome, notes, status, currency, total, ad_id, cost}],
+//   $run_id, $seen_at.
+// Returns: created, updated, changed (interaction_id of every created or updated row).
 UNWIND $rows AS row
 MERGE (i:Interaction {interaction_id: row.interaction_id})
   ON CREATE SET i.source_system = row.source_system, i.source_id = row.source_id,
@@ -22,36 +24,5 @@ SET i.kind = row.kind, i.channel = row.channel, i.occurred_at = datetime(row.occ
     i.row_hash = row.row_hash, i.last_run = $run_id, i.last_changed = $seen_at
 REMOVE i.placeholder
 FOREACH (_ IN CASE WHEN row.kind = 'purchase' THEN [1] ELSE [] END | SET i:Order)
-WITH i, row, old_hash
-CALL (i, row) {
-  WITH i, row WHERE row.performer_id IS NOT NULL
-  MERGE (c:CustomerRecord {record_id: row.performer_id})
-    ON CREATE SET c.placeholder = true, c.source_system = split(row.performer_id, ':')[0],
-                  c.source_id = substring(row.performer_id, size(split(row.performer_id, ':')[0]) + 1),
-                  c.first_seen = $seen_at, c.first_run = $run_id
-  MERGE (c)-[p:PERFORMED]->(i)
-    ON CREATE SET p.source_system = row.source_system, p.source_id = row.source_id,
-                  p.first_seen = $seen_at, p.first_run = $run_id
-  SET p.last_seen = $seen_at, p.last_run = $run_id
-}
-CALL (i, row) {
-  WITH i, row WHERE row.campaign_id IS NOT NULL
-  MERGE (cp:Campaign {campaign_id: row.campaign_id})
-    ON CREATE SET cp.placeholder = true, cp.source_system = 'marketing',
-                  cp.source_id = row.campaign_id, cp.first_seen = $seen_at, cp.first_run = $run_id
-  MERGE (i)-[r:IN_CAMPAIGN]->(cp)
-    ON CREATE SET r.source_system = row.source_system, r.source_id = row.source_id,
-                  r.first_seen = $seen_at, r.first_run = $run_id
-  SET r.last_seen = $seen_at, r.last_run = $run_id
-}
-CALL (i, row) {
-  WITH i, row WHERE row.content_id IS NOT NULL
-  MERGE (ct:Content {content_id: row.content_id})
-    ON CREATE SET ct.placeholder = true, ct.source_system = 'marketing',
-                  ct.source_id = row.content_id, ct.first_seen = $seen_at, ct.first_run = $run_id
-  MERGE (i)-[r:ENGAGED_WITH]->(ct)
-    ON CREATE SET r.source_system = row.source_system, r.source_id = row.source_id,
-                  r.first_seen = $seen_at, r.first_run = $run_id
-  SET r.last_seen = $seen_at, r.last_run = $run_id
-}
-RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated
+RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
+       collect(row.interaction_id) AS changed

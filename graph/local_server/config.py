@@ -58,6 +58,11 @@ class LocalPaths:
     def password_file(self) -> Path:
         return self.home / "password"
 
+    @property
+    def import_dir(self) -> Path:
+        """Where `LOAD CSV FROM 'file:///x.csv'` reads `x.csv` (benchmarks, analysts)."""
+        return self.home / "import"
+
 
 def local_paths(settings: Settings) -> LocalPaths:
     """The folder layout of the local server for these settings (nothing is created)."""
@@ -174,6 +179,9 @@ def write_config(settings: Settings, paths: LocalPaths, install: InstallInfo) ->
         f"server.directories.logs={paths.logs_dir}",
         f"server.directories.plugins={install.plugins_dir}",
         f"server.directories.run={paths.run_dir}",
+        # LOAD CSV reads file:/// URLs from here only (under the state dir, not NEO4J_HOME,
+        # which is the shared jar cache).
+        f"server.directories.import={paths.import_dir}",
         f"server.memory.pagecache.size={pagecache // MIB}m",
         "dbms.security.auth_enabled=true",
         "dbms.security.procedures.unrestricted=apoc.*",
@@ -186,6 +194,7 @@ def write_config(settings: Settings, paths: LocalPaths, install: InstallInfo) ->
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=1",
     ]
     paths.conf_dir.mkdir(parents=True, exist_ok=True)
+    paths.import_dir.mkdir(parents=True, exist_ok=True)
     paths.conf_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths.conf_file
 
