@@ -133,11 +133,7 @@ def demo_data(root: Path, label: str, interactions: int, seed: int) -> Path:
 
 
 def clean(db: Database) -> None:
-    """An empty data graph. Relationships go first, in bounded batches: after a 1M load one
-    campaign or product holds ~10^6 of them, too many for `delete_all_data`'s DETACH DELETE."""
-    query = load_query("maintenance/delete_relationships_batch")
-    while db.query(query, {"limit": 50_000}, write=True)[0]["deleted"]:
-        pass
+    """An empty data graph with the schema in place."""
     delete_all_data(db)
     apply_migrations(db)
 
