@@ -1,0 +1,544 @@
+"""GraphQL API benchmark: latency and throughput of /graphql beside the same reads in raw Cypher.
+
+It starts a dedicated Neo4j under --state-dir (never your .marketgraph data), loads the demo
+company (`ingestion.demo_data.generate(customers=N)` + `IngestRun`), optionally runs entity
+resolution so that a customer-360 spans several source records, then starts the real server
+(`marketgraph serve --host 127.0.0.1 --port <free port>`, a subprocess, loopback only) and
+measures, at each concurrency (default 1, 8 and 32 clients):
+
+  customer360   `customer360(customerId: ...)` with customer, profile, records, account,
+                recentInteractions(20) and productsOwned, over a fixed random sample of ids;
+  list          `customerRecords(first: 20, after: <random page>)` with totalCount, pageInfo
+                and each record's nested `account` (its employer, via a DataLoader).
+
+Every cell is measured twice with the same ids/pages in the same order:
+
+  graphql       HTTP POST to /graphql (httpx.AsyncClient, one pooled connection per client);
+  raw cypher    the resolvers' own query files (`cypher/api/*.cypher`, `cypher/api/batch/*`)
+                through the async driver (`graph.async_db.AsyncDatabase`) from this process,
+                in the resolvers' order: customer360_records, then employer_of_customer_records
+                + customer360_interactions + customer360_products concurrently; or
+                customer_records, then employer_of_customer_records for the page's ids.
+
+A "client" is one asyncio task issuing requests back to back; each cell stops after --seconds
+or --max-requests, whichever comes first, after a short warm-up that is not counted. Columns:
+p50/p95/p99 latency, req/s (completed requests / wall time), errors (HTTP != 200 or a GraphQL
+`errors` entry), and p95 ratio = graphql p95 / raw p95. A second table times each query file
+alone (1 client) to show which resolver's query dominates.
+
+The issue's target for customer-360 is p95 <= 2x raw Cypher and >= 300 req/s on 2 cores. The
+load generator, the API server and Neo4j share this machine's cores, so the figures are a floor
+for a dedicated API host; the load average is printed with the table.
+
+    python bench/api_bench.py                                  # 2k customers, 1/8/32 clients
+    python bench/api_bench.py --customers 500 --seconds 5      # a quick look
+    python bench/api_bench.py --workers 2                      # two uvicorn worker processes
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from api.graphql.pagination import encode_cursor
+from graph.async_db import AsyncDatabase
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from graph.local_server import start, stop
+from graph.local_server.testing import free_ports, settings_for_tests
+from graph.maintenance import delete_all_data
+from graph.migrations import apply_migrations
+from graph.settings import Settings
+from ingestion.demo_data import generate
+from ingestion.loader import IngestRun
+
+# Wide enough for the table when piped to a file (rich wraps at 80 columns otherwise).
+console = Console(width=None if Console().is_terminal else 200)
+API_KEY = "api-bench-analyst-key-0123456789"
+PAGE = 20
+INTERACTIONS = 20
+SAMPLE_IDS = 500
+REQUEST_TIMEOUT_S = 30.0
+
+CUSTOMER360 = """query C360($id: ID!, $n: Int!) { customer360(%s: $id, interactions: $n) {
+  customer { customerId status }
+  profile { recordId fullName email country }
+  records { recordId sourceSystem updatedAt }
+  account { recordId name }
+  recentInteractions { interactionId kind channel occurredAt }
+  productsOwned { sku name units spent orders lastPurchasedAt } } }"""
+LIST = """query List($after: String, $first: Int!) { customerRecords(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor }
+  nodes { recordId fullName email country account { recordId name } } } }"""
+LIST_PARAMS: dict[str, Any] = {
+    "source_system": None, "country": None, "created_from": None, "created_to": None,
+    "sort": "RECORD_ID_ASC", "limit": PAGE,
+}  # fmt: skip
+
+
+@dataclass
+class Cell:
+    workload: str
+    clients: int
+    path: str
+    latencies: list[float]
+    errors: int
+    wall_s: float
+
+    def pct(self, q: float) -> float:
+        """The q-quantile latency in ms (nearest rank)."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.wall_s if self.wall_s else 0.0
+
+
+Call = Callable[[int], Awaitable[bool]]  # request number -> ok?
+
+
+# --- set-up: Neo4j, data, server --------------------------------------------------------------
+
+
+def demo_data(root: Path, customers: int, seed: int) -> Path:
+    """The demo exports for `customers` customers, generated once and reused."""
+    out = root / f"api-{customers}c-seed{seed}"
+    if not (out / "manifest.json").is_file():
+        with console.status(f"generating demo data for {customers:,} customers in {out}"):
+            generate(out, customers=customers, seed=seed, bad_row_rate=0)
+    return out
+
+
+def load(db: Database, settings: Settings, data: Path, resolve: bool) -> str:
+    """A graph holding exactly the demo exports (resolved if asked); returns the id kind."""
+    delete_all_data(db)
+    apply_migrations(db)
+    with console.status(f"loading {data}"):
+        IngestRun(db, settings).run([data])
+    if not resolve:
+        return "recordId"
+    from models.resolution import resolve as run_resolution
+
+    with console.status("entity resolution (so one customer-360 spans several records)"):
+        run_resolution(db, settings, by="api_bench")
+    return "customerId"
+
+
+def sample_ids(db: Database, id_kind: str, seed: int) -> list[str]:
+    query = (
+        "MATCH (c:Customer) RETURN c.customer_id AS id ORDER BY id"
+        if id_kind == "customerId"
+        else "MATCH (r:CustomerRecord) RETURN r.record_id AS id ORDER BY id"
+    )
+    ids = [str(row["id"]) for row in db.query(query)]
+    return random.Random(seed).sample(ids, min(SAMPLE_IDS, len(ids)))
+
+
+@contextmanager
+def api_server(settings: Settings, workers: int) -> Iterator[str]:
+    """`marketgraph serve` on 127.0.0.1:<free port> in a subprocess; yields its base URL."""
+    port = free_ports(1)[0]
+    env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "MARKETGRAPH_NEO4J_URI")}
+    env.update({
+        "MARKETGRAPH_ENVIRONMENT": "test",
+        "MARKETGRAPH_STATE_DIR": str(settings.state_dir),
+        "MARKETGRAPH_NEO4J_BOLT_PORT": str(settings.neo4j_bolt_port),
+        "MARKETGRAPH_NEO4J_HTTP_PORT": str(settings.neo4j_http_port),
+        "MARKETGRAPH_API_KEYS": f"{API_KEY}:analyst",
+        "MARKETGRAPH_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    command = [str(Path(sys.executable).parent / "marketgraph"), "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the API server exited with {server.returncode}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API server did not become ready within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --- the two paths ----------------------------------------------------------------------------
+
+
+def graphql_call(
+    client: httpx.AsyncClient, query: str, variables: Callable[[int], dict[str, Any]]
+) -> Call:
+    async def call(n: int) -> bool:
+        response = await client.post("/graphql", json={"query": query, "variables": variables(n)})
+        return response.status_code == 200 and not response.json().get("errors")
+
+    return call
+
+
+def raw_customer360(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
+    """The reads `load_customer360` and its three fields run, in the same order."""
+
+    async def call(n: int) -> bool:
+        key = ids[n % len(ids)]
+        rows = await db.read(
+            load_query("api/customer360_records"),
+            {"record_id": key if id_kind == "recordId" else None,
+             "customer_id": key if id_kind == "customerId" else None},
+        )  # fmt: skip
+        if not rows or not rows[0]["records"]:
+            return False
+        record_ids = [str(r["record_id"]) for r in rows[0]["records"]]
+        await asyncio.gather(
+            db.read(load_query("api/batch/employer_of_customer_records"), {"keys": record_ids}),
+            db.read(
+                load_query("api/customer360_interactions"),
+                {"record_ids": record_ids, "limit": INTERACTIONS},
+            ),
+            db.read(load_query("api/customer360_products"), {"record_ids": record_ids}),
+        )
+        return True
+
+    return call
+
+
+def raw_list(db: AsyncDatabase, offsets: list[int]) -> Call:
+    """The reads `customerRecords` + the nested `account` DataLoader run."""
+
+    async def call(n: int) -> bool:
+        params = {**LIST_PARAMS, "skip": offsets[n % len(offsets)]}
+        rows = await db.read(load_query("api/customer_records"), params)
+        keys = [str(item["record_id"]) for item in rows[0]["items"]]
+        await db.read(load_query("api/batch/employer_of_customer_records"), {"keys": keys})
+        return bool(keys)
+
+    return call
+
+
+def list_after(offsets: list[int]) -> Callable[[int], dict[str, Any]]:
+    def variables(n: int) -> dict[str, Any]:
+        skip = offsets[n % len(offsets)]
+        return {"after": encode_cursor(skip - 1) if skip else None, "first": PAGE}
+
+    return variables
+
+
+# --- the load loop ----------------------------------------------------------------------------
+
+
+async def measure(
+    call: Call, clients: int, seconds: float, max_requests: int, warmup: int
+) -> tuple[list[float], int, float]:
+    """Run `clients` tasks back to back until `seconds` or `max_requests`; bounded both ways."""
+    for n in range(warmup):  # not counted: connection set-up, plan cache, DataLoader paths
+        await call(n)
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    async def client() -> None:
+        nonlocal errors, issued
+        while issued < max_requests and time.perf_counter() < deadline:
+            n, issued = issued, issued + 1
+            began = time.perf_counter()
+            try:
+                ok = await asyncio.wait_for(call(n), REQUEST_TIMEOUT_S)
+            except Exception:  # a failed request is counted, not fatal to the benchmark
+                logging.getLogger(__name__).debug("request failed", exc_info=True)
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - began)
+            else:
+                errors += 1
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+async def run_cells(
+    url: str, settings: Settings, ids: list[str], id_kind: str, offsets: list[int],
+    args: argparse.Namespace,
+) -> list[Cell]:  # fmt: skip
+    cells: list[Cell] = []
+    db = await AsyncDatabase.open(settings)
+    try:
+        for clients in args.clients:
+            limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+            async with httpx.AsyncClient(
+                base_url=url, headers={"X-API-Key": API_KEY}, limits=limits,
+                timeout=REQUEST_TIMEOUT_S,
+            ) as http:  # fmt: skip
+                workloads: list[tuple[str, str, Call]] = [
+                    ("customer360", "graphql", graphql_call(
+                        http, CUSTOMER360 % id_kind,
+                        lambda n: {"id": ids[n % len(ids)], "n": INTERACTIONS})),
+                    ("customer360", "raw cypher", raw_customer360(db, ids, id_kind)),
+                    (f"list first:{PAGE} + account", "graphql",
+                     graphql_call(http, LIST, list_after(offsets))),
+                    (f"list first:{PAGE} + account", "raw cypher", raw_list(db, offsets)),
+                ]  # fmt: skip
+                for workload, path, call in workloads:
+                    with console.status(f"{workload} via {path}, {clients} clients"):
+                        lat, errors, wall = await measure(
+                            call, clients, args.seconds, args.max_requests, args.warmup
+                        )
+                    cells.append(Cell(workload, clients, path, lat, errors, wall))
+                    console.print(
+                        f"  {workload:<26} {path:<10} {clients:>3} clients: "
+                        f"{len(lat):>6,} ok, {errors} errors, p95 {cells[-1].pct(0.95):7.1f} ms, "
+                        f"{cells[-1].rate:7.1f} req/s"
+                    )
+    finally:
+        await db.close()
+    return cells
+
+
+async def per_query(
+    url: str, settings: Settings, ids: list[str], id_kind: str, runs: int
+) -> list[tuple[str, float, float]]:
+    """Each query file alone, 1 client, `runs` times: (name, p50 ms, p95 ms)."""
+    db = await AsyncDatabase.open(settings)
+    out: list[tuple[str, float, float]] = []
+    try:
+        record_sets: list[list[str]] = []
+        for key in ids[: min(len(ids), 50)]:
+            rows = await db.read(
+                load_query("api/customer360_records"),
+                {"record_id": key if id_kind == "recordId" else None,
+                 "customer_id": key if id_kind == "customerId" else None},
+            )  # fmt: skip
+            record_sets.append([str(r["record_id"]) for r in rows[0]["records"]] if rows else [])
+        page = await db.read(load_query("api/customer_records"), {**LIST_PARAMS, "skip": 0})
+        page_keys = [str(item["record_id"]) for item in page[0]["items"]]
+        queries: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
+            ("customer360_records", lambda n: db.read(
+                load_query("api/customer360_records"),
+                {"record_id": ids[n % len(ids)] if id_kind == "recordId" else None,
+                 "customer_id": ids[n % len(ids)] if id_kind == "customerId" else None})),
+            ("batch/employer_of_customer_records (360)", lambda n: db.read(
+                load_query("api/batch/employer_of_customer_records"),
+                {"keys": record_sets[n % len(record_sets)]})),
+            ("customer360_interactions", lambda n: db.read(
+                load_query("api/customer360_interactions"),
+                {"record_ids": record_sets[n % len(record_sets)], "limit": INTERACTIONS})),
+            ("customer360_products", lambda n: db.read(
+                load_query("api/customer360_products"),
+                {"record_ids": record_sets[n % len(record_sets)]})),
+            (f"customer_records (first {PAGE})", lambda n: db.read(
+                load_query("api/customer_records"), {**LIST_PARAMS, "skip": (n * 37) % 1000})),
+            (f"batch/employer_of_customer_records ({PAGE} keys)", lambda n: db.read(
+                load_query("api/batch/employer_of_customer_records"), {"keys": page_keys})),
+        ]  # fmt: skip
+        async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_S) as http:
+            queries.append(("HTTP + GraphQL floor: { __typename }", lambda n: http.post(
+                "/graphql", json={"query": "{ __typename }"})))  # fmt: skip
+            for name, run in queries:
+                for n in range(20):
+                    await run(n)
+                times: list[float] = []
+                budget = time.perf_counter() + 20
+                for n in range(runs):
+                    began = time.perf_counter()
+                    await run(n)
+                    times.append(time.perf_counter() - began)
+                    if time.perf_counter() > budget:
+                        break
+                times.sort()
+                out.append(
+                    (name, 1000 * times[len(times) // 2], 1000 * times[int(0.95 * len(times))])
+                )
+    finally:
+        await db.close()
+    return out
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def cell_table(cells: list[Cell]) -> Table:
+    out = Table(title="marketgraph API benchmark: /graphql vs raw Cypher (async driver)")
+    for name in ("workload", "clients", "path", "requests", "errors", "p50 ms", "p95 ms",
+                 "p99 ms", "req/s", "p95 ratio"):  # fmt: skip
+        out.add_column(name, justify="left" if name in ("workload", "path") else "right")
+    raw = {(c.workload, c.clients): c for c in cells if c.path == "raw cypher"}
+    for c in cells:
+        base = raw.get((c.workload, c.clients))
+        ratio = f"{c.pct(0.95) / base.pct(0.95):.1f}x" if c.path == "graphql" and base else ""
+        out.add_row(
+            c.workload, str(c.clients), c.path, f"{len(c.latencies):,}", str(c.errors),
+            f"{c.pct(0.5):,.1f}", f"{c.pct(0.95):,.1f}", f"{c.pct(0.99):,.1f}",
+            f"{c.rate:,.1f}", ratio,
+        )  # fmt: skip
+    return out
+
+
+def query_table(rows: list[tuple[str, float, float]]) -> Table:
+    out = Table(title="each query alone, 1 client (raw async driver; last row over HTTP)")
+    for name in ("query", "p50 ms", "p95 ms"):
+        out.add_column(name, justify="left" if name == "query" else "right")
+    for name, p50, p95 in rows:
+        out.add_row(name, f"{p50:,.2f}", f"{p95:,.2f}")
+    return out
+
+
+def verdict(cells: list[Cell]) -> list[str]:
+    """The issue's customer-360 target, checked per concurrency."""
+    lines = []
+    raw = {c.clients: c for c in cells if c.workload == "customer360" and c.path == "raw cypher"}
+    for c in cells:
+        if c.workload != "customer360" or c.path != "graphql" or c.clients not in raw:
+            continue
+        ratio = c.pct(0.95) / raw[c.clients].pct(0.95)
+        lines.append(
+            f"customer360 @ {c.clients} clients: p95 {ratio:.2f}x raw "
+            f"({'met' if ratio <= 2 else 'NOT met'}: <= 2x), {c.rate:,.0f} req/s "
+            f"({'met' if c.rate >= 300 else 'NOT met'}: >= 300)"
+        )
+    return lines
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--customers", type=int, default=2_000,
+        help="demo customers to generate and load (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--clients", default="1,8,32",
+        help="concurrent clients per cell, comma-separated (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seconds", type=float, default=15.0,
+        help="time limit per cell, excluding warm-up (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-requests", type=int, default=10_000,
+        help="request limit per cell (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--warmup", type=int, default=30,
+        help="uncounted sequential requests before each cell (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--per-query-runs", type=int, default=300,
+        help="runs of each query file alone for the breakdown; 0 skips it (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=1,
+        help="uvicorn worker processes for `marketgraph serve` (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-resolve", action="store_true",
+        help="skip entity resolution; customer360 is then asked by recordId (one record each)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--state-dir", type=Path, default=Path("/tmp/mg-apibench"),
+        help="the dedicated Neo4j's state dir; its data is wiped (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path("/tmp/mg-bench-data"),
+        help="where generated demo exports are kept and reused (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=7, help="demo data seed (default: %(default)s)")
+    parser.add_argument("--heap", default="2g", help="Neo4j heap (default: %(default)s)")
+    parser.add_argument("--pagecache", default="1g", help="Neo4j page cache (default: %(default)s)")
+    parser.add_argument(
+        "--keep-server", action="store_true", help="leave the dedicated Neo4j running afterwards"
+    )
+    args = parser.parse_args()
+    args.clients = [int(c) for c in args.clients.split(",") if c.strip()]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    for handler in logging.root.handlers:  # splink's EM training warnings on demo data
+        handler.addFilter(lambda r: r.levelno >= logging.ERROR or not r.name.startswith("splink"))
+    settings = settings_for_tests(
+        args.state_dir, neo4j_heap=args.heap, neo4j_pagecache=args.pagecache
+    )
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    with console.status(f"starting a dedicated Neo4j under {args.state_dir}"):
+        stop(settings, timeout_s=60)  # one left by an interrupted run listens on other ports
+        start(settings)
+    try:
+        data = demo_data(args.data_dir, args.customers, args.seed)
+        with Database.connect(settings) as db:
+            id_kind = load(db, settings, data, not args.no_resolve)
+            ids = sample_ids(db, id_kind, args.seed)
+            records = int(db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"])
+            per_customer = db.query(
+                "MATCH (c:Customer) OPTIONAL MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c) "
+                "WITH c, count(r) AS n RETURN avg(n) AS avg"
+            )[0]["avg"]
+        rng = random.Random(args.seed)
+        offsets = [rng.randrange(0, max(records - PAGE, 1)) for _ in range(SAMPLE_IDS)]
+        console.print(
+            f"{records:,} person records; customer360 by {id_kind} over {len(ids)} sampled ids"
+            + (f" ({per_customer:.2f} records per customer)" if per_customer else "")
+        )
+        with api_server(settings, args.workers) as url:
+            console.print(f"API at {url}/graphql ({args.workers} uvicorn worker(s))")
+            cells = asyncio.run(run_cells(url, settings, ids, id_kind, offsets, args))
+            breakdown = (
+                asyncio.run(per_query(url, settings, ids, id_kind, args.per_query_runs))
+                if args.per_query_runs
+                else []
+            )
+    finally:
+        if not args.keep_server:
+            with console.status("stopping the dedicated Neo4j"):
+                stop(settings, timeout_s=60)
+    load_after = os.getloadavg()
+    console.print(cell_table(cells))
+    if breakdown:
+        console.print(query_table(breakdown))
+    for line in verdict(cells):
+        console.print(line)
+    console.print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
+        f"Neo4j {settings.neo4j_version} heap {args.heap} page cache {args.pagecache}; "
+        f"{args.customers:,} demo customers; {args.workers} uvicorn worker(s); "
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); "
+        f"total wall time {time.perf_counter() - started:,.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
