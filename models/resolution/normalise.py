@@ -196,13 +196,17 @@ def people_frame(raw: pd.DataFrame) -> pd.DataFrame:
     first = first.where(~no_names, split_first)
     last = last.where(~no_names, split_last)
     email, local, email_domain = email_parts(raw["email"])
+    canon = canonical_first_name(first)
     return pd.DataFrame(
         {
             "unique_id": raw["record_id"].astype("string"),
             "source_system": raw["source_system"].astype("string"),
             "first_name": first,
-            "first_name_canon": canonical_first_name(first),
+            "first_name_canon": canon,
             "last_name": last,
+            # Both names in one column, so the model can weigh a full-name match by how common
+            # the name is (two John Smiths are weak evidence, two Ottoline Fairbrothers strong).
+            "full_name_canon": (canon + " " + last).astype("string"),
             "email": email,
             "email_local": local,
             "email_domain": email_domain,

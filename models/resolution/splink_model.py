@@ -72,8 +72,16 @@ def _settings(kind: EntityKind) -> Any:
             unique_id_column_name="unique_id",
             probability_two_random_records_match=1e-4,
             comparisons=[
-                cl.ForenameSurnameComparison("first_name_canon", "last_name"),
-                cl.EmailComparison("email"),
+                cl.ForenameSurnameComparison(
+                    "first_name_canon",
+                    "last_name",
+                    forename_surname_concat_col_name="full_name_canon",
+                ),
+                # Starting m (EM refines it): people keep several addresses, so about half
+                # of a person's record pairs share one; a different address is weak evidence.
+                cl.ExactMatch("email").configure(
+                    term_frequency_adjustments=True, m_probabilities=[0.5, 0.5]
+                ),
                 cl.ExactMatch("phone"),
                 cl.ExactMatch("postcode"),
                 cl.JaroWinklerAtThresholds("city", [0.9]),
@@ -159,6 +167,31 @@ def _register(api: Any, frame: pd.DataFrame, name: str) -> Any:
     return api.register(frame, dataset_display_name=name)
 
 
+#: Share of all true duplicate pairs that also share an exact identifier (e-mail or phone for
+#: people, domain for companies). People keep several addresses (personal, work, an old one),
+#: so only about half of a person's record pairs share one.
+_DETERMINISTIC_RECALL: dict[EntityKind, float] = {"customer": 0.6, "account": 0.6}
+
+
+def _estimate_prior(linker: Any, kind: EntityKind) -> None:
+    """Estimate the prior that two random records match from exact-identifier pairs.
+
+    Why not a constant: each person has a handful of records whatever the population, so the
+    prior falls as 1/N. A constant tuned at 10k records is ~10x too generous at 100k, and
+    then a shared common name alone is enough to link two people (and chain their clusters).
+    Keeps the settings' constant when the data has no exact-identifier pairs (a tiny CRM).
+    """
+    from splink import block_on
+
+    rules = [block_on("email"), block_on("phone")] if kind == "customer" else [block_on("domain")]
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            rules, recall=_DETERMINISTIC_RECALL[kind]
+        )
+    except Exception as exc:  # no pairs at all: Splink refuses a zero prior
+        log.warning("prior for %s kept at its default: %s", kind, exc)
+
+
 def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedModel:
     """Train unsupervised: u by random sampling, then m by EM on two blocking rules.
 
@@ -167,19 +200,21 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
     """
     from splink import Linker
 
-    linker: Any = Linker(
-        _register(db_api(backend), frame, f"{kind}_train"),
-        _settings(kind),
-        log_level=logging.WARNING,
-    )
+    table = _register(db_api(backend), frame, f"{kind}_train")
+    linker: Any = Linker(table, _settings(kind), log_level=logging.WARNING)
+    _estimate_prior(linker, kind)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=_SEED)
     for rule in _training_rules(kind):
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
         except Exception as exc:  # Splink raises plain exceptions when a block is empty
             log.warning("EM on %s skipped for %s records: %s", rule, kind, exc)
+            # A failed session leaves the linker mid-training (the blocked comparison removed,
+            # the session's prior in place); carry on from the model as it was before it.
+            linker = Linker(table, before, log_level=logging.WARNING)
     settings = _clamp_disagreement(linker.misc.save_model_to_json())
     return TrainedModel(kind, settings, _digest(settings))
 
@@ -206,10 +241,11 @@ def predict(
     """Score every blocked pair within ``frame``; pairs below ``floor`` are dropped."""
     from splink import Linker
 
+    api = db_api(backend)
     linker: Any = Linker(
-        _register(db_api(backend), frame, f"{model.kind}_all"), model.settings,
-        log_level=logging.WARNING,
-    )  # fmt: skip
+        _register(api, frame, f"{model.kind}_all"), model.settings, log_level=logging.WARNING
+    )
+    _register_name_frequencies(linker, api, frame, model)
     scored = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     return _tidy(scored.as_pandas_dataframe())
 
@@ -228,10 +264,13 @@ def predict_new(
     new_sdf = _register(api, new, f"{model.kind}_new")
     parts = []
     # Term frequencies come from the whole population, as they did when the model was trained.
-    everyone = _register(api, pd.concat([existing, new], ignore_index=True), f"{model.kind}_tf")
+    population = pd.concat([existing, new], ignore_index=True)
+    everyone = _register(api, population, f"{model.kind}_tf")
     linker: Any = Linker(everyone, model.settings, log_level=logging.WARNING)
+    named = _register_name_frequencies(linker, api, population, model)
     for column in _tf_columns(model.settings):
-        linker.table_management.compute_tf_table(column)
+        if column != named:
+            linker.table_management.compute_tf_table(column)
     if len(new) > 1:
         within = linker.inference.predict_within(
             new_sdf, threshold_match_probability=floor, warning_mode="never"
@@ -244,6 +283,36 @@ def predict_new(
         )
         parts.append(_tidy(between.as_pandas_dataframe()))
     return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
+
+
+#: Smallest count of *other people* a full name is assumed to be shared with (see below).
+_MIN_NAME_SHARERS = 0.1
+
+
+def _register_name_frequencies(
+    linker: Any, api: Any, population: pd.DataFrame, model: TrainedModel
+) -> str | None:
+    """Give the linker full-name term frequencies net of each person's own records.
+
+    Why not Splink's own: it divides a name's record count by the population, counting the
+    person's own records too. A name on exactly two records, which are nearly always one
+    person, then looks as common as one shared by two strangers, and a rare full name alone
+    never reaches the threshold. Here a name's frequency counts only the records expected to
+    belong to other people: its count minus the record itself and the expected number of its
+    duplicates (prior x population), floored at ``_MIN_NAME_SHARERS``. Returns the column
+    name, or None when the model has no full-name term frequencies (accounts, older models).
+    """
+    column = "full_name_canon"
+    if column not in _tf_columns(model.settings) or population.empty:
+        return None
+    counts = population[column].dropna().value_counts()
+    n = len(population)
+    prior = float(model.settings.get("probability_two_random_records_match", 0.0))
+    others = (counts.astype("float64") - 1.0 - prior * (n - 1)).clip(lower=_MIN_NAME_SHARERS)
+    table = pd.DataFrame({column: counts.index.astype("string"), f"tf_{column}": others / n})
+    lookup = _register(api, table, f"{model.kind}_tf_{column}")
+    linker.table_management.register_term_frequency_lookup(lookup, column)
+    return column
 
 
 def _tf_columns(settings: dict[str, Any]) -> list[str]:
