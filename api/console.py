@@ -52,6 +52,10 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level.upper())
     for noisy in ("neo4j", "urllib3", "faker"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if root.level >= logging.INFO:
+        # Splink warns about every m value it cannot train on a small demo; the resolution
+        # summary says what matters. MARKETGRAPH_LOG_LEVEL=DEBUG shows them again.
+        logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 class RowProgress:
