@@ -16,6 +16,7 @@ from typing import Any, LiteralString
 import neo4j
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
 
+from graph.db import DRIVER_OPTIONS
 from graph.errors import Neo4jServerError
 from graph.settings import Settings
 
@@ -47,12 +48,7 @@ class AsyncDatabase:
 
         info = connection(settings)
         driver = AsyncGraphDatabase.driver(
-            info.uri,
-            auth=(info.user, info.password),
-            notifications_disabled_classifications=[
-                neo4j.NotificationDisabledClassification.UNRECOGNIZED,
-                neo4j.NotificationDisabledClassification.GENERIC,
-            ],
+            info.uri, auth=(info.user, info.password), **DRIVER_OPTIONS
         )
         try:
             await driver.verify_connectivity()

@@ -20,22 +20,23 @@ from graph.settings import Settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: Options every driver (sync or async) is created with. "Property key does not exist" on an
+#: empty graph and "parameter missing" under EXPLAIN are noise here; deprecations and
+#: performance hints still come through.
+DRIVER_OPTIONS: dict[str, Any] = {
+    "notifications_disabled_classifications": [
+        neo4j.NotificationDisabledClassification.UNRECOGNIZED,
+        neo4j.NotificationDisabledClassification.GENERIC,
+    ],
+}
+
 
 def create_driver(settings: Settings) -> neo4j.Driver:
     """A verified driver for the configured server (external NEO4J_URI or the local one)."""
     from graph.local_server import connection
 
     info = connection(settings)
-    driver = GraphDatabase.driver(
-        info.uri,
-        auth=(info.user, info.password),
-        # "property key does not exist" on an empty graph and "parameter missing" under
-        # EXPLAIN are noise here; deprecations and performance hints still come through.
-        notifications_disabled_classifications=[
-            neo4j.NotificationDisabledClassification.UNRECOGNIZED,
-            neo4j.NotificationDisabledClassification.GENERIC,
-        ],
-    )
+    driver = GraphDatabase.driver(info.uri, auth=(info.user, info.password), **DRIVER_OPTIONS)
     try:
         driver.verify_connectivity()
     except neo4j.exceptions.AuthError as exc:
