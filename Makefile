@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the source of truth (README, CI).
-.PHONY: setup demo test lint typecheck bench
+.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api
 
 setup:
 	bash scripts/setup.sh
@@ -16,5 +16,13 @@ lint:
 typecheck:
 	.venv/bin/mypy
 
-bench:
-	.venv/bin/python bench/ingest_bench.py
+bench: bench-ingest bench-resolution bench-api
+
+bench-ingest:
+	.venv/bin/python bench/ingest_bench.py --sizes 10k,100k
+
+bench-resolution:
+	.venv/bin/python bench/resolution_bench.py demo --customers 2000 10000
+
+bench-api:
+	.venv/bin/python bench/api_bench.py --customers 2000
