@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import httpx
 import pytest
@@ -30,8 +30,8 @@ async def client(loaded: Database, settings: Settings) -> AsyncIterator[httpx.As
         yield c
 
 
-def count(db: Database, cypher: str) -> int:
-    return int(db.query(cypher)[0]["n"])  # type: ignore[arg-type]
+def count(db: Database, cypher: LiteralString, params: dict[str, Any] | None = None) -> int:
+    return int(db.query(cypher, params)[0]["n"])
 
 
 async def test_health_ready_metrics(client: httpx.AsyncClient) -> None:
@@ -124,8 +124,11 @@ async def test_filters_search_and_sorts(client: httpx.AsyncClient, loaded: Datab
         client, "query($s: String) { customerRecords(filter: {sourceSystem: $s}) "
         "{ totalCount } }", {"s": row["s"]},
     )  # fmt: skip
-    expected = count(loaded, f"MATCH (n:CustomerRecord {{source_system: '{row['s']}'}}) "
-                     "RETURN count(n) AS n")  # fmt: skip
+    expected = count(
+        loaded,
+        "MATCH (n:CustomerRecord {source_system: $source}) RETURN count(n) AS n",
+        {"source": row["s"]},
+    )
     assert by_source["data"]["customerRecords"]["totalCount"] == expected
     kinds = await gql(
         client, '{ interactions(filter: {kind: "purchase", occurredFrom: "2000-01-01T00:00:00Z"},'

@@ -28,13 +28,21 @@ def test_every_record_resolves_to_exactly_one_entity(
     resolved: tuple[Database, ResolutionReport],
 ) -> None:
     db, report = resolved
-    for record, entity in (("CustomerRecord", "Customer"), ("AccountRecord", "Account")):
-        bad = db.query(
-            f"MATCH (r:{record}) WHERE r.placeholder IS NULL "  # labels from a fixed pair
-            f"OPTIONAL MATCH (r)-[:RESOLVES_TO]->(e:{entity}) WITH r, count(e) AS n "
-            "WHERE n <> 1 RETURN count(r) AS bad"
-        )[0]["bad"]
-        assert bad == 0, record
+    for kind, query in (
+        (
+            "CustomerRecord",
+            "MATCH (r:CustomerRecord) WHERE r.placeholder IS NULL "
+            "OPTIONAL MATCH (r)-[:RESOLVES_TO]->(e:Customer) WITH r, count(e) AS n "
+            "WHERE n <> 1 RETURN count(r) AS bad",
+        ),
+        (
+            "AccountRecord",
+            "MATCH (r:AccountRecord) WHERE r.placeholder IS NULL "
+            "OPTIONAL MATCH (r)-[:RESOLVES_TO]->(e:Account) WITH r, count(e) AS n "
+            "WHERE n <> 1 RETURN count(r) AS bad",
+        ),
+    ):
+        assert db.query(query)[0]["bad"] == 0, kind
     assert report.customers.links_written == report.customers.records > 0
     inactive = db.query(
         "MATCH (:CustomerRecord)-[:RESOLVES_TO]->(c:Customer) WHERE c.status <> 'active' "
