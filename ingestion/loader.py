@@ -30,7 +30,13 @@ from graph.db import Database
 from graph.errors import ContractError
 from graph.settings import Settings
 from ingestion.mapping import LOAD_ORDER, MAPPINGS, GraphMapping
-from ingestion.readers import QuarantinedRow, ValidatedFile, detect_source_type, read_and_validate
+from ingestion.readers import (
+    QuarantinedRow,
+    ValidatedFile,
+    detect_source_type,
+    read_and_validate,
+    read_file_bytes,
+)
 from ingestion.writer import chunks, frame_to_rows, write_rows
 
 log = logging.getLogger(__name__)
@@ -172,7 +178,8 @@ class IngestRun:
         began = time.perf_counter()
         source_type = detect_source_type(path)
         mapping = MAPPINGS[source_type]
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = read_file_bytes(path)
+        sha256 = hashlib.sha256(data).hexdigest()
         fr = FileReport(
             name=path.name, path=str(path), source_type=source_type,
             source_system=mapping.source_system, sha256=sha256, status="loaded",
@@ -186,7 +193,7 @@ class IngestRun:
             log.info("skipping %s: %s", path.name, fr.note)
             self._record_file(fr)
             return fr
-        vf = read_and_validate(path, source_type)
+        vf = read_and_validate(path, source_type, data)
         fr.rows_read, fr.quarantined = vf.rows_read, len(vf.quarantined)
         self._quarantine(vf, report)
         writing = time.perf_counter()

@@ -90,11 +90,22 @@ def _validation_schema(source_type: str) -> pa.DataFrameSchema:
     return schema
 
 
-def read_and_validate(path: Path, source_type: str | None = None) -> ValidatedFile:
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes, or a ContractError a user can act on."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ContractError(f"{path}: cannot read the file ({exc})") from exc
+
+
+def read_and_validate(
+    path: Path, source_type: str | None = None, data: bytes | None = None
+) -> ValidatedFile:
     """Read ``path`` and split its rows into contract-valid rows and quarantined rows.
 
     Raises ContractError only for whole-file problems: unknown source type, unreadable file,
-    missing columns. Every row-level problem ends up in ``quarantined`` instead.
+    missing columns. Every row-level problem ends up in ``quarantined`` instead. A caller that
+    has already read the file (to hash it, say) passes ``data`` so it is not read twice.
     """
     path = Path(path)
     source_type = source_type or detect_source_type(path)
@@ -103,10 +114,8 @@ def read_and_validate(path: Path, source_type: str | None = None) -> ValidatedFi
             f"unknown source type {source_type!r}; known types: {', '.join(sorted(CONTRACTS))}"
         )
     contract = CONTRACTS[source_type]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContractError(f"{path}: cannot read the file ({exc})") from exc
+    if data is None:
+        data = read_file_bytes(path)
 
     raw = _read_records(path, data, contract)
     schema = _validation_schema(source_type)
