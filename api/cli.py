@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_models import models_cli
 from api.cli_neo4j import neo4j_app
 from api.cli_resolve import resolve_app
 from api.cli_serve import serve
@@ -28,7 +29,8 @@ app = typer.Typer(
         "customer graph in Neo4j.\n\n"
         "Start here:  [bold]marketgraph demo[/bold]  — fetches and starts a local Neo4j, loads a "
         "demo company and prints where to explore it.\n\n"
-        "Typical flow:  neo4j start → migrate → ingest PATH… → explore in Neo4j Browser.  "
+        "Typical flow:  neo4j start → migrate → ingest PATH… → resolve → train → recommend ID → "
+        "explore in Neo4j Browser.  "
         "Set NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD to use your own server (Aura, Docker, a "
         "cluster) instead of the local one. Every setting is a MARKETGRAPH_* environment variable."
     ),
@@ -38,6 +40,7 @@ app = typer.Typer(
 )
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(resolve_app)
+app.add_typer(models_cli)
 app.command("serve")(serve)
 
 

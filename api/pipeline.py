@@ -58,6 +58,17 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
 
         resolve_and_summarise(db, settings)
 
+        console.rule("[bold]Propensity and cross-sell")
+        from api.cli_models import print_training
+        from models.linkpred import train
+
+        with row_progress() as progress:
+            outcome = train(
+                db, settings, progress=lambda step: log.info("models: %s", step),
+                score_progress=lambda label, done, total: progress(label, done, total),
+            )  # fmt: skip
+        print_training(outcome)
+
         console.rule("[bold]5. The graph")
         console.print(counts_table(graph_counts(db)))
 

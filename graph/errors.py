@@ -32,3 +32,17 @@ class IngestError(MarketgraphError):
 class ResolutionError(MarketgraphError):
     """Entity resolution cannot run or an operation on its results is invalid (unknown review,
     nothing to unmerge, a backend that is not installed)."""
+
+
+class ModelError(MarketgraphError):
+    """A propensity / cross-sell model cannot be trained, scored, promoted or rolled back (no
+    unified customers yet, no purchases in a window, an unknown version, a failed drift check)."""
+
+
+class CopyError(MarketgraphError):
+    """Personalized copy cannot be written, stored or reviewed as asked (unknown customer,
+    product or draft; a review decision the draft's status does not allow)."""
+
+
+class ConsentError(CopyError):
+    """The customer has not consented to the channel asked for, so no copy is written."""

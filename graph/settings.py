@@ -104,6 +104,43 @@ class Settings(BaseSettings):
         description="Server folder `ingestFile` may read from; unset disables the mutation.",
     )
 
+    # --- link prediction: cross-sell and propensity (models/linkpred) ---
+    linkpred_horizon_days: int = Field(
+        default=60,
+        ge=7,
+        le=365,
+        description="Length of the 'next period' a model predicts, and of each temporal window.",
+    )
+    linkpred_top_k: int = Field(default=10, ge=1, le=100, description="Recommendations kept.")
+    linkpred_epochs: int = Field(default=60, ge=1, le=2_000, description="GNN training epochs.")
+    linkpred_hidden: int = Field(default=64, ge=8, le=512, description="GNN hidden width.")
+    linkpred_seed: int = Field(default=7, description="Seed for every random choice in training.")
+    linkpred_keep_versions: int = Field(
+        default=3, ge=2, le=50, description="Model versions whose scores stay in the graph."
+    )
+    linkpred_max_psi: float = Field(
+        default=0.25, ge=0.0, description="Population stability index above which promote refuses."
+    )
+
+    # --- GraphRAG copy (models/copy) -------------------------------------------------------
+    copy_writer: Literal["grounded", "llm"] = Field(
+        default="grounded",
+        description="Default writer for `copy write`: templates over graph facts, or a chat model.",
+    )
+    copy_rules_path: Path | None = Field(
+        default=None, description="Brand/compliance rules JSON; unset = models/copy/rules.json."
+    )
+    copy_embed_batch_size: int = Field(default=64, ge=1, le=4_096)
+    llm_model: str | None = Field(
+        default=None,
+        description="Chat model for the LLM writer: 'llamacpp' (offline SmolLM2-135M), "
+        "'llamacpp:/path.gguf', or a LangChain 'provider:model' (e.g. 'ollama:llama3.1').",
+    )
+    llm_temperature: float = Field(default=0.3, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=200, ge=16, le=4_096)
+    llm_seed: int = Field(default=7, description="Sampling seed for local models (repeatable).")
+    llm_threads: int | None = Field(default=None, ge=1, description="CPU threads for llama.cpp.")
+
     @field_validator("state_dir", "cache_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -123,6 +160,11 @@ class Settings(BaseSettings):
     def resolution_dir(self) -> Path:
         """Saved match models and their charts, one file per model version."""
         return self.state_dir / "resolution"
+
+    @property
+    def models_dir(self) -> Path:
+        """Trained link-prediction model artifacts, one folder per model version."""
+        return self.state_dir / "models"
 
     @property
     def quarantine_dir(self) -> Path:

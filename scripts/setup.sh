@@ -16,8 +16,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # On shared CI machines a CPU-only torch wheel sits beside the repo; installing it first keeps
-# pip from pulling the 3 GB CUDA build once a model extra needs torch. Harmless otherwise.
-if compgen -G "../shared/wheels/torch-*.whl" > /dev/null && [ -n "${MARKETGRAPH_EXTRAS:-}" ]; then
+# pip from pulling the 3 GB CUDA build of torch (a core dependency of the models).
+if compgen -G "../shared/wheels/torch-*.whl" > /dev/null; then
   "$VENV/bin/python" -m pip install --quiet ../shared/wheels/torch-*.whl
 fi
 "$VENV/bin/python" -m pip install --quiet -e ".[dev${MARKETGRAPH_EXTRAS:+,$MARKETGRAPH_EXTRAS}]"

@@ -1,0 +1,262 @@
+"""Cross-sell and propensity against the real Neo4j: the demo set ingested, resolved, trained.
+
+One module-scoped graph (ingest + resolve + first training run) serves every test here; tests
+that change the registry run in file order after the read-only ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from graph.errors import ModelError
+from graph.maintenance import delete_all_data
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.linkpred import (
+    GraphFrames,
+    export_graph,
+    list_versions,
+    promote,
+    rollback,
+    score,
+    train,
+)
+from models.linkpred.drift import psi, reference_bins
+from models.linkpred.features import Vocabulary
+from models.linkpred.metrics import ranking_metrics
+from models.linkpred.service import TrainOutcome
+from models.linkpred.snapshot import Snapshot
+from models.linkpred.training import TrainingParams, train_models
+from models.linkpred.windows import plan_windows, window_labels
+from models.resolution import resolve
+
+FAST = {"linkpred_epochs": 20, "linkpred_hidden": 32}
+
+
+@pytest.fixture(scope="module")
+def model_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update=FAST)
+
+
+@pytest.fixture(scope="module")
+def trained(db: Database, model_settings: Settings, demo_dir: Path) -> Iterator[TrainOutcome]:
+    delete_all_data(db)
+    IngestRun(db, model_settings).run([demo_dir])
+    resolve(db, model_settings)
+    yield train(db, model_settings)
+
+
+@pytest.fixture(scope="module")
+def frames(db: Database, trained: TrainOutcome) -> GraphFrames:
+    return export_graph(db)
+
+
+def serving(db: Database, task: str) -> str:
+    rows = [r for r in list_versions(db, task) if r["serving"]]
+    assert len(rows) == 1, rows
+    return str(rows[0]["version"])
+
+
+def recommendations(db: Database, version: str | None = None) -> dict[str, list[str]]:
+    rows = db.query(
+        "MATCH (c:Customer)-[r:RECOMMENDED]->(p:Product) "
+        "WHERE ($version IS NULL AND EXISTS { (m:ModelVersion {serving: true, task: 'cross_sell'}) "
+        "WHERE m.version = r.model_version }) OR r.model_version = $version "
+        "RETURN c.customer_id AS c, p.sku AS sku, r.rank AS rank ORDER BY c, rank",
+        {"version": version},
+    )
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        out.setdefault(row["c"], []).append(row["sku"])
+    return out
+
+
+def test_training_registers_both_tasks_with_every_model_and_serves_the_first(
+    db: Database, trained: TrainOutcome
+) -> None:
+    versions = {r["version"]: r for r in list_versions(db)}
+    assert set(trained.versions.values()) <= set(versions)
+    cross = json.loads(versions[trained.versions["cross_sell"]]["metrics"])
+    assert set(cross["models"]) == {"popularity", "co_purchase", "tabular_gbdt", "gnn_sage"}
+    for model in cross["models"].values():
+        assert {"ndcg@10", "hit@10", "mrr", "auc"} <= set(model["test"])
+        assert 0.0 <= model["test"]["ndcg@10"] <= 1.0
+    # The GNN serves only when it beat the best baseline on validation.
+    gnn = cross["models"]["gnn_sage"]["validation"]["ndcg@10"]
+    best = max(m["validation"]["ndcg@10"] for n, m in cross["models"].items() if n != "gnn_sage")
+    assert (cross["chosen"] == "gnn_sage") == (gnn > best)
+    propensity = json.loads(versions[trained.versions["propensity"]]["metrics"])
+    for model in propensity["models"].values():
+        assert {"auc", "brier", "ece"} <= set(model["test"])
+    assert trained.promoted
+    assert serving(db, "cross_sell") == trained.versions["cross_sell"]
+    assert serving(db, "propensity") == trained.versions["propensity"]
+
+
+def test_scores_carry_the_version_and_cover_every_customer(
+    db: Database, trained: TrainOutcome, model_settings: Settings
+) -> None:
+    customers = db.query("MATCH (c:Customer {status: 'active'}) RETURN count(c) AS n")[0]["n"]
+    scored = db.query(
+        "MATCH (c:Customer)-[s:SCORED_BY]->(m:ModelVersion {version: $v}) "
+        "RETURN count(DISTINCT c) AS n, min(s.probability) AS lo, max(s.probability) AS hi",
+        {"v": trained.versions["propensity"]},
+    )[0]
+    assert scored["n"] == customers
+    assert 0.0 <= scored["lo"] <= scored["hi"] <= 1.0
+    recs = recommendations(db, trained.versions["cross_sell"])
+    assert len(recs) == customers
+    assert all(len(skus) == model_settings.linkpred_top_k for skus in recs.values())
+    accounts = db.query(
+        "MATCH (a:Account)-[s:SCORED_BY]->(:ModelVersion {version: $v}) RETURN count(a) AS n",
+        {"v": trained.versions["propensity"]},
+    )[0]["n"]
+    assert accounts > 0
+
+
+def test_nobody_is_recommended_what_they_bought_or_a_discontinued_product(
+    db: Database, trained: TrainOutcome
+) -> None:
+    bad = db.query(
+        "MATCH (c:Customer)-[r:RECOMMENDED]->(p:Product) "
+        "WHERE p.discontinued OR EXISTS { (c)<-[:RESOLVES_TO]-(:CustomerRecord)-[:PERFORMED]->"
+        "(o:Order {status: 'paid'})-[:CONTAINS]->(p) } RETURN count(r) AS n"
+    )[0]["n"]
+    assert bad == 0
+
+
+def test_every_recommendation_explains_itself_with_facts_that_exist(
+    db: Database, trained: TrainOutcome
+) -> None:
+    rows = db.query(
+        "MATCH (c:Customer)-[r:RECOMMENDED]->(:Product) "
+        "RETURN r.reasons AS reasons, r.facts AS facts, r.confidence AS confidence LIMIT 300"
+    )
+    assert rows and all(r["reasons"] and r["confidence"] in {"low", "medium", "high"} for r in rows)
+    facts = {f for r in rows for f in r["facts"]}
+    assert any(f.startswith("Product:") for f in facts)
+    lookups = {
+        "Product": "MATCH (n:Product {sku: $id}) RETURN count(n) AS n",
+        "Content": "MATCH (n:Content {content_id: $id}) RETURN count(n) AS n",
+        "Industry": "MATCH (n:Industry {name: $id}) RETURN count(n) AS n",
+    }
+    for fact in sorted(facts)[:60]:
+        label, _, key = fact.partition(":")
+        if label in lookups:
+            assert db.query(lookups[label], {"id": key})[0]["n"] == 1, fact
+
+
+def test_features_ignore_everything_after_the_cutoff(frames: GraphFrames) -> None:
+    """No leakage: deleting all events after a cut-off changes nothing the models see at it."""
+    plan = plan_windows(frames, 60)
+    at = plan.test.input_end
+    vocabulary = Vocabulary.from_frames(frames)
+    past_only = replace(
+        frames,
+        purchases=frames.purchases[frames.purchases["at"] < at].reset_index(drop=True),
+        interactions=frames.interactions[frames.interactions["at"] < at].reset_index(drop=True),
+    )
+    full, cut = (
+        Snapshot.build(frames, at, 60, vocabulary),
+        Snapshot.build(past_only, at, 60, vocabulary),
+    )
+    assert full.customer_table.equals(cut.customer_table)
+    assert full.product_table.equals(cut.product_table)
+    assert (full.owned != cut.owned).nnz == 0
+    labels = window_labels(frames, plan.test)
+    owned_before = set(
+        map(
+            tuple, frames.purchases[frames.purchases["at"] < at][["customer", "product"]].to_numpy()
+        )
+    )
+    assert len(labels.new_pairs) > 0
+    assert not owned_before & set(map(tuple, labels.new_pairs))
+
+
+def test_training_is_deterministic_for_a_seed(frames: GraphFrames) -> None:
+    params = TrainingParams(epochs=10, hidden=16, seed=3)
+    first, second = train_models(frames, params), train_models(frames, params)
+    assert first.cross_sell_metrics == second.cross_sell_metrics
+    assert [m.metrics for m in first.propensity_candidates] == [
+        m.metrics for m in second.propensity_candidates
+    ]
+
+
+def test_ranking_metrics_reward_the_right_order() -> None:
+    scores = np.asarray([[0.9, 0.1, 0.5, 0.2], [0.1, 0.9, 0.5, 0.2]])
+    perfect = ranking_metrics(
+        scores, [np.asarray([0]), np.asarray([1])], [np.asarray([], int)] * 2, k=2
+    )
+    worst = ranking_metrics(
+        -scores, [np.asarray([0]), np.asarray([1])], [np.asarray([], int)] * 2, k=2
+    )
+    assert perfect["ndcg@2"] == 1.0 and perfect["mrr"] == 1.0 and perfect["auc"] == 1.0
+    assert worst["hit@2"] == 0.0 and worst["auc"] == 0.0
+    # An owned product is never a candidate, even when it scores best.
+    owned = ranking_metrics(scores[:1], [np.asarray([2])], [np.asarray([0])], k=1)
+    assert owned["hit@1"] == 1.0
+
+
+def test_population_stability_flags_a_moved_distribution() -> None:
+    rng = np.random.default_rng(0)
+    reference = reference_bins(rng.normal(0, 1, 5_000))
+    assert psi(reference, rng.normal(0, 1, 5_000)) < 0.05
+    assert psi(reference, rng.normal(1.5, 1, 5_000)) > 0.25
+
+
+def test_a_new_customer_gets_a_low_confidence_score_from_company_and_industry(
+    db: Database, trained: TrainOutcome, model_settings: Settings
+) -> None:
+    account = db.query(
+        "MATCH (a:Account)<-[:RESOLVES_TO]-(:AccountRecord)-[:IN_INDUSTRY]->(i:Industry) "
+        "RETURN a.account_id AS a, i.name AS industry ORDER BY a LIMIT 1"
+    )[0]
+    db.query(
+        "MERGE (c:Customer {customer_id: $id}) SET c.status = 'active', c.source_system = 'test', "
+        "c.source_id = $id WITH c MATCH (a:Account {account_id: $account}) "
+        "MERGE (c)-[w:WORKS_AT]->(a) "
+        "SET w.source_system = 'test', w.source_id = $id",
+        {"id": "CUST-COLD-START", "account": account["a"]},
+        write=True,
+    )
+    score(db, model_settings, trained.run_id)
+    params: dict[str, Any] = {"customer_id": "CUST-COLD-START", "version": None}
+    recs = db.query(load_query("linkpred/customer_recommendations"), params)
+    assert len(recs) == model_settings.linkpred_top_k
+    assert {r["confidence"] for r in recs} == {"low"}
+    assert "company and industry" in recs[0]["confidence_note"]
+    propensity = db.query(load_query("linkpred/customer_propensity"), params)
+    assert len(propensity) == 1 and 0.0 <= propensity[0]["probability"] <= 1.0
+
+
+def test_promote_then_rollback_restores_the_previous_scores(
+    db: Database, trained: TrainOutcome, model_settings: Settings
+) -> None:
+    before = recommendations(db)
+    second = train(db, model_settings.model_copy(update={"linkpred_seed": 99}))
+    assert not second.promoted
+    assert serving(db, "cross_sell") == trained.versions["cross_sell"]
+    promote(db, model_settings, second.versions["cross_sell"], by="test", force=True)
+    assert serving(db, "cross_sell") == second.versions["cross_sell"]
+    assert serving(db, "propensity") == second.versions["propensity"]
+    assert set(recommendations(db)) == set(before)  # everyone scored by the new version
+    result = rollback(db, model_settings, by="test")
+    assert result["to"] == trained.versions["cross_sell"]
+    assert serving(db, "cross_sell") == trained.versions["cross_sell"]
+    assert recommendations(db) == before
+
+
+def test_unknown_version_is_a_clear_error(
+    db: Database, trained: TrainOutcome, model_settings: Settings
+) -> None:
+    with pytest.raises(ModelError, match="No model version 'nope'"):
+        promote(db, model_settings, "nope", by="test")
