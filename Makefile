@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the source of truth (README, CI).
-.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api
+.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api bench-linkpred bench-copy
 
 setup:
 	bash scripts/setup.sh
@@ -16,7 +16,7 @@ lint:
 typecheck:
 	.venv/bin/mypy
 
-bench: bench-ingest bench-resolution bench-api
+bench: bench-ingest bench-resolution bench-api bench-linkpred bench-copy
 
 bench-ingest:
 	.venv/bin/python bench/ingest_bench.py --sizes 10k,100k
@@ -26,3 +26,10 @@ bench-resolution:
 
 bench-api:
 	.venv/bin/python bench/api_bench.py --customers 2000
+
+bench-linkpred:
+	.venv/bin/python bench/linkpred_bench.py movielens
+	.venv/bin/python bench/linkpred_bench.py demo --customers 2000,10000 --write-back
+
+bench-copy:
+	.venv/bin/python bench/copy_bench.py

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from api.cli_copy import copy_app
 from api.cli_models import models_cli
 from api.cli_neo4j import neo4j_app
 from api.cli_resolve import resolve_app
@@ -41,6 +43,7 @@ app = typer.Typer(
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(resolve_app)
 app.add_typer(models_cli)
+app.add_typer(copy_app, name="copy")
 app.command("serve")(serve)
 
 
@@ -166,7 +169,7 @@ def main() -> None:
     try:
         app()
     except MarketgraphError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {exc}")
+        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}")
         raise SystemExit(2) from exc
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from api.console import console, row_progress
@@ -107,15 +108,17 @@ def train_command() -> None:
     print_training(outcome)
 
 
-def print_training(outcome: Any) -> None:
+def print_training(outcome: Any, out: Console | None = None) -> None:
+    """The metrics tables and the serving choice of a training run."""
+    out = out or console
     trained = outcome.trained
-    console.print(metrics_table(trained.cross_sell_metrics, trained.cross_sell.name))
-    console.print(
+    out.print(metrics_table(trained.cross_sell_metrics, trained.cross_sell.name))
+    out.print(
         propensity_table(
             {m.name: m.metrics for m in trained.propensity_candidates}, trained.propensity.name
         )
     )
-    console.print(
+    out.print(
         f"Serving choice: cross-sell [bold]{trained.cross_sell.name}[/bold] (best baseline "
         f"{trained.best_baseline}), propensity [bold]{trained.propensity.name}[/bold]. "
         f"Versions: {', '.join(outcome.versions.values())}. "
@@ -123,13 +126,13 @@ def print_training(outcome: Any) -> None:
     )
     if outcome.promoted and outcome.score is not None:
         s = outcome.score
-        console.print(
+        out.print(
             f"First models: promoted and scored {s.customers:,} customers "
             f"({s.recommendations:,} recommendations) in {s.score_seconds:.1f}s + "
             f"{s.write_seconds:.1f}s write-back."
         )
     elif not outcome.promoted:
-        console.print("Another version serves; promote this one with `marketgraph models promote`.")
+        out.print("Another version serves; promote this one with `marketgraph models promote`.")
 
 
 @models_cli.command("score")

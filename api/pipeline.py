@@ -67,7 +67,17 @@ def run_demo(settings: Settings, *, customers: int, data_dir: Path, seed: int) -
                 db, settings, progress=lambda step: log.info("models: %s", step),
                 score_progress=lambda label, done, total: progress(label, done, total),
             )  # fmt: skip
-        print_training(outcome)
+        print_training(outcome, console)
+
+        from models.copy import write_demo_copy
+
+        console.rule("[bold]Personalized copy")
+        copy_summary = write_demo_copy(db, settings)
+        console.print(
+            f"Embedded {copy_summary.embedded} content items; drafted {len(copy_summary.drafts)} "
+            f"grounded e-mails ({copy_summary.passed} passed every guardrail) — review with "
+            "`marketgraph copy list`, `copy show ID`, `copy approve ID`"
+        )
 
         console.rule("[bold]5. The graph")
         console.print(counts_table(graph_counts(db)))

@@ -204,7 +204,7 @@ async def test_customer360(client: httpx.AsyncClient, loaded: Database) -> None:
           customer { customerId } profile { recordId email } records { recordId }
           account { name } recentInteractions { kind occurredAt }
           productsOwned { sku units spent orders lastPurchasedAt }
-          recommendations propensity suggestedCopy } }""",
+          recommendations { sku } propensity { probability } generatedCopy { body } } }""",
         {"id": record},
     )
     assert "errors" not in body, body
@@ -212,7 +212,10 @@ async def test_customer360(client: httpx.AsyncClient, loaded: Database) -> None:
     assert view["profile"]["recordId"] == record and len(view["records"]) >= 1
     assert 1 <= len(view["recentInteractions"]) <= 5
     assert view["productsOwned"] and all(p["units"] > 0 for p in view["productsOwned"])
-    assert view["recommendations"] is None and view["propensity"] is None
+    # Not resolved and no model trained here: no unified customer, so no scores yet
+    # (tests/test_linkpred.py checks them once a model serves).
+    assert view["recommendations"] == [] and view["propensity"] is None
+    assert view["generatedCopy"] == []
     missing = await gql(client, '{ customer360(recordId: "crm:none") { profile { recordId } } }')
     assert missing["data"]["customer360"] is None
     both = await gql(

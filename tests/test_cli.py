@@ -80,3 +80,11 @@ def test_demo_pipeline_end_to_end(empty_db: Database, settings: Settings, tmp_pa
     )
     assert len(counts) == 1 and counts[0]["status"] == "completed"
     assert counts[0]["read"] == counts[0]["loaded"] + counts[0]["bad"] > 0
+    # The demo ends with served models and grounded copy drafts in the graph.
+    assert "Serving choice: cross-sell" in text
+    served = empty_db.query(
+        "MATCH (m:ModelVersion {serving: true}) RETURN collect(m.task) AS tasks, "
+        "COUNT { ()-[:RECOMMENDED]->() } AS recs, COUNT { (:CopyDraft) } AS drafts"
+    )[0]
+    assert sorted(served["tasks"]) == ["cross_sell", "propensity"]
+    assert served["recs"] > 0 and served["drafts"] > 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +31,11 @@ from models.linkpred import (
 )
 from models.linkpred.drift import psi, reference_bins
 from models.linkpred.features import Vocabulary
+from models.linkpred.gnn import GNNRanker
 from models.linkpred.metrics import ranking_metrics
 from models.linkpred.service import TrainOutcome
 from models.linkpred.snapshot import Snapshot
-from models.linkpred.training import TrainingParams, train_models
-from models.linkpred.windows import plan_windows, window_labels
+from models.linkpred.windows import Labels, Window, plan_windows, window_labels
 from models.resolution import resolve
 
 FAST = {"linkpred_epochs": 20, "linkpred_hidden": 32}
@@ -160,11 +159,7 @@ def test_features_ignore_everything_after_the_cutoff(frames: GraphFrames) -> Non
     plan = plan_windows(frames, 60)
     at = plan.test.input_end
     vocabulary = Vocabulary.from_frames(frames)
-    past_only = replace(
-        frames,
-        purchases=frames.purchases[frames.purchases["at"] < at].reset_index(drop=True),
-        interactions=frames.interactions[frames.interactions["at"] < at].reset_index(drop=True),
-    )
+    past_only = frames.until(at)
     full, cut = (
         Snapshot.build(frames, at, 60, vocabulary),
         Snapshot.build(past_only, at, 60, vocabulary),
@@ -183,12 +178,25 @@ def test_features_ignore_everything_after_the_cutoff(frames: GraphFrames) -> Non
 
 
 def test_training_is_deterministic_for_a_seed(frames: GraphFrames) -> None:
-    params = TrainingParams(epochs=10, hidden=16, seed=3)
-    first, second = train_models(frames, params), train_models(frames, params)
-    assert first.cross_sell_metrics == second.cross_sell_metrics
-    assert [m.metrics for m in first.propensity_candidates] == [
-        m.metrics for m in second.propensity_candidates
-    ]
+    plan = plan_windows(frames, 60, train_windows=2)
+    vocabulary = Vocabulary.from_frames(frames)
+
+    def prepared(window: Window) -> tuple[Snapshot, Labels]:
+        return Snapshot.build(frames, window.input_end, 60, vocabulary), window_labels(
+            frames, window
+        )
+
+    training, validation = [prepared(w) for w in plan.train], prepared(plan.validation)
+    customers = np.arange(frames.n_customers)
+    scores = []
+    for _ in range(2):
+        gnn = GNNRanker(validation, hidden=16, epochs=6, eval_every=3)
+        gnn.fit(training, seed=3)
+        scores.append(gnn.score(validation[0], customers))
+    assert np.array_equal(scores[0], scores[1])
+    other = GNNRanker(validation, hidden=16, epochs=6, eval_every=3)
+    other.fit(training, seed=4)
+    assert not np.array_equal(scores[0], other.score(validation[0], customers))
 
 
 def test_ranking_metrics_reward_the_right_order() -> None:
@@ -260,3 +268,42 @@ def test_unknown_version_is_a_clear_error(
 ) -> None:
     with pytest.raises(ModelError, match="No model version 'nope'"):
         promote(db, model_settings, "nope", by="test")
+
+
+@pytest.mark.asyncio
+async def test_the_api_serves_scores_and_guards_the_registry(
+    db: Database, trained: TrainOutcome, model_settings: Settings
+) -> None:
+    from tests.api_helpers import api_client, api_settings, codes, gql
+
+    customer = db.query(
+        "MATCH (c:Customer)-[:RECOMMENDED]->() RETURN c.customer_id AS id ORDER BY id LIMIT 1"
+    )[0]["id"]
+    query = """query($id: ID!) { customer360(customerId: $id) {
+        recommendations { rank sku reasons facts confidence modelVersion }
+        propensity { probability modelVersion accountProbability } } }"""
+    async with api_client(api_settings(model_settings)) as client:
+        body = await gql(client, query, {"id": customer}, role="viewer")
+        view = body["data"]["customer360"]
+        serving_xsell = serving(db, "cross_sell")
+        assert [r["sku"] for r in view["recommendations"]] == recommendations(db)[customer]
+        assert {r["modelVersion"] for r in view["recommendations"]} == {serving_xsell}
+        assert view["propensity"]["modelVersion"] == serving(db, "propensity")
+        versions = "{ modelVersions { version task serving metricsJson } }"
+        assert codes(await gql(client, versions, role="marketer")) == ["FORBIDDEN"]
+        listed = (await gql(client, versions, role="analyst"))["data"]["modelVersions"]
+        assert {v["version"] for v in listed if v["serving"]} == {
+            serving_xsell,
+            serving(db, "propensity"),
+        }
+        promote_mutation = "mutation($v: String!) { promoteModel(version: $v) { serving } }"
+        assert codes(await gql(client, promote_mutation, {"v": serving_xsell}, "analyst")) == [
+            "FORBIDDEN"
+        ]
+        bad = await gql(client, promote_mutation, {"v": "x') DETACH DELETE n //"}, "admin")
+        assert codes(bad) == ["BAD_USER_INPUT"]
+        missing = await gql(client, promote_mutation, {"v": "xsell-nope"}, "admin")
+        assert codes(missing) == ["NOT_FOUND"]
+        # Promoting what already serves re-checks drift and keeps serving it.
+        same = await gql(client, promote_mutation, {"v": serving_xsell}, "admin")
+        assert serving_xsell in same["data"]["promoteModel"]["serving"], same

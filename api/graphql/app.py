@@ -47,18 +47,18 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = await AsyncDatabase.open(settings)
-        sync_driver = create_driver(settings) if settings.api_ingest_dir else None
+        # The batched ingest writer and the model registry are synchronous code; they run in
+        # worker threads on this driver.
+        sync_driver = create_driver(settings)
+        app.state.sync_db = Database(sync_driver, settings.neo4j_database)
         app.state.ingest = (
-            IngestService(Database(sync_driver, settings.neo4j_database), settings)
-            if sync_driver
-            else None
+            IngestService(app.state.sync_db, settings) if settings.api_ingest_dir else None
         )
         try:
             yield
         finally:
             await app.state.db.close()
-            if sync_driver is not None:
-                sync_driver.close()
+            sync_driver.close()
 
     async def get_context(request: Request) -> Context:
         presented = _presented_key(request)
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
             role=role,
             metrics=metrics,
             ingest=request.app.state.ingest,
+            sync_db=request.app.state.sync_db,
         )
 
     app = FastAPI(title="marketgraph", lifespan=lifespan, docs_url=None, redoc_url=None)

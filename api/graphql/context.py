@@ -87,6 +87,7 @@ class Context(BaseContext):
     role: Role | None
     metrics: ApiMetrics
     ingest: Any = None  # api.graphql.mutation.IngestService, set by the app
+    sync_db: Any = None  # graph.db.Database for model operations run in worker threads
     _loaders: dict[str, DataLoader[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

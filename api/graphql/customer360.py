@@ -13,8 +13,17 @@ from typing import Any
 
 import strawberry
 
+from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput
 from api.graphql.pagination import page_args
+from api.graphql.scores import (
+    CopyDraftView,
+    Propensity,
+    Recommendation,
+    copy_drafts_for,
+    propensity_for,
+    recommendations_for,
+)
 from api.graphql.types import (
     AccountRecord,
     Customer,
@@ -53,21 +62,34 @@ class Customer360:
     )
     record_ids: strawberry.Private[list[str]]
     interaction_limit: strawberry.Private[int]
-    recommendations: list[str] | None = strawberry.field(
-        default=None,
-        description="Next products to offer. Always null for now: filled by link prediction, "
-        "a later capability.",
+
+    @strawberry.field(
+        description="Next products to offer from the serving cross-sell model, best first, with "
+        "the graph facts behind each; empty before resolution or before a model serves."
     )
-    propensity: float | None = strawberry.field(
-        default=None,
-        description="Likelihood to buy in the next 30 days. Always null for now: filled by a "
-        "later capability.",
+    async def recommendations(self, info: Info) -> list[Recommendation]:
+        if self.customer is None:
+            return []
+        return await recommendations_for(info, str(self.customer.customer_id))
+
+    @strawberry.field(
+        description="Calibrated probability to buy in the model's next period (serving "
+        "propensity model); null before resolution or before a model serves."
     )
-    suggested_copy: str | None = strawberry.field(
-        default=None,
-        description="Personalised message. Always null for now: filled by GraphRAG copy "
-        "generation, a later capability.",
+    async def propensity(self, info: Info) -> Propensity | None:
+        if self.customer is None:
+            return None
+        return await propensity_for(info, str(self.customer.customer_id))
+
+    @strawberry.field(
+        description="Personalised copy drafted for this person, newest first (marketer): the "
+        "writer that produced it, whether it passed every guardrail, and its review status."
     )
+    async def generated_copy(self, info: Info, limit: int = 5) -> list[CopyDraftView]:
+        info.context.require(Role.MARKETER)
+        if self.customer is None:
+            return []
+        return await copy_drafts_for(info, str(self.customer.customer_id), limit)
 
     @strawberry.field(description="The company record the person works at (first record with one).")
     async def account(self, info: Info) -> AccountRecord | None:

@@ -20,6 +20,7 @@ from graph.errors import (
     ContractError,
     IngestError,
     MarketgraphError,
+    ModelError,
     Neo4jServerError,
 )
 
@@ -60,6 +61,12 @@ _DOMAIN_MESSAGES: list[tuple[type[Exception], str, str]] = [
     (IngestError, "INGEST_FAILED", "The ingest run failed; see the server log for the run."),
     (Neo4jServerError, "UNAVAILABLE", "The graph database is unavailable; retry later."),
     (ConfigurationError, "SERVER_MISCONFIGURED", "The server is misconfigured."),
+    (
+        ModelError,
+        "MODEL_REFUSED",
+        "The model operation was refused (nothing to roll back to, or the drift check failed; "
+        "promote with force: true if the change is expected). See the server log.",
+    ),
     (MarketgraphError, "INTERNAL", "The request failed; see the server log."),
     (neo4j.exceptions.ServiceUnavailable, "UNAVAILABLE", "The graph database is unavailable."),
     (neo4j.exceptions.SessionExpired, "UNAVAILABLE", "The graph database is unavailable."),

@@ -4,7 +4,8 @@ Why a server-side folder instead of any path: a path argument would let an API k
 file the server can. `ingestFile` only accepts names inside `MARKETGRAPH_API_INGEST_DIR`
 (unset = mutation disabled). The run itself is the CLI's `IngestRun`, executed in a worker
 thread (it uses the synchronous, batched writer) and one at a time.
-Later slices: resolution (run, review decisions, unmerge), model training and copy generation.
+Model promote / rollback live in `api.graphql.scores`. Later: resolution (review decisions,
+unmerge) and copy generation.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput, NotFound
+from api.graphql.scores import ModelSwitch, promote_version, rollback_serving
 from graph.db import Database
 from graph.settings import Settings
 
@@ -128,3 +130,16 @@ class Mutation:
         if not isinstance(service, IngestService):
             raise NotFound("ingestFile is disabled: the server has no MARKETGRAPH_API_INGEST_DIR.")
         return await service.ingest(path, force)
+
+    @strawberry.mutation(
+        description="Serve a trained model version (admin): runs the drift check, scores everyone "
+        "if that version has no scores yet, then switches serving for both of its tasks."
+    )
+    async def promote_model(self, info: Info, version: str, force: bool = False) -> ModelSwitch:
+        role = info.context.require(Role.ADMIN)
+        return await promote_version(info, version, force, by=f"api:{role.name.lower()}")
+
+    @strawberry.mutation(description="Serve the previously serving model version again (admin).")
+    async def rollback_model(self, info: Info) -> ModelSwitch:
+        role = info.context.require(Role.ADMIN)
+        return await rollback_serving(info, by=f"api:{role.name.lower()}")

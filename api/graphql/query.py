@@ -18,6 +18,7 @@ from api.graphql.analytics import Analytics
 from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
 from api.graphql.pagination import Connection, build_connection, page_args
+from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
     Account,
     AccountRecord,
@@ -266,6 +267,14 @@ class Query:
     ) -> Customer360 | None:
         info.context.require(Role.VIEWER)
         return await load_customer360(info, record_id, customer_id, interactions)
+
+    @strawberry.field(
+        description="The model registry, newest first (analyst): every trained cross-sell and "
+        "propensity version with its metrics and whether it serves."
+    )
+    async def model_versions(self, info: Info, task: str | None = None) -> list[ModelVersion]:
+        info.context.require(Role.ANALYST)
+        return await model_versions(info, task)
 
     @strawberry.field(description="Counts, sums and averages over the graph.")
     async def analytics(self, info: Info) -> Analytics:

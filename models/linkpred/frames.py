@@ -8,7 +8,7 @@ database or knows where the data came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,15 @@ class GraphFrames:
     def last_event_at(self) -> int:
         """The newest purchase time: the "now" that temporal windows count back from."""
         return int(self.purchases["at"].max()) if len(self.purchases) else 0
+
+    def until(self, at: int) -> GraphFrames:
+        """The same graph as it was just before ``at`` (events from ``at`` on removed): the
+        input of a rolling-origin evaluation, and what a leakage test compares against."""
+        return replace(
+            self,
+            purchases=self.purchases_before(at).reset_index(drop=True),
+            interactions=self.interactions_before(at).reset_index(drop=True),
+        )
 
     def purchases_before(self, at: int) -> pd.DataFrame:
         return self.purchases[self.purchases["at"] < at]

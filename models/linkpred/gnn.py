@@ -15,9 +15,11 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 import torch_geometric.transforms as T
 from torch import Tensor, nn
@@ -26,7 +28,7 @@ from torch_geometric.nn import SAGEConv, to_hetero
 
 from models.linkpred.features import one_hot
 from models.linkpred.metrics import ranking_metrics
-from models.linkpred.snapshot import Snapshot
+from models.linkpred.snapshot import PAIR_SIGNALS, Snapshot, item_similarity
 from models.linkpred.windows import Labels, positives_by_customer
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,11 @@ def _edges(rows: np.ndarray, cols: np.ndarray) -> Tensor:
     return torch.from_numpy(np.stack([rows, cols]).astype(np.int64))
 
 
-def hetero_graph(snapshot: Snapshot) -> HeteroData:
-    """The graph as it stood at ``snapshot.at``, as PyG ``HeteroData`` (with reverse edges)."""
+def hetero_graph(snapshot: Snapshot, owned_edges: sp.csr_matrix | None = None) -> HeteroData:
+    """The graph as it stood at ``snapshot.at``, as PyG ``HeteroData`` (with reverse edges).
+
+    ``owned_edges`` replaces the customer→product edges used for message passing (training
+    hides some purchases from the graph and asks the model to recover them)."""
     frames, vocabulary = snapshot.frames, snapshot.vocabulary
     data = HeteroData()
     data["customer"].x = torch.from_numpy(snapshot.customer_table.to_numpy(np.float32))
@@ -73,7 +78,7 @@ def hetero_graph(snapshot: Snapshot) -> HeteroData:
             [readers, np.log1p(np.bincount(featured.row, minlength=n_content))], axis=1
         ).astype(np.float32)
     )
-    owned = snapshot.owned.tocoo()
+    owned = (snapshot.owned if owned_edges is None else owned_edges).tocoo()
     data["customer", "bought", "product"].edge_index = _edges(owned.row, owned.col)
     data["customer", "read", "content"].edge_index = _edges(reads.row, reads.col)
     data["content", "features", "product"].edge_index = _edges(featured.row, featured.col)
@@ -117,10 +122,19 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """score(c, p) = f(z_c) · g(z_p) + bias(z_p): cheap to evaluate for every pair at once."""
+    """score(c, p) = f(z_c) · g(z_p) + bias(z_p) + w · s(c, p): cheap for every pair at once.
+
+    s(c, p) are three path counts from the graph (`PAIR_SIGNALS`: co-purchase paths to what c
+    owns, c's industry's appetite for p's category, content c read that features p). Adding
+    such structural pair features to the learned embeddings is the usual cure for a GNN
+    decoder that cannot count paths between the two ends of a link (cf. SEAL, NCN); the
+    learned weights say how much each path kind counts."""
 
     def __init__(self, hidden: int) -> None:
         super().__init__()
+        self.signal_weights = nn.Linear(len(PAIR_SIGNALS), 1, bias=False)
+        # Start from "count every path once" — the heuristic — and learn the residual.
+        nn.init.ones_(self.signal_weights.weight)
         self.customer_head = nn.Sequential(
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
         )
@@ -128,14 +142,14 @@ class Decoder(nn.Module):
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden + 1)
         )
 
-    def pairs(self, z_customer: Tensor, z_product: Tensor) -> Tensor:
+    def pairs(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
         c, p = self.customer_head(z_customer), self.product_head(z_product)
-        scores: Tensor = (c * p[:, :-1]).sum(-1) + p[:, -1]
+        scores: Tensor = (c * p[:, :-1]).sum(-1) + p[:, -1] + self.signal_weights(signals)[:, 0]
         return scores
 
-    def all_products(self, z_customer: Tensor, z_product: Tensor) -> Tensor:
+    def all_products(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
         c, p = self.customer_head(z_customer), self.product_head(z_product)
-        scores: Tensor = c @ p[:, :-1].T + p[:, -1]
+        scores: Tensor = c @ p[:, :-1].T + p[:, -1] + self.signal_weights(signals)[..., 0]
         return scores
 
 
@@ -144,6 +158,24 @@ class LinkPredictor(nn.Module):
         super().__init__()
         self.encoder = Encoder(graph, n_skus, hidden)
         self.decoder = Decoder(hidden)
+
+
+@dataclass
+class TrainingView:
+    """One training window as the GNN sees it: a graph with some purchases hidden, the target
+    pairs, and the owned/similarity matrices pair signals must be computed from."""
+
+    snapshot: Snapshot
+    graph: HeteroData
+    targets: Tensor
+    owned: sp.csr_matrix
+    similarity: np.ndarray
+
+    def signals(self, customers: Tensor, products: Tensor) -> Tensor:
+        values = self.snapshot.pair_signals(
+            customers.numpy(), products.numpy(), self.owned, self.similarity
+        )
+        return torch.from_numpy(values)
 
 
 class GNNRanker:
@@ -160,42 +192,51 @@ class GNNRanker:
         learning_rate: float = 0.01,
         eval_every: int = 5,
         patience: int = 3,
+        hidden_share: float = 0.3,
     ) -> None:
         self.validation = validation
         self.hidden, self.epochs, self.negatives = hidden, epochs, negatives
         self.learning_rate, self.eval_every, self.patience = learning_rate, eval_every, patience
+        self.hidden_share = hidden_share
         self.model: LinkPredictor | None = None
         self.history: list[dict[str, float]] = []
+        self._cached: tuple[Snapshot, dict[str, Tensor]] | None = None
 
     def fit(self, training: Sequence[tuple[Snapshot, Labels]], seed: int) -> None:
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
-        graphs = [(hetero_graph(s), torch.from_numpy(lab.new_pairs.copy())) for s, lab in training]
+        rng = np.random.default_rng(seed)
+        views = [self._training_view(s, lab, rng) for s, lab in training]
         n_skus = len(training[0][0].vocabulary.skus)
-        self.model = LinkPredictor(graphs[0][0], n_skus, self.hidden)
+        self.model = LinkPredictor(views[0].graph, n_skus, self.hidden)
         with torch.no_grad():  # materialise the lazy SAGE weights before the optimiser sees them
-            self.model.encoder(graphs[0][0])
+            self.model.encoder(views[0].graph)
         optimiser = torch.optim.Adam(self.model.parameters(), lr=self.learning_rate)
         loss_fn = nn.BCEWithLogitsLoss()
         best, best_state, stale = -1.0, copy.deepcopy(self.model.state_dict()), 0
         for epoch in range(1, self.epochs + 1):
             self.model.train()
             total = 0.0
-            for graph, positives in graphs:
+            for view in views:
+                positives = view.targets
                 if len(positives) == 0:
                     continue
                 optimiser.zero_grad()
-                z = self.model.encoder(graph)
+                z = self.model.encoder(view.graph)
                 customers = positives[:, 0].repeat(self.negatives + 1)
                 negatives = torch.randint(
                     0,
-                    graph["product"].num_nodes,
+                    view.graph["product"].num_nodes,
                     (len(positives) * self.negatives,),
                     generator=generator,
                 )
                 products = torch.cat([positives[:, 1], negatives])
                 target = torch.cat([torch.ones(len(positives)), torch.zeros(len(negatives))])
-                logits = self.model.decoder.pairs(z["customer"][customers], z["product"][products])
+                logits = self.model.decoder.pairs(
+                    z["customer"][customers],
+                    z["product"][products],
+                    view.signals(customers, products),
+                )
                 loss = loss_fn(logits, target)
                 loss.backward()
                 optimiser.step()
@@ -211,6 +252,27 @@ class GNNRanker:
                     if stale >= self.patience:
                         break
         self.model.load_state_dict(best_state)
+        self._cached = None  # embeddings from the last epoch, not from the best state
+
+    def _training_view(
+        self, snapshot: Snapshot, labels: Labels, rng: np.random.Generator
+    ) -> TrainingView:
+        """A training window's graph and targets: the window's future new purchases, plus a
+        share of past purchases hidden from message passing for the model to recover. Future
+        purchases are few; past ones are many, and recovering a hidden purchase from the rest
+        of the graph is the co-purchase signal itself (never leaking: hidden edges are not in
+        the graph the model sees)."""
+        owned = snapshot.owned.tocoo()
+        hide = rng.random(len(owned.row)) < self.hidden_share
+        kept = sp.csr_matrix(
+            (owned.data[~hide], (owned.row[~hide], owned.col[~hide])), shape=owned.shape
+        )
+        hidden = np.stack([owned.row[hide], owned.col[hide]], axis=1).astype(np.int64)
+        targets = np.concatenate([labels.new_pairs.astype(np.int64), hidden])
+        return TrainingView(
+            snapshot, hetero_graph(snapshot, kept), torch.from_numpy(targets), kept,
+            item_similarity(kept),
+        )  # fmt: skip
 
     def _validation_ndcg(self) -> float:
         if self.validation is None:
@@ -224,18 +286,26 @@ class GNNRanker:
         )
 
     def embed(self, snapshot: Snapshot) -> dict[str, Tensor]:
+        """Node embeddings of a snapshot's graph (cached: scoring asks chunk after chunk)."""
         if self.model is None:
             raise RuntimeError("GNNRanker used before fit/load")
+        if self._cached is not None and self._cached[0] is snapshot and not self.model.training:
+            return self._cached[1]
         self.model.eval()
         with torch.no_grad():
             z: dict[str, Tensor] = self.model.encoder(hetero_graph(snapshot))
+        self._cached = (snapshot, z)
         return z
 
     def score(self, snapshot: Snapshot, customers: np.ndarray) -> np.ndarray:
         z = self.embed(snapshot)
         assert self.model is not None
+        signals = torch.from_numpy(snapshot.all_pair_signals(customers))
         with torch.no_grad():
             out = self.model.decoder.all_products(
-                z["customer"][torch.from_numpy(customers)], z["product"]
+                z["customer"][torch.from_numpy(customers)], z["product"], signals
             )
         return out.numpy()
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_cached": None, "validation": None}

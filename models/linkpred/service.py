@@ -96,7 +96,8 @@ def train(
         "customer_features": drift.feature_reference(trained.reference["customer_features"]),
         "propensity_scores": drift.reference_bins(
             trained.propensity.predict(
-                trained.reference["customer_features"], trained.reference["test_population"]
+                trained.reference["customer_features"],
+                np.arange(len(trained.reference["customer_features"])),
             )
         ),
     }

@@ -31,6 +31,17 @@ def _csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_m
     return matrix
 
 
+def item_similarity(owned: sp.csr_matrix) -> np.ndarray:
+    """Item-item cosine similarity over buyers (dense: catalogs are thousands, not millions)."""
+    by_item = normalize(owned.T.tocsr(), norm="l2", axis=1)
+    similarity = np.asarray((by_item @ by_item.T).todense(), dtype=np.float32)
+    np.fill_diagonal(similarity, 0.0)
+    return similarity
+
+
+PAIR_SIGNALS = ("log_copurchase", "industry_affinity", "log_content_read")
+
+
 @dataclass
 class Snapshot:
     frames: GraphFrames
@@ -65,9 +76,7 @@ class Snapshot:
         content_products = _csr(
             links["content"].to_numpy(), links["product"].to_numpy(), (n_content, n_p)
         )
-        by_item = normalize(owned.T.tocsr(), norm="l2", axis=1)
-        similarity = np.asarray((by_item @ by_item.T).todense(), dtype=np.float32)
-        np.fill_diagonal(similarity, 0.0)
+        similarity = item_similarity(owned)
 
         industries = list(vocabulary.industries)
         customer_industry = pd.Categorical(
@@ -132,3 +141,41 @@ class Snapshot:
         by_industry = self.industry_category_share[self.customer_industry[customers]]
         affinity: np.ndarray = by_industry[:, self.product_category]
         return affinity
+
+    def pair_signals(
+        self,
+        customers: np.ndarray,
+        products: np.ndarray,
+        owned: sp.csr_matrix | None = None,
+        similarity: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """`PAIR_SIGNALS` for explicit (customer, product) pairs, in O(what they own + read).
+
+        ``owned``/``similarity`` replace the snapshot's when a training view hides purchases."""
+        owned = self.owned if owned is None else owned
+        similarity = self.item_similarity if similarity is None else similarity
+        n = len(customers)
+        bought = owned[customers].tocoo()
+        copurchase = np.bincount(
+            bought.row, weights=similarity[bought.col, products[bought.row]], minlength=n
+        )
+        read = self.engaged[customers].tocoo()
+        featured = np.asarray(self.content_products[read.col, products[read.row]]).ravel()
+        content = np.bincount(read.row, weights=featured, minlength=n)
+        affinity = self.industry_category_share[
+            self.customer_industry[customers], self.product_category[products]
+        ]
+        return np.stack([np.log1p(copurchase), affinity, np.log1p(content)], axis=1).astype(
+            np.float32
+        )
+
+    def all_pair_signals(self, customers: np.ndarray) -> np.ndarray:
+        """`PAIR_SIGNALS` for every product: (len(customers), n_products, 3)."""
+        return np.stack(
+            [
+                np.log1p(self.copurchase_scores(customers)),
+                self.industry_affinity(customers),
+                np.log1p(self.content_scores(customers)),
+            ],
+            axis=2,
+        ).astype(np.float32)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from models.linkpred.baselines import CoPurchaseRanker, PopularityRanker, Ranker, TabularRanker
-from models.linkpred.features import Vocabulary
+from models.linkpred.features import Vocabulary, customer_features
 from models.linkpred.frames import GraphFrames
 from models.linkpred.gnn import GNNRanker
 from models.linkpred.metrics import ranking_metrics
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class TrainingParams:
     horizon_days: int = 60
-    train_windows: int = 2
+    train_windows: int = 4
     hidden: int = 64
     epochs: int = 60
     seed: int = 7
@@ -168,9 +168,12 @@ def train_models(
         propensity_candidates=candidates,
         timings=timings,
         gnn_history=gnn.history,
+        # The population the new model will first score (features as of the newest event):
+        # what a later promote compares today's customers against.
         reference={
-            "customer_features": test[0].customer_table,
-            "test_population": test[1].population,
+            "customer_features": customer_features(
+                frames, plan.serve.input_end, params.horizon_days, vocabulary
+            )
         },
     )
 
