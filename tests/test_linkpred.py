@@ -277,7 +277,8 @@ async def test_the_api_serves_scores_and_guards_the_registry(
     from tests.api_helpers import api_client, api_settings, codes, gql
 
     customer = db.query(
-        "MATCH (c:Customer)-[:RECOMMENDED]->() RETURN c.customer_id AS id ORDER BY id LIMIT 1"
+        "MATCH (:CustomerRecord)-[:RESOLVES_TO]->(c:Customer)-[:RECOMMENDED]->() "
+        "RETURN c.customer_id AS id ORDER BY id LIMIT 1"
     )[0]["id"]
     query = """query($id: ID!) { customer360(customerId: $id) {
         recommendations { rank sku reasons facts confidence modelVersion }

@@ -44,14 +44,29 @@ class Explainer:
         self.content_titles = titles.where(titles.notna(), self.content_ids).astype(str).to_numpy()
         customers = snapshot.frames.customers
         self.industries = customers["industry"].to_numpy()
-        self.content_by_product = sp.csc_matrix(snapshot.content_products)
+        content_by_product = sp.csc_matrix(snapshot.content_products)
+        self.featuring = [
+            frozenset(
+                content_by_product.indices[
+                    content_by_product.indptr[p] : content_by_product.indptr[p + 1]
+                ].tolist()
+            )
+            for p in range(content_by_product.shape[1])
+        ]
+        engaged, owned = snapshot.engaged.tocsr(), snapshot.owned.tocsr()
+        self._engaged = (engaged.indptr, engaged.indices)
+        self._owned = (owned.indptr, owned.indices)
 
     def reasons(self, customer: int, product: int, limit: int = 2) -> list[Reason]:
+        """Up to ``limit`` reasons, strongest first (row lookups are plain array slices: this
+        runs for every recommendation of every customer)."""
         found: list[Reason] = []
         name, sku = self.names[product], self.skus[product]
-        read = self.snapshot.engaged[customer].indices
-        featuring = self.content_by_product[:, product].indices
-        for content in np.intersect1d(read, featuring)[:1]:
+        indptr, indices = self._engaged
+        read = indices[indptr[customer] : indptr[customer + 1]]
+        featuring = self.featuring[product]
+        read_featuring = [c for c in read.tolist() if c in featuring] if featuring else []
+        for content in read_featuring[:1]:
             found.append(
                 Reason(
                     f"Read “{self.content_titles[content]}”, which features {name}.",
@@ -59,7 +74,8 @@ class Explainer:
                     3.0,
                 )
             )
-        owned = self.snapshot.owned[customer].indices
+        indptr, indices = self._owned
+        owned = indices[indptr[customer] : indptr[customer + 1]]
         if len(owned):
             shared = self.co_buyers[owned, product]
             best = int(np.argmax(shared))
@@ -110,13 +126,30 @@ def confidence(purchase_lines: int, interactions: int, has_account: bool) -> tup
     return "high", "Based on the customer's own purchase and engagement history."
 
 
-def propensity_reasons(snapshot: Snapshot, customer: int, horizon_days: int) -> list[str]:
-    """The behaviour behind a propensity score, strongest first, from the customer's features."""
-    row = snapshot.customer_table.iloc[customer]
-    recent = round(float(np.expm1(row["purchase_lines_recent"])))
-    since = round(float(np.expm1(row["days_since_purchase"])))
-    coworkers = round(float(np.expm1(row.get("coworkers_buying_recent", 0.0))))
-    engaged = round(float(np.expm1(row["interactions_recent"])))
+def behaviour_counts(snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """Per customer, the counts propensity reasons quote (undoing the features' log1p)."""
+    table = snapshot.customer_table
+
+    def counts(column: str) -> np.ndarray:
+        if column not in table:
+            return np.zeros(len(table), dtype=np.int64)
+        values: np.ndarray = np.rint(np.expm1(table[column].to_numpy(np.float64)))
+        return values.astype(np.int64)
+
+    return {
+        "recent": counts("purchase_lines_recent"),
+        "since": counts("days_since_purchase"),
+        "coworkers": counts("coworkers_buying_recent"),
+        "engaged": counts("interactions_recent"),
+    }
+
+
+def propensity_reasons(
+    counts: dict[str, np.ndarray], customer: int, horizon_days: int
+) -> list[str]:
+    """The behaviour behind a propensity score, strongest first."""
+    recent, since = int(counts["recent"][customer]), int(counts["since"][customer])
+    coworkers, engaged = int(counts["coworkers"][customer]), int(counts["engaged"][customer])
     reasons = []
     if recent:
         reasons.append(f"Bought {recent} item(s) in the last {horizon_days} days.")

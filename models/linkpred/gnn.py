@@ -170,12 +170,31 @@ class TrainingView:
     targets: Tensor
     owned: sp.csr_matrix
     similarity: np.ndarray
+    budget: int = 60_000_000  # cells of the per-customer signal tables kept in memory
+
+    def __post_init__(self) -> None:
+        # Every step scores the same target customers (positives and their negatives), so
+        # when it fits, their rows of path counts are computed once instead of every step.
+        self._customers = np.unique(self.targets[:, 0].numpy())
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None
+        if len(self._customers) * self.snapshot.frames.n_products <= self.budget:
+            rows = self.owned[self._customers]
+            self._tables = (
+                np.log1p(np.asarray(rows @ self.similarity, dtype=np.float32)),
+                np.log1p(self.snapshot.content_scores(self._customers)),
+            )
 
     def signals(self, customers: Tensor, products: Tensor) -> Tensor:
-        values = self.snapshot.pair_signals(
-            customers.numpy(), products.numpy(), self.owned, self.similarity
-        )
-        return torch.from_numpy(values)
+        c, p = customers.numpy(), products.numpy()
+        if self._tables is None:
+            return torch.from_numpy(self.snapshot.pair_signals(c, p, self.owned, self.similarity))
+        row = np.searchsorted(self._customers, c)
+        copurchase, content = self._tables
+        affinity = self.snapshot.industry_category_share[
+            self.snapshot.customer_industry[c], self.snapshot.product_category[p]
+        ]
+        values = np.stack([copurchase[row, p], affinity, content[row, p]], axis=1)
+        return torch.from_numpy(values.astype(np.float32))
 
 
 class GNNRanker:

@@ -20,7 +20,7 @@ import numpy as np
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from models.linkpred.baselines import Ranker
-from models.linkpred.explain import Explainer, confidence, propensity_reasons
+from models.linkpred.explain import Explainer, behaviour_counts, confidence, propensity_reasons
 from models.linkpred.frames import GraphFrames
 from models.linkpred.propensity import PropensityModel, account_propensity
 from models.linkpred.snapshot import Snapshot
@@ -107,6 +107,7 @@ def score_all(
         r["customer_id"]: (r["confidence"], r["confidence_note"]) for r in rows if r["rank"] == 1
     }
     propensity_rows = []
+    counts = behaviour_counts(snapshot)
     for index in range(n):
         level, note = notes.get(ids[index], ("low", "No history."))
         propensity_rows.append(
@@ -115,7 +116,7 @@ def score_all(
                 "probability": round(float(probabilities[index]), 6),
                 "confidence": level,
                 "confidence_note": note,
-                "reasons": propensity_reasons(snapshot, index, snapshot.horizon_days),
+                "reasons": propensity_reasons(counts, index, snapshot.horizon_days),
             }
         )
     return ScoreResult(
