@@ -33,7 +33,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.cli_models import metrics_table, propensity_table
-from models.linkpred import GraphFrames, TrainingParams, train_models
+from models.linkpred import GraphFrames, TrainedModels, TrainingParams, train_models
 
 console = Console()
 
@@ -131,7 +131,7 @@ def rolling(label: str, frames: GraphFrames, params: TrainingParams, origins: in
     )
 
 
-def report(label: str, frames: GraphFrames, params: TrainingParams) -> None:
+def report(label: str, frames: GraphFrames, params: TrainingParams) -> TrainedModels:
     started = time.perf_counter()
     trained = train_models(frames, params, progress=lambda step: console.log(f"{label}: {step}"))
     seconds = time.perf_counter() - started
@@ -155,6 +155,7 @@ def report(label: str, frames: GraphFrames, params: TrainingParams) -> None:
         f"({', '.join(f'{k} {v:.1f}' for k, v in trained.timings.items())}); "
         f"peak RSS {peak_mib():,.0f} MiB"
     )
+    return trained
 
 
 def demo(
@@ -200,12 +201,20 @@ def demo(
                     f"{customers:,} customers: ingest {t1 - t0:.0f}s, resolve {t2 - t1:.0f}s, "
                     f"export {t3 - t2:.1f}s"
                 )
-                report(f"demo {customers:,}", frames, params)
+                trained = report(f"demo {customers:,}", frames, params)
                 if write_back:
-                    trained = train_models(frames, params)
                     snapshot = Snapshot.build(
                         frames, frames.last_event_at + 1, params.horizon_days, trained.vocabulary
                     )
+                    for name, ranker in trained.candidates.items():
+                        started = time.perf_counter()
+                        everyone = np.arange(frames.n_customers)
+                        for lo in range(0, len(everyone), 4_096):
+                            ranker.score(snapshot, everyone[lo : lo + 4_096])
+                        console.print(
+                            f"{name}: raw scores for all {frames.n_customers:,} customers × "
+                            f"{frames.n_products:,} products in {time.perf_counter() - started:.1f}s"
+                        )
                     result = score_all(
                         frames, snapshot, trained.cross_sell, trained.propensity, params.top_k
                     )

@@ -62,6 +62,7 @@ class TrainedModels:
     timings: dict[str, float] = field(default_factory=dict)
     gnn_history: list[dict[str, float]] = field(default_factory=list)
     reference: dict[str, Any] = field(default_factory=dict)
+    candidates: dict[str, Ranker] = field(default_factory=dict)
 
     @property
     def best_baseline(self) -> str:
@@ -168,6 +169,7 @@ def train_models(
         propensity_candidates=candidates,
         timings=timings,
         gnn_history=gnn.history,
+        candidates=by_name,
         # The population the new model will first score (features as of the newest event):
         # what a later promote compares today's customers against.
         reference={
