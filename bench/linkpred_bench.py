@@ -213,7 +213,8 @@ def demo(
                             ranker.score(snapshot, everyone[lo : lo + 4_096])
                         console.print(
                             f"{name}: raw scores for all {frames.n_customers:,} customers × "
-                            f"{frames.n_products:,} products in {time.perf_counter() - started:.1f}s"
+                            f"{frames.n_products:,} products in "
+                            f"{time.perf_counter() - started:.1f}s"
                         )
                     result = score_all(
                         frames, snapshot, trained.cross_sell, trained.propensity, params.top_k
