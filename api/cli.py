@@ -151,15 +151,26 @@ def demo(
         "data/demo"
     ),
     seed: Annotated[int, typer.Option()] = 7,
+    serve_api: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="End by serving the GraphQL API on the demo graph (Ctrl-C stops it).",
+        ),
+    ] = False,
 ) -> None:
-    """Run the whole demo: local Neo4j → schema → demo exports → ingest → summary.
+    """Run the whole demo: local Neo4j → schema → demo exports → ingest → resolve → train and
+    score → grounded copy drafts → summary.
 
     Ends by printing the Neo4j Browser URL and the credentials file so you can explore the
-    graph. Leaves the server running; stop it with `marketgraph neo4j stop`.
+    graph (and with --serve, by serving the GraphQL API with GraphiQL at /graphql). Leaves the
+    server running; stop it with `marketgraph neo4j stop`.
     """
     from api.pipeline import run_demo
 
     run_demo(get_settings(), customers=customers, data_dir=data_dir, seed=seed)
+    if serve_api:
+        serve()
 
 
 def main() -> None:
