@@ -308,3 +308,26 @@ async def test_the_api_serves_scores_and_guards_the_registry(
         # Promoting what already serves re-checks drift and keeps serving it.
         same = await gql(client, promote_mutation, {"v": serving_xsell}, "admin")
         assert serving_xsell in same["data"]["promoteModel"]["serving"], same
+
+
+def test_tabular_scoring_at_scale_reranks_only_candidates(frames: GraphFrames) -> None:
+    """Big catalogs: the trees re-rank a prior's top candidates; everything else ranks below."""
+    from models.linkpred.baselines import TabularRanker
+
+    plan = plan_windows(frames, 60, train_windows=2)
+    vocabulary = Vocabulary.from_frames(frames)
+    training = [
+        (Snapshot.build(frames, w.input_end, 60, vocabulary), window_labels(frames, w))
+        for w in plan.train
+    ]
+    ranker = TabularRanker()
+    ranker.fit(training, seed=1)
+    snapshot, customers = training[-1][0], np.arange(40)
+    ranker.candidates = frames.n_products  # every product scored by the trees
+    full = ranker.score(snapshot, customers)
+    ranker.candidates = 20
+    staged = ranker.score(snapshot, customers)
+    chosen = staged >= 0
+    assert (chosen.sum(axis=1) == 20).all()
+    assert np.allclose(staged[chosen], full[chosen])
+    assert (staged[~chosen] < 0).all() and (full >= 0).all()

@@ -96,9 +96,10 @@ class TabularRanker:
 
     name = "tabular_gbdt"
 
-    def __init__(self, negatives: int = 8, chunk: int = 256) -> None:
+    def __init__(self, negatives: int = 8, chunk: int = 256, candidates: int = 200) -> None:
         self.negatives = negatives
         self.chunk = chunk
+        self.candidates = candidates
         self.model: HistGradientBoostingClassifier | None = None
 
     def fit(self, training: Sequence[tuple[Snapshot, Labels]], seed: int) -> None:
@@ -122,8 +123,26 @@ class TabularRanker:
         out = np.empty((len(customers), n_p), dtype=np.float32)
         for lo in range(0, len(customers), self.chunk):
             part = customers[lo : lo + self.chunk]
-            proba = self.model.predict_proba(pair_matrix(snapshot, part))[:, 1]
-            out[lo : lo + len(part)] = proba.reshape(len(part), n_p)
+            rows = pair_matrix(snapshot, part)
+            if n_p <= self.candidates:
+                out[lo : lo + len(part)] = self.model.predict_proba(rows)[:, 1].reshape(-1, n_p)
+                continue
+            # Two stages, as recommenders do at scale: a cheap prior (co-purchase paths,
+            # industry appetite, popularity) picks `candidates` products per customer; the trees
+            # re-rank only those. The rest keep the prior's order, below every candidate.
+            prior = (
+                snapshot.copurchase_scores(part)
+                + snapshot.industry_affinity(part)
+                + snapshot.popularity / (snapshot.popularity.max() + 1.0)
+            )
+            prior = prior / (np.abs(prior).max(axis=1, keepdims=True) + 1.0)
+            block = prior - 1.0
+            top = np.argpartition(-prior, self.candidates - 1, axis=1)[:, : self.candidates]
+            flat = (np.arange(len(part))[:, None] * n_p + top).ravel()
+            block[np.repeat(np.arange(len(part)), self.candidates), top.ravel()] = (
+                self.model.predict_proba(rows[flat])[:, 1]
+            )
+            out[lo : lo + len(part)] = block
         return out
 
 
