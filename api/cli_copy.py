@@ -7,7 +7,6 @@ guardrails' verdicts and the facts each claim rests on.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,7 +15,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from api.console import console, err_console, row_progress
+from api.console import console, current_user, err_console, row_progress
 from graph.settings import get_settings
 
 if TYPE_CHECKING:
@@ -30,13 +29,6 @@ copy_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -196,8 +188,8 @@ def _review(draft_id: str, decision: str, reviewer: str | None, reason: str | No
     from models.copy import review
 
     with Database.connect(get_settings()) as db:
-        review(db, draft_id, decision, reviewer or _who(), reason)
-    console.print(f"{draft_id}: {decision} by {reviewer or _who()}.")
+        review(db, draft_id, decision, reviewer or current_user(), reason)
+    console.print(f"{draft_id}: {decision} by {reviewer or current_user()}.")
 
 
 @copy_app.command("approve")

@@ -5,7 +5,6 @@ Kept apart from `api/cli.py` so torch and PyG load only when a model command run
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Annotated, Any
 
@@ -13,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.console import console, row_progress
+from api.console import console, current_user, row_progress
 from graph.settings import get_settings
 
 models_cli = typer.Typer(no_args_is_help=True)
@@ -26,13 +25,6 @@ models_app = typer.Typer(
     no_args_is_help=True,
 )
 models_cli.add_typer(models_app, name="models")
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _fmt(value: Any) -> str:
@@ -257,7 +249,7 @@ def promote_command(
             db,
             settings,
             version,
-            by=_who(),
+            by=current_user(),
             force=force,
             progress=lambda label, done, total: progress(label, done, total),
         )
@@ -276,5 +268,5 @@ def rollback_command() -> None:
 
     settings = get_settings()
     with Database.connect(settings) as db:
-        result = rollback(db, settings, by=_who())
+        result = rollback(db, settings, by=current_user())
     console.print(f"Rolled back from {result['from']} to {result['to']}.")

@@ -6,13 +6,12 @@ only when used.
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from api.console import console
+from api.console import console, current_user
 from graph.settings import get_settings
 
 resolve_app = typer.Typer(
@@ -24,13 +23,6 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 resolve_app.add_typer(review_app, name="review")
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @resolve_app.command("resolve")
@@ -48,7 +40,7 @@ def resolve_command(
     settings = get_settings()
     with Database.connect(settings) as db:
         apply_migrations(db)
-        report = resolve(db, settings, incremental=incremental, by=_who())
+        report = resolve(db, settings, incremental=incremental, by=current_user())
     print_resolution_summary(report)
 
 
@@ -81,7 +73,7 @@ def review_accept(review_id: str, note: Annotated[str | None, typer.Option()] = 
     from models.resolution import decide
 
     with Database.connect(get_settings()) as db:
-        decide(db, review_id, "accepted", _who(), note)
+        decide(db, review_id, "accepted", current_user(), note)
     console.print(f"{review_id}: accepted. Run `marketgraph resolve` to apply it.")
 
 
@@ -92,7 +84,7 @@ def review_reject(review_id: str, note: Annotated[str | None, typer.Option()] = 
     from models.resolution import decide
 
     with Database.connect(get_settings()) as db:
-        decide(db, review_id, "rejected", _who(), note)
+        decide(db, review_id, "rejected", current_user(), note)
     console.print(f"{review_id}: rejected. Run `marketgraph resolve` to apply it.")
 
 
@@ -106,7 +98,7 @@ def unmerge_command(
 
     settings = get_settings()
     with Database.connect(settings) as db:
-        result = unmerge(db, settings, entity_id=entity_id, by=_who())
+        result = unmerge(db, settings, entity_id=entity_id, by=current_user())
     for entity, records in result.restored.items():
         console.print(f"restored {entity}: {', '.join(records)}")
 

@@ -6,6 +6,7 @@ renders logs with rich; JSON mode emits one structured JSON object per line for 
 
 from __future__ import annotations
 
+import getpass
 import logging
 import sys
 from collections.abc import Iterator
@@ -85,3 +86,11 @@ def row_progress(enabled: bool = True) -> Iterator[RowProgress]:
     )
     with progress:
         yield RowProgress(progress)
+
+
+def current_user() -> str:
+    """Who runs the command, for "decided by" / "promoted by" fields in the graph."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -248,11 +248,13 @@ def _score_and_serve(
     db: Database,
     settings: Settings,
     run_id: str,
-    frames: GraphFrames,
+    frames: GraphFrames | None,
     reason: str,
     progress: Progress,
     by: str = "marketgraph train",
 ) -> ScoreResult | None:
+    """Score the run's versions if their scores are gone (``frames`` None = export only then),
+    then make them serve."""
     versions = artifacts.load_run(settings.models_dir / run_id).meta["versions"]
     rows = {r["version"]: r for r in list_versions(db)}
     result = None
@@ -279,8 +281,8 @@ def rollback(db: Database, settings: Settings, by: str) -> dict[str, Any]:
         raise ModelError(
             f"{current[0]['version']} was the first serving version: nothing to roll back to."
         )
-    frames = export_graph(db)
-    _score_and_serve(db, settings, run_of(db, previous), frames, "rollback", lambda *_: None, by=by)
+    # The previous version's scores are normally still in the graph: no export unless pruned.
+    _score_and_serve(db, settings, run_of(db, previous), None, "rollback", lambda *_: None, by=by)
     return {"from": current[0]["version"], "to": previous}
 
 
