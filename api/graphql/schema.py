@@ -14,6 +14,7 @@ from pathlib import Path
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 
 from api.graphql.errors import SafeErrors
 from api.graphql.metrics import MetricsExtension
@@ -23,12 +24,15 @@ from graph.settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
+#: Each capability keeps its mutations in its own module; the schema serves their union.
+MUTATION_TYPES: tuple[type, ...] = (Mutation,)
+
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The API schema with depth, token and alias limits from settings and masked errors."""
     return strawberry.Schema(
         query=Query,
-        mutation=Mutation,
+        mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             SafeErrors,
             functools.partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
