@@ -24,14 +24,15 @@ from graph.settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
-#: Each capability keeps its mutations in its own module; the schema serves their union.
+#: Each capability keeps its root fields in its own module; the schema serves their union.
+QUERY_TYPES: tuple[type, ...] = (Query,)
 MUTATION_TYPES: tuple[type, ...] = (Mutation,)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The API schema with depth, token and alias limits from settings and masked errors."""
     return strawberry.Schema(
-        query=Query,
+        query=merge_types("Query", QUERY_TYPES),
         mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             SafeErrors,
