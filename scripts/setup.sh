@@ -21,6 +21,9 @@ if compgen -G "../shared/wheels/torch-*.whl" > /dev/null; then
   "$VENV/bin/python" -m pip install --quiet ../shared/wheels/torch-*.whl
 fi
 "$VENV/bin/python" -m pip install --quiet -e ".[dev${MARKETGRAPH_EXTRAS:+,$MARKETGRAPH_EXTRAS}]"
+# GraphiQL's JS/CSS from the npm registry, so /graphql works offline (skipped when present;
+# without npm the API serves GraphiQL from its CDN instead, so this never fails the setup).
+"$VENV/bin/python" scripts/graphiql_assets.py || echo "note: GraphiQL will load from its CDN" >&2
 if [ -z "${NEO4J_URI:-}${MARKETGRAPH_NEO4J_URI:-}" ]; then
   "$VENV/bin/marketgraph" neo4j install
 fi
