@@ -9,6 +9,7 @@ and is logged in full on the server.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import neo4j.exceptions
@@ -17,11 +18,14 @@ from strawberry.extensions import MaskErrors
 
 from graph.errors import (
     ConfigurationError,
+    ConsentError,
     ContractError,
+    CopyError,
     IngestError,
     MarketgraphError,
     ModelError,
     Neo4jServerError,
+    ResolutionError,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,52 @@ class NotFound(ApiError):
     code = "NOT_FOUND"
 
 
+class Conflict(ApiError):
+    """The object exists but its current state does not allow the change (approve a rejected
+    draft, unmerge a merge that was already undone)."""
+
+    code = "CONFLICT"
+
+
+class Refused(ApiError):
+    """A valid request the domain declined (no consent for the channel, nothing to promote,
+    a writer this server has not configured); the message says why, `reason` names it."""
+
+    code = "REFUSED"
+
+
+def invalid(field: str, message: str) -> InvalidInput:
+    """A BAD_USER_INPUT error about one argument."""
+    return InvalidInput(f"Invalid `{field}`.", fields=[{"field": field, "message": message}])
+
+
+def check_id(field: str, value: object, pattern: re.Pattern[str], hint: str) -> str:
+    """`value` as a string if it has the shape of the ids `field` takes, else a field error.
+
+    Why at the boundary: a malformed id (an injection attempt, 10 kB of text) is answered
+    before it reaches a query or a worker thread, and the client learns which argument is wrong.
+    """
+    text = str(value)
+    if not pattern.fullmatch(text):
+        raise invalid(field, hint)
+    return text
+
+
+def check_text(field: str, value: str | None, *, max_length: int, required: bool) -> str | None:
+    """Free text (a note, a reason) stripped, non-empty when required and at most
+    `max_length` characters, without control characters other than newline and tab."""
+    if value is None or not value.strip():
+        if required:
+            raise invalid(field, "required; say why in a few words")
+        return None
+    text = value.strip()
+    if len(text) > max_length:
+        raise invalid(field, f"at most {max_length} characters")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or "\x7f" in text:
+        raise invalid(field, "no control characters")
+    return text
+
+
 #: Fixed client messages for our own error classes (their text may hold paths or hosts).
 _DOMAIN_MESSAGES: list[tuple[type[Exception], str, str]] = [
     (ContractError, "BAD_USER_INPUT", "The file matches no data contract or cannot be read."),
@@ -66,6 +116,13 @@ _DOMAIN_MESSAGES: list[tuple[type[Exception], str, str]] = [
         "MODEL_REFUSED",
         "The model operation was refused (nothing to roll back to, or the drift check failed; "
         "promote with force: true if the change is expected). See the server log.",
+    ),
+    (ConsentError, "REFUSED", "The customer has not consented to that channel; no copy."),
+    (CopyError, "REFUSED", "The copy operation was refused; see the server log."),
+    (
+        ResolutionError,
+        "REFUSED",
+        "The resolution operation was refused (unknown review or nothing to unmerge).",
     ),
     (MarketgraphError, "INTERNAL", "The request failed; see the server log."),
     (neo4j.exceptions.ServiceUnavailable, "UNAVAILABLE", "The graph database is unavailable."),
