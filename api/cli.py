@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from api.cli_copy import copy_app
+from api.cli_jobs import jobs_app
 from api.cli_models import models_cli
 from api.cli_neo4j import neo4j_app
 from api.cli_resolve import resolve_app
@@ -44,6 +45,7 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(resolve_app)
 app.add_typer(models_cli)
 app.add_typer(copy_app, name="copy")
+app.add_typer(jobs_app, name="jobs")
 app.command("serve")(serve)
 
 

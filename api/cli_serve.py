@@ -20,6 +20,13 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: settings.api_port).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=16, help="uvicorn worker processes.")] = 1,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the refresh jobs on their schedules (MARKETGRAPH_JOBS_*_CRON) in "
+            "this process; `startJob` in GraphQL works either way."
+        ),
+    ] = False,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, /healthz, /readyz, /metrics).
 
@@ -34,6 +41,12 @@ def serve(
     app = create_app(settings)  # fails fast on missing keys, before binding a port
     bind_host, bind_port = host or settings.api_host, port or settings.api_port
     console.print(f"GraphQL API on http://{bind_host}:{bind_port}/graphql")
+    if scheduler:
+        from api.scheduler import build_scheduler, schedules
+
+        # One scheduler in the serving process (never one per uvicorn worker).
+        build_scheduler(settings).start()
+        console.print(f"Scheduled jobs: {schedules(settings) or 'none configured'}")
     if workers == 1:
         uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
     else:

@@ -46,3 +46,7 @@ class CopyError(MarketgraphError):
 
 class ConsentError(CopyError):
     """The customer has not consented to the channel asked for, so no copy is written."""
+
+
+class JobBusyError(MarketgraphError):
+    """A refresh job is already running (in this or another process); try again later."""

@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         default=None,
         description="Server folder `ingestFile` may read from; unset disables the mutation.",
     )
+    graphiql_assets_dir: Path | None = Field(
+        default=None,
+        description="Local copy of GraphiQL's JS/CSS (scripts/graphiql_assets.py) served so "
+        "GraphiQL works offline; unset = <state>/graphiql; incomplete = load from the CDN.",
+    )
 
     # --- link prediction: cross-sell and propensity (models/linkpred) ---
     linkpred_horizon_days: int = Field(
@@ -141,10 +146,44 @@ class Settings(BaseSettings):
     llm_seed: int = Field(default=7, description="Sampling seed for local models (repeatable).")
     llm_threads: int | None = Field(default=None, ge=1, description="CPU threads for llama.cpp.")
 
+    # --- refresh jobs (api/jobs.py, APScheduler) ------------------------------------------
+    jobs_inbox_dir: Path | None = Field(
+        default=None,
+        description="Folder the refresh job loads new export files from; unset = <state>/inbox.",
+    )
+    jobs_refresh_cron: str | None = Field(
+        default="*/30 * * * *",
+        description="When `jobs schedule` / `serve --scheduler` runs refresh (crontab, UTC); "
+        "empty = never.",
+    )
+    jobs_retrain_cron: str | None = Field(
+        default="0 3 * * 0",
+        description="When the scheduler retrains the models (crontab, UTC); empty = never.",
+    )
+    jobs_lock_minutes: int = Field(
+        default=360,
+        ge=1,
+        description="A job lock older than this is taken over (its process is presumed dead).",
+    )
+
     @field_validator("state_dir", "cache_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("jobs_refresh_cron", "jobs_retrain_cron")
+    @classmethod
+    def _crontab(cls, value: str | None) -> str | None:
+        """Refuse a bad schedule at start-up rather than when the scheduler first fires."""
+        if value is None or not value.strip():
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression like '*/30 * * * *': {exc}") from exc
+        return value.strip()
 
     @property
     def uses_external_neo4j(self) -> bool:
@@ -165,6 +204,11 @@ class Settings(BaseSettings):
     def models_dir(self) -> Path:
         """Trained link-prediction model artifacts, one folder per model version."""
         return self.state_dir / "models"
+
+    @property
+    def inbox_dir(self) -> Path:
+        """Where the refresh job looks for new export files."""
+        return self.jobs_inbox_dir or self.state_dir / "inbox"
 
     @property
     def quarantine_dir(self) -> Path:

@@ -9,6 +9,7 @@ is rejected with HTTP 401 before any resolver runs, a missing one leaves the cal
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,9 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.graphql.auth import KeyRing
 from api.graphql.context import Context
+from api.graphql.copy_api import SHARED as SHARED_COPY
+from api.graphql.graphiql import GraphiQLRouter, graphiql_page
+from api.graphql.job_metrics import JobStatusCollector
 from api.graphql.metrics import ApiMetrics
 from api.graphql.mutation import IngestService
 from api.graphql.schema import build_schema
@@ -57,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            SHARED_COPY.close()  # the copy service (embedding model, LLM) this process built
             await app.state.db.close()
             sync_driver.close()
 
@@ -75,8 +80,12 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     app = FastAPI(title="marketgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
-        build_schema(settings), context_getter=get_context, graphql_ide="graphiql"
+    metrics.registry.register(JobStatusCollector(lambda: getattr(app.state, "sync_db", None)))
+    router: GraphQLRouter[Context, None] = GraphiQLRouter(
+        build_schema(settings),
+        context_getter=get_context,
+        graphql_ide="graphiql",
+        ide_html=graphiql_page(app, settings),  # local assets when fetched, else the CDN
     )
     app.include_router(router, prefix="/graphql")
 
@@ -97,7 +106,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/metrics")
     async def prometheus_metrics() -> Response:
-        """Prometheus text format: operation counts and latency histograms."""
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        """Prometheus text format: operation counts and latency histograms, job health."""
+        # collecting job metrics queries Neo4j synchronously: keep it off the event loop
+        body = await asyncio.to_thread(generate_latest, metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -16,17 +16,30 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from api.graphql.copy_api import CopyMutation, CopyQuery
 from api.graphql.errors import SafeErrors
+from api.graphql.jobs_api import JobsMutation, JobsQuery
 from api.graphql.metrics import MetricsExtension
 from api.graphql.mutation import Mutation
 from api.graphql.query import Query
+from api.graphql.resolution_api import ResolutionMutation, ResolutionQuery
 from graph.settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 #: Each capability keeps its root fields in its own module; the schema serves their union.
-QUERY_TYPES: tuple[type, ...] = (Query,)
-MUTATION_TYPES: tuple[type, ...] = (Mutation,)
+QUERY_TYPES: tuple[type, ...] = (
+    Query,
+    JobsQuery,
+    ResolutionQuery,
+    CopyQuery,
+)
+MUTATION_TYPES: tuple[type, ...] = (
+    Mutation,
+    JobsMutation,
+    ResolutionMutation,
+    CopyMutation,
+)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -1,0 +1,140 @@
+"""`marketgraph jobs run|list|show|schedule` — the refresh jobs from the command line.
+
+`jobs run refresh` is what the scheduler does every 30 minutes, run once by hand (for cron,
+systemd timers or a CI pipeline that prefers its own scheduler); `jobs schedule` runs
+APScheduler in the foreground. Every run, from wherever it started, is listed by `jobs list`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from api.console import console, current_user
+from graph.settings import get_settings
+
+if TYPE_CHECKING:
+    from api.jobs import JobRunReport
+
+jobs_app = typer.Typer(
+    help=(
+        "Refresh jobs. [bold]refresh[/bold]: load new files from the inbox folder "
+        "(MARKETGRAPH_JOBS_INBOX_DIR, default .marketgraph/inbox) → resolve new records "
+        "incrementally → re-score with the serving model → embed new content. "
+        "[bold]retrain[/bold]: train new model versions (they wait for `models promote`). "
+        "One run of a job at a time across every process (a lock in Neo4j); history in "
+        "(:JobRun) nodes."
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+)
+
+_STATUS_STYLE = {
+    "succeeded": "green", "failed": "bold red", "running": "yellow",
+    "done": "green", "skipped": "dim",
+}  # fmt: skip
+
+
+def _styled(status: str) -> str:
+    style = _STATUS_STYLE.get(status, "")
+    return f"[{style}]{status}[/{style}]" if style else status
+
+
+def print_run(report: JobRunReport) -> None:
+    """One run: its steps with what each did."""
+    table = Table(
+        "step", "status", "seconds", "what happened",
+        title=f"{report.run_id} — {_styled(report.status)}", title_justify="left",
+    )  # fmt: skip
+    for step in report.steps:
+        table.add_row(step.name, _styled(step.status), f"{step.seconds:.1f}", escape(step.summary))
+    console.print(table)
+    if report.error:
+        console.print(f"[bold red]Error[/bold red] in {escape(report.error)}")
+
+
+@jobs_app.command("run")
+def run_command(
+    job: Annotated[str, typer.Argument(help="refresh or retrain.")] = "refresh",
+) -> None:
+    """Run a job now, in this process; exit code 1 when a step fails."""
+    from api.jobs import JOB_NAMES, run_job
+    from graph.db import Database
+    from graph.migrations import apply_migrations
+
+    if job not in JOB_NAMES:
+        raise typer.BadParameter(f"choose one of: {', '.join(JOB_NAMES)}", param_hint="JOB")
+    settings = get_settings()
+    with (
+        Database.connect(settings) as db,
+        console.status(f"{job}: starting") as status,
+    ):
+        apply_migrations(db)
+        report = run_job(
+            db, settings, job, trigger="cli", by=current_user(),
+            on_step=lambda name: status.update(f"{job}: {name}"),
+        )  # fmt: skip
+    print_run(report)
+    if report.status != "succeeded":
+        raise typer.Exit(1)
+
+
+@jobs_app.command("list")
+def list_command(
+    job: Annotated[str | None, typer.Option(help="Only this job's runs.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1_000)] = 20,
+) -> None:
+    """Recent runs of every job (or one), newest first."""
+    from api.jobs import list_runs
+    from graph.db import Database
+
+    with Database.connect(get_settings()) as db:
+        runs = list_runs(db, job, limit=limit)
+    table = Table("run", "status", "trigger", "by", "started", "steps")
+    for run in runs:
+        steps = ", ".join(f"{s.name} {s.status}" for s in run.steps)
+        table.add_row(
+            run.run_id, _styled(run.status), run.trigger, escape(run.by),
+            run.started_at[:19], steps,
+        )  # fmt: skip
+    console.print(table if runs else "No job has run yet: `marketgraph jobs run refresh`.")
+
+
+@jobs_app.command("show")
+def show_command(run_id: str) -> None:
+    """One run with each step's summary and counts."""
+    from api.jobs import list_runs
+    from graph.db import Database
+    from graph.errors import MarketgraphError
+
+    with Database.connect(get_settings()) as db:
+        runs = list_runs(db, run_id=run_id, limit=1)
+    if not runs:
+        raise MarketgraphError(f"No job run {run_id!r}; see `marketgraph jobs list`.")
+    print_run(runs[0])
+    for step in runs[0].steps:
+        if step.counts:
+            counts = ", ".join(f"{k}={v:,}" for k, v in step.counts.items())
+            console.print(f"  {step.name}: {counts}")
+
+
+@jobs_app.command("schedule")
+def schedule_command() -> None:
+    """Run the scheduler in the foreground (Ctrl-C stops it): refresh and retrain on the
+    MARKETGRAPH_JOBS_REFRESH_CRON / MARKETGRAPH_JOBS_RETRAIN_CRON crontabs (UTC)."""
+    from api.scheduler import build_scheduler, schedules
+
+    settings = get_settings()
+    if not schedules(settings):
+        raise typer.BadParameter("no job has a schedule: set MARKETGRAPH_JOBS_REFRESH_CRON")
+    scheduler = build_scheduler(settings, blocking=True)
+    for job, cron in schedules(settings).items():
+        console.print(f"{job}: [bold]{cron}[/bold] (UTC)")
+    console.print(f"Inbox: {settings.inbox_dir}. Ctrl-C stops.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        console.print("Scheduler stopped.")

@@ -1,0 +1,302 @@
+"""Refresh jobs: keep the graph, the scores and the embeddings current without a person at it.
+
+Two jobs, each a fixed chain of steps that already exist as CLI commands:
+
+- ``refresh``: load new export files from the inbox folder (content already loaded is
+  skipped, bad rows quarantined) → resolve new records incrementally → re-score everyone with
+  the serving model → embed new content for retrieval. A step with nothing to do says so and
+  is skipped, so a refresh every 30 minutes on a quiet day costs a few small queries.
+- ``retrain``: train new model versions; they wait for `models promote` (a person decides),
+  except the very first one, which serves at once — the same rule as `marketgraph train`.
+
+Why runs and locks live in Neo4j rather than in the scheduler: the scheduler inside `serve` and
+a `jobs run` typed in a shell are different processes; a (:JobLock) node taken under a write
+lock stops them from running the same job twice, and (:JobRun) nodes give analysts the
+history (steps, counts, errors) in Browser and through GraphQL. APScheduler only decides *when*.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, get_args
+
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from graph.errors import JobBusyError, MarketgraphError
+from graph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+JobName = Literal["refresh", "retrain"]
+JOB_NAMES: tuple[str, ...] = get_args(JobName)
+StepStatus = Literal["done", "skipped", "failed"]
+
+
+@dataclass
+class StepReport:
+    """One step of a run: what it did, in words and counts."""
+
+    name: str
+    status: StepStatus
+    seconds: float
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class JobRunReport:
+    """A job run as stored in (:JobRun)."""
+
+    run_id: str
+    job: str
+    status: str  # running | succeeded | failed
+    trigger: str  # cli | schedule | api
+    by: str
+    started_at: str
+    finished_at: str | None = None
+    steps: list[StepReport] = field(default_factory=list)
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JobRunReport:
+        steps = [StepReport(**s) for s in json.loads(row.get("steps") or "[]")]
+        return cls(**{**row, "steps": steps})
+
+
+Step = Callable[["JobRun"], StepReport]
+OnStep = Callable[[str], None]
+
+
+class JobRun:
+    """One run of a job: holds the lock from `start` until `execute` returns.
+
+    Split in two so the API can refuse a busy job at once (`start`, quick) and run the rest in
+    the background (`execute`, minutes).
+    """
+
+    def __init__(self, db: Database, settings: Settings, report: JobRunReport) -> None:
+        self.db = db
+        self.settings = settings
+        self.report = report
+        self.state: dict[str, Any] = {}  # what earlier steps found, for later steps
+
+    @classmethod
+    def start(cls, db: Database, settings: Settings, job: str, *, trigger: str, by: str) -> JobRun:
+        """Take the job's lock and record the run; JobBusyError when another run holds it."""
+        if job not in JOB_NAMES:
+            raise MarketgraphError(f"Unknown job {job!r}; jobs: {', '.join(JOB_NAMES)}.")
+        now = datetime.now(UTC)
+        run_id = f"job-{job}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        expires = now + timedelta(minutes=settings.jobs_lock_minutes)
+        holder = db.query(
+            load_query("jobs/acquire_lock"),
+            {"name": job, "run_id": run_id, "now": now, "expires_at": expires},
+            write=True,
+        )[0]
+        if holder["holder"] != run_id:
+            raise JobBusyError(
+                f"The {job} job is already running as {holder['holder']} (lock held until "
+                f"{holder['expires_at']}). Wait for it: `marketgraph jobs list`."
+            )
+        db.query(load_query("jobs/abandon_stale_runs"), {"job": job, "now": now}, write=True)
+        db.query(
+            load_query("jobs/start_run"),
+            {"run_id": run_id, "job": job, "trigger": trigger, "by": by, "now": now},
+            write=True,
+        )
+        log.info("job %s started (%s, by %s)", run_id, trigger, by)
+        return cls(db, settings, JobRunReport(run_id, job, "running", trigger, by, now.isoformat()))
+
+    def execute(self, on_step: OnStep = lambda _: None) -> JobRunReport:
+        """Run the job's steps in order; stop at the first failure. Always releases the lock."""
+        try:
+            for name, step in STEPS[self.report.job]:
+                on_step(name)
+                started = time.perf_counter()
+                try:
+                    outcome = step(self)
+                except Exception as exc:  # recorded on the run, then re-raised below
+                    seconds = round(time.perf_counter() - started, 2)
+                    self.report.steps.append(
+                        StepReport(name, "failed", seconds, f"{type(exc).__name__}: {exc}")
+                    )
+                    self.report.error = f"{name}: {exc}"
+                    log.exception("job %s failed at step %s", self.report.run_id, name)
+                    break
+                self.report.steps.append(outcome)
+                self._save("running")
+                log.info("job %s step %s: %s", self.report.run_id, name, outcome.summary)
+        finally:
+            status = "failed" if self.report.error else "succeeded"
+            self._save(status, finished=True)
+            self.db.query(
+                load_query("jobs/release_lock"),
+                {"name": self.report.job, "run_id": self.report.run_id},
+                write=True,
+            )
+        return self.report
+
+    def _save(self, status: str, finished: bool = False) -> None:
+        self.report.status = status
+        finished_at = datetime.now(UTC) if finished else None
+        if finished_at is not None:
+            self.report.finished_at = finished_at.isoformat()
+        self.db.query(
+            load_query("jobs/update_run"),
+            {
+                "run_id": self.report.run_id,
+                "status": status,
+                "steps": json.dumps([asdict(s) for s in self.report.steps]),
+                "error": self.report.error,
+                "finished_at": finished_at,
+            },
+            write=True,
+        )
+
+
+def _timed(
+    name: str, started: float, status: StepStatus, summary: str, **counts: int
+) -> StepReport:
+    return StepReport(name, status, round(time.perf_counter() - started, 2), summary, counts)
+
+
+def ingest_inbox(run: JobRun) -> StepReport:
+    """Load every export file in the inbox; files whose content was loaded before are skipped."""
+    from graph.migrations import apply_migrations
+    from ingestion.loader import IngestRun
+
+    started = time.perf_counter()
+    inbox = run.settings.inbox_dir
+    if not inbox.is_dir() or not any(inbox.iterdir()):
+        run.state["loaded"] = 0
+        return _timed("ingest", started, "skipped", f"no files in {inbox}")
+    apply_migrations(run.db)
+    report = IngestRun(run.db, run.settings).run([inbox])
+    loaded, quarantined = report.total("loaded"), report.total("quarantined")
+    fresh = sum(1 for f in report.files if f.status == "loaded")
+    run.state["loaded"] = loaded
+    summary = (
+        f"{fresh} new file(s), {len(report.files) - fresh} loaded before; {loaded:,} rows "
+        f"loaded, {quarantined:,} quarantined (ingest run {report.run_id})"
+    )
+    return _timed(
+        "ingest", started, "done" if fresh else "skipped", summary,
+        files=len(report.files), new_files=fresh, loaded=loaded, quarantined=quarantined,
+    )  # fmt: skip
+
+
+def resolve_new_records(run: JobRun) -> StepReport:
+    """Resolve records that have no unified entity yet against the existing ones."""
+    started = time.perf_counter()
+    pending = run.db.query(load_query("jobs/pending_work"))[0]
+    run.state["serving_run"] = pending["serving_run"]
+    if not pending["unresolved"]:
+        run.state["resolved"] = 0
+        return _timed("resolve", started, "skipped", "every source record is resolved")
+    from models.resolution import resolve
+
+    report = resolve(run.db, run.settings, incremental=True, by=f"job:{run.report.run_id}")
+    people, companies = report.customers, report.accounts
+    run.state["resolved"] = people.new_records + companies.new_records
+    summary = (
+        f"{report.mode} run {report.run_id}: {people.new_records:,} new person records "
+        f"({people.created:,} new customers, {people.merges:,} merges), "
+        f"{companies.new_records:,} new company records; {people.reviews_opened:,} reviews opened"
+    )
+    return _timed(
+        "resolve", started, "done", summary,
+        person_records=people.new_records, company_records=companies.new_records,
+        customers_created=people.created, merges=people.merges,
+        reviews_opened=people.reviews_opened + companies.reviews_opened,
+    )  # fmt: skip
+
+
+def rescore(run: JobRun) -> StepReport:
+    """Score everyone again with the serving model when the graph changed under it."""
+    started = time.perf_counter()
+    serving = run.state.get("serving_run")
+    if not serving:
+        return _timed("score", started, "skipped", "no model serves yet (run `marketgraph train`)")
+    if not run.state.get("loaded") and not run.state.get("resolved"):
+        return _timed("score", started, "skipped", f"nothing new since {serving} scored")
+    from models.linkpred import score
+
+    result = score(run.db, run.settings, str(serving))
+    summary = (
+        f"{serving}: {len(result.rows):,} recommendations and "
+        f"{len(result.propensity_rows):,} propensity scores rewritten"
+    )
+    return _timed(
+        "score", started, "done", summary,
+        recommendations=len(result.rows), propensity_scores=len(result.propensity_rows),
+    )  # fmt: skip
+
+
+def embed_new_content(run: JobRun) -> StepReport:
+    """Embed content that has text but no vector yet, so copy retrieval can find it."""
+    from models.copy.embeddings import MiniLMEmbeddings, embedding_status, refresh_embeddings
+
+    started = time.perf_counter()
+    missing = embedding_status(run.db)["missing"]
+    if not missing:
+        return _timed("embed", started, "skipped", "every content item is embedded")
+    embedded = refresh_embeddings(
+        run.db, MiniLMEmbeddings(run.settings.copy_embed_batch_size),
+        batch_size=run.settings.copy_embed_batch_size,
+    )  # fmt: skip
+    return _timed(
+        "embed", started, "done", f"{embedded:,} content items embedded", embedded=embedded
+    )
+
+
+def retrain_models(run: JobRun) -> StepReport:
+    """Train new versions of both models; they serve only after `models promote`."""
+    from models.linkpred import train
+
+    started = time.perf_counter()
+    outcome = train(run.db, run.settings)
+    chosen = outcome.trained.cross_sell.name
+    state = "serving (first model)" if outcome.promoted else "waiting for `models promote`"
+    summary = (
+        f"run {outcome.run_id}: cross-sell {chosen}, propensity "
+        f"{outcome.trained.propensity.name}; {state}"
+    )
+    return _timed("train", started, "done", summary, promoted=int(outcome.promoted))
+
+
+STEPS: dict[str, list[tuple[str, Step]]] = {
+    "refresh": [
+        ("ingest", ingest_inbox),
+        ("resolve", resolve_new_records),
+        ("score", rescore),
+        ("embed", embed_new_content),
+    ],
+    "retrain": [("train", retrain_models)],
+}
+
+
+def run_job(
+    db: Database,
+    settings: Settings,
+    job: str,
+    *,
+    trigger: str = "cli",
+    by: str = "marketgraph",
+    on_step: OnStep = lambda _: None,
+) -> JobRunReport:
+    """Start and execute one run of `job` in this thread."""
+    return JobRun.start(db, settings, job, trigger=trigger, by=by).execute(on_step)
+
+
+def list_runs(
+    db: Database, job: str | None = None, run_id: str | None = None, limit: int = 20
+) -> list[JobRunReport]:
+    """Job runs, newest first (optionally one job's, or one run)."""
+    rows = db.query(load_query("jobs/list_runs"), {"job": job, "run_id": run_id, "limit": limit})
+    return [JobRunReport.from_row(row) for row in rows]

@@ -1,0 +1,73 @@
+"""When the refresh jobs run: APScheduler with cron triggers from settings.
+
+Why a memory job store and not a database one: the schedule is configuration
+(`MARKETGRAPH_JOBS_REFRESH_CRON`, `MARKETGRAPH_JOBS_RETRAIN_CRON`), rebuilt at every start;
+what must survive a restart — which runs happened, what they did, who holds a job — is in
+Neo4j (see `api.jobs`). `coalesce` + `max_instances=1` turn a backlog of missed firings (a
+sleeping laptop) into one run, and the Neo4j lock covers other processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from api.jobs import JobRunReport, run_job
+from graph.db import Database
+from graph.errors import JobBusyError
+from graph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OnFinish = Callable[[JobRunReport], None]
+
+
+def scheduled_run(
+    settings: Settings, job: str, on_finish: OnFinish | None = None
+) -> JobRunReport | None:
+    """What the scheduler calls: one run of `job`; a busy job is skipped, never queued."""
+    try:
+        with Database.connect(settings) as db:
+            report = run_job(db, settings, job, trigger="schedule", by="scheduler")
+    except JobBusyError as exc:
+        log.info("scheduled %s skipped: %s", job, exc)
+        return None
+    except Exception:  # the scheduler thread must survive a dead database; next firing retries
+        log.exception("scheduled %s could not run", job)
+        return None
+    if on_finish is not None:
+        on_finish(report)
+    return report
+
+
+def schedules(settings: Settings) -> dict[str, str]:
+    """Job name → crontab for every job that has a schedule."""
+    crons = {"refresh": settings.jobs_refresh_cron, "retrain": settings.jobs_retrain_cron}
+    return {job: cron for job, cron in crons.items() if cron}
+
+
+def build_scheduler(
+    settings: Settings, *, blocking: bool = False, on_finish: OnFinish | None = None
+) -> BaseScheduler:
+    """A scheduler (not started) with one cron job per configured schedule, in UTC."""
+    defaults = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 15 * 60}
+    scheduler: BaseScheduler = (
+        BlockingScheduler(timezone="UTC", job_defaults=defaults)
+        if blocking
+        else BackgroundScheduler(timezone="UTC", job_defaults=defaults)
+    )
+    for job, cron in schedules(settings).items():
+        scheduler.add_job(
+            scheduled_run,
+            CronTrigger.from_crontab(cron, timezone="UTC"),
+            args=[settings, job, on_finish],
+            id=job,
+            name=f"marketgraph {job} ({cron} UTC)",
+            replace_existing=True,
+        )
+    return scheduler
