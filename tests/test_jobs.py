@@ -215,3 +215,43 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
         scraped = (await client.get("/metrics")).text
         assert 'marketgraph_job_last_success_timestamp_seconds{job="refresh"}' in scraped
         assert 'marketgraph_job_running{job="refresh"} 0.0' in scraped
+
+
+def test_the_cli_runs_lists_and_refuses_clearly(
+    db: Database, job_settings: Settings, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from graph.local_server import connection
+
+    delete_all_data(db)
+    info = connection(job_settings)
+    env = {
+        **os.environ,
+        "MARKETGRAPH_NEO4J_URI": info.uri,
+        "MARKETGRAPH_NEO4J_PASSWORD": info.password,
+        "MARKETGRAPH_STATE_DIR": str(tmp_path / "state"),
+        "COLUMNS": "200",
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", "jobs", *args],
+            capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+
+    ran = cli("run", "refresh")
+    assert ran.returncode == 0, ran.stderr
+    assert "succeeded" in ran.stdout and "no files in" in ran.stdout
+    listed = cli("list")
+    assert listed.returncode == 0 and "job-refresh-" in listed.stdout
+    assert cli("run", "vacuum").returncode == 2
+    held = JobRun.start(db, job_settings, "refresh", trigger="cli", by="another shell")
+    try:
+        busy = cli("run", "refresh")
+        assert busy.returncode == 2 and "already running" in busy.stderr.replace("\n", " ")
+        assert "Traceback" not in busy.stderr
+    finally:
+        held.execute()
