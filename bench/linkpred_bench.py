@@ -245,7 +245,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("dataset", choices=["movielens", "demo"])
+    parser.add_argument(
+        "dataset",
+        choices=["movielens", "demo", "frames"],
+        help="frames: train on graph exports pickled by `demo --dump-frames DIR` (paths as "
+        "--customers), to compare model settings on one export without re-ingesting",
+    )
     parser.add_argument(
         "--customers", default="2000,10000", help="demo sizes (default: %(default)s)"
     )
@@ -257,6 +262,7 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--gnn-loss", choices=["softmax", "bce"], default="softmax")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--write-back", action="store_true", help="demo: also score and write back")
     parser.add_argument("--state-dir", type=Path, default=Path("/tmp/mg-lpbench"))
@@ -270,9 +276,17 @@ def main() -> None:
         handler.addFilter(lambda r: r.levelno >= logging.ERROR or not r.name.startswith("splink"))
     horizon = args.horizon_days or (365 if args.dataset == "movielens" else 60)
     params = TrainingParams(
-        horizon_days=horizon, epochs=args.epochs, hidden=args.hidden, seed=args.seed
+        horizon_days=horizon,
+        epochs=args.epochs,
+        hidden=args.hidden,
+        seed=args.seed,
+        gnn_loss=args.gnn_loss,
     )
-    if args.dataset == "movielens":
+    if args.dataset == "frames":
+        for path in args.customers.split(","):
+            with Path(path).open("rb") as handle:
+                report(f"{Path(path).stem} ({args.gnn_loss})", pickle.load(handle), params)
+    elif args.dataset == "movielens":
         frames = movielens_frames()
         report("MovieLens small", frames, params)
         if args.origins > 1:

@@ -196,9 +196,43 @@ class TrainingView:
         values = np.stack([copurchase[row, p], affinity, content[row, p]], axis=1)
         return torch.from_numpy(values.astype(np.float32))
 
+    def all_signals(self, customers: np.ndarray) -> Tensor:
+        """Pair signals of `customers` with every product, (n, products, 3), on this view's
+        graph (hidden purchases do not count)."""
+        snapshot = self.snapshot
+        copurchase = np.log1p(np.asarray(self.owned[customers] @ self.similarity, np.float32))
+        affinity = snapshot.industry_affinity(customers)
+        content = np.log1p(snapshot.content_scores(customers))
+        values = np.stack([copurchase, affinity, content], axis=2).astype(np.float32)
+        return torch.from_numpy(values)
+
+    def softmax_batch(
+        self, generator: torch.Generator, budget: int
+    ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """Targets for a full-catalog softmax step: (customers, target products, signals,
+        mask of products each customer already owns in this view other than the target).
+
+        At most `budget` customer×product cells per step: a random subset of the targets when
+        there are more."""
+        n_products = self.snapshot.frames.n_products
+        targets = self.targets
+        limit = max(1, budget // n_products)
+        if len(targets) > limit:
+            targets = targets[torch.randperm(len(targets), generator=generator)[:limit]]
+        customers = targets[:, 0].numpy()
+        owned = torch.from_numpy(self.owned[customers].toarray() > 0)
+        owned[torch.arange(len(targets)), targets[:, 1]] = False
+        return targets[:, 0], targets[:, 1], self.all_signals(customers), owned
+
 
 class GNNRanker:
-    """Trains `LinkPredictor` on the training windows, early-stopped on the validation window."""
+    """Trains `LinkPredictor` on the training windows, early-stopped on the validation window.
+
+    Loss: by default a softmax over the whole catalog for each target purchase (products the
+    customer already owns masked out) — the task itself, ranking every product, rather than
+    telling a purchase from 4 random products (``loss="bce"``). Measured on the 10k demo (4
+    windows, same seed; bench/README.md): validation NDCG@10 0.237 vs 0.230, test 0.273 vs
+    0.273, and early stopping ends it after 45 epochs instead of 60."""
 
     name = "gnn_sage"
 
@@ -212,11 +246,14 @@ class GNNRanker:
         eval_every: int = 5,
         patience: int = 3,
         hidden_share: float = 0.3,
+        loss: str = "softmax",
+        softmax_budget: int = 8_000_000,
     ) -> None:
         self.validation = validation
         self.hidden, self.epochs, self.negatives = hidden, epochs, negatives
         self.learning_rate, self.eval_every, self.patience = learning_rate, eval_every, patience
         self.hidden_share = hidden_share
+        self.loss, self.softmax_budget = loss, softmax_budget
         self.model: LinkPredictor | None = None
         self.history: list[dict[str, float]] = []
         self._cached: tuple[Snapshot, dict[str, Tensor]] | None = None
@@ -231,7 +268,7 @@ class GNNRanker:
         with torch.no_grad():  # materialise the lazy SAGE weights before the optimiser sees them
             self.model.encoder(views[0].graph)
         optimiser = torch.optim.Adam(self.model.parameters(), lr=self.learning_rate)
-        loss_fn = nn.BCEWithLogitsLoss()
+        loss_fn, catalog_loss = nn.BCEWithLogitsLoss(), nn.CrossEntropyLoss()
         best, best_state, stale = -1.0, copy.deepcopy(self.model.state_dict()), 0
         for epoch in range(1, self.epochs + 1):
             self.model.train()
@@ -242,6 +279,16 @@ class GNNRanker:
                     continue
                 optimiser.zero_grad()
                 z = self.model.encoder(view.graph)
+                if self.loss == "softmax":
+                    who, what, signals, owned = view.softmax_batch(generator, self.softmax_budget)
+                    logits = self.model.decoder.all_products(
+                        z["customer"][who], z["product"], signals
+                    ).masked_fill(owned, float("-inf"))
+                    softmax_loss = catalog_loss(logits, what)
+                    softmax_loss.backward()
+                    optimiser.step()
+                    total += softmax_loss.item()
+                    continue
                 customers = positives[:, 0].repeat(self.negatives + 1)
                 negatives = torch.randint(
                     0,

@@ -43,6 +43,7 @@ class TrainingParams:
     seed: int = 7
     max_eval_customers: int = 2_000
     top_k: int = 10
+    gnn_loss: str = "softmax"  # or "bce" (4 random negatives per purchase); see GNNRanker
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -120,7 +121,7 @@ def train_models(
         PopularityRanker(),
         CoPurchaseRanker(),
         TabularRanker(),
-        GNNRanker(validation, hidden=params.hidden, epochs=params.epochs),
+        GNNRanker(validation, hidden=params.hidden, epochs=params.epochs, loss=params.gnn_loss),
     ]
     metrics: dict[str, dict[str, dict[str, float]]] = {}
     for ranker in rankers:
