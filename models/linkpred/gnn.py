@@ -124,8 +124,9 @@ class Encoder(nn.Module):
 class Decoder(nn.Module):
     """score(c, p) = f(z_c) · g(z_p) + bias(z_p) + w · s(c, p): cheap for every pair at once.
 
-    s(c, p) are three path counts from the graph (`PAIR_SIGNALS`: co-purchase paths to what c
-    owns, c's industry's appetite for p's category, content c read that features p). Adding
+    s(c, p) are four path counts from the graph (`PAIR_SIGNALS`: co-purchase paths to what c
+    owns, c's industry's appetite for p's category, content c read that features p, products c
+    owns in p's category). Adding
     such structural pair features to the learned embeddings is the usual cure for a GNN
     decoder that cannot count paths between the two ends of a link (cf. SEAL, NCN); the
     learned weights say how much each path kind counts."""
@@ -176,12 +177,13 @@ class TrainingView:
         # Every step scores the same target customers (positives and their negatives), so
         # when it fits, their rows of path counts are computed once instead of every step.
         self._customers = np.unique(self.targets[:, 0].numpy())
-        self._tables: tuple[np.ndarray, np.ndarray] | None = None
+        self._tables: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if len(self._customers) * self.snapshot.frames.n_products <= self.budget:
             rows = self.owned[self._customers]
             self._tables = (
                 np.log1p(np.asarray(rows @ self.similarity, dtype=np.float32)),
                 np.log1p(self.snapshot.content_scores(self._customers)),
+                np.log1p(self.snapshot.owned_per_category(self._customers, self.owned)),
             )
 
     def signals(self, customers: Tensor, products: Tensor) -> Tensor:
@@ -189,21 +191,25 @@ class TrainingView:
         if self._tables is None:
             return torch.from_numpy(self.snapshot.pair_signals(c, p, self.owned, self.similarity))
         row = np.searchsorted(self._customers, c)
-        copurchase, content = self._tables
+        copurchase, content, per_category = self._tables
+        category = self.snapshot.product_category[p]
         affinity = self.snapshot.industry_category_share[
-            self.snapshot.customer_industry[c], self.snapshot.product_category[p]
+            self.snapshot.customer_industry[c], category
         ]
-        values = np.stack([copurchase[row, p], affinity, content[row, p]], axis=1)
+        values = np.stack(
+            [copurchase[row, p], affinity, content[row, p], per_category[row, category]], axis=1
+        )
         return torch.from_numpy(values.astype(np.float32))
 
     def all_signals(self, customers: np.ndarray) -> Tensor:
-        """Pair signals of `customers` with every product, (n, products, 3), on this view's
+        """Pair signals of `customers` with every product, (n, products, signals), on this view's
         graph (hidden purchases do not count)."""
         snapshot = self.snapshot
         copurchase = np.log1p(np.asarray(self.owned[customers] @ self.similarity, np.float32))
         affinity = snapshot.industry_affinity(customers)
         content = np.log1p(snapshot.content_scores(customers))
-        values = np.stack([copurchase, affinity, content], axis=2).astype(np.float32)
+        category = np.log1p(snapshot.category_counts(customers, self.owned))
+        values = np.stack([copurchase, affinity, content, category], axis=2).astype(np.float32)
         return torch.from_numpy(values)
 
     def softmax_batch(
@@ -245,15 +251,17 @@ class GNNRanker:
         learning_rate: float = 0.01,
         eval_every: int = 5,
         patience: int = 3,
-        hidden_share: float = 0.3,
+        hidden_share: float = 0.5,
         loss: str = "softmax",
         softmax_budget: int = 8_000_000,
+        stopping_customers: np.ndarray | None = None,
     ) -> None:
         self.validation = validation
         self.hidden, self.epochs, self.negatives = hidden, epochs, negatives
         self.learning_rate, self.eval_every, self.patience = learning_rate, eval_every, patience
         self.hidden_share = hidden_share
         self.loss, self.softmax_budget = loss, softmax_budget
+        self.stopping_customers = stopping_customers  # validation customers for early stopping
         self.model: LinkPredictor | None = None
         self.history: list[dict[str, float]] = []
         self._cached: tuple[Snapshot, dict[str, Tensor]] | None = None
@@ -344,7 +352,9 @@ class GNNRanker:
         if self.validation is None:
             raise RuntimeError("GNNRanker.fit needs a validation window")
         snapshot, labels = self.validation
-        customers = np.unique(labels.new_pairs[:, 0])[:2_000]
+        every = np.unique(labels.new_pairs[:, 0])
+        chosen = every if self.stopping_customers is None else self.stopping_customers
+        customers = chosen[:2_000]
         scores = self.score(snapshot, customers)
         positives = positives_by_customer(labels, customers)
         return ranking_metrics(scores, positives, snapshot.owned_lists(customers)).get(
@@ -374,4 +384,4 @@ class GNNRanker:
         return out.numpy()
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_cached": None, "validation": None}
+        return {**self.__dict__, "_cached": None, "validation": None, "stopping_customers": None}

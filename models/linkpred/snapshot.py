@@ -39,7 +39,7 @@ def item_similarity(owned: sp.csr_matrix) -> np.ndarray:
     return similarity
 
 
-PAIR_SIGNALS = ("log_copurchase", "industry_affinity", "log_content_read")
+PAIR_SIGNALS = ("log_copurchase", "industry_affinity", "log_content_read", "log_category_owned")
 
 
 @dataclass
@@ -124,16 +124,24 @@ class Snapshot:
         """How many pieces of content featuring each product the customer engaged with."""
         return np.asarray((self.engaged[customers] @ self.content_products).todense(), np.float32)
 
-    def category_counts(self, customers: np.ndarray) -> np.ndarray:
-        """Products the customer owns in each candidate's category (customers × products)."""
+    def owned_per_category(
+        self, customers: np.ndarray, owned: sp.csr_matrix | None = None
+    ) -> np.ndarray:
+        """How many products each customer owns in each category (customers × categories)."""
+        owned = self.owned if owned is None else owned
         n_cat = len(self.vocabulary.categories)
         to_category = _csr(
             np.arange(len(self.product_category)),
             self.product_category,
             (len(self.product_category), n_cat),
         )
-        per_category = np.asarray((self.owned[customers] @ to_category).todense(), np.float32)
-        counts: np.ndarray = per_category[:, self.product_category]
+        return np.asarray((owned[customers] @ to_category).todense(), np.float32)
+
+    def category_counts(
+        self, customers: np.ndarray, owned: sp.csr_matrix | None = None
+    ) -> np.ndarray:
+        """Products the customer owns in each candidate's category (customers × products)."""
+        counts: np.ndarray = self.owned_per_category(customers, owned)[:, self.product_category]
         return counts
 
     def industry_affinity(self, customers: np.ndarray) -> np.ndarray:
@@ -165,17 +173,21 @@ class Snapshot:
         affinity = self.industry_category_share[
             self.customer_industry[customers], self.product_category[products]
         ]
-        return np.stack([np.log1p(copurchase), affinity, np.log1p(content)], axis=1).astype(
-            np.float32
-        )
+        same_category = self.owned_per_category(customers, owned)[
+            np.arange(n), self.product_category[products]
+        ]
+        return np.stack(
+            [np.log1p(copurchase), affinity, np.log1p(content), np.log1p(same_category)], axis=1
+        ).astype(np.float32)
 
     def all_pair_signals(self, customers: np.ndarray) -> np.ndarray:
-        """`PAIR_SIGNALS` for every product: (len(customers), n_products, 3)."""
+        """`PAIR_SIGNALS` for every product: (len(customers), n_products, len(PAIR_SIGNALS))."""
         return np.stack(
             [
                 np.log1p(self.copurchase_scores(customers)),
                 self.industry_affinity(customers),
                 np.log1p(self.content_scores(customers)),
+                np.log1p(self.category_counts(customers)),
             ],
             axis=2,
         ).astype(np.float32)

@@ -72,10 +72,16 @@ class TrainedModels:
 
 
 def evaluate_ranker(
-    ranker: Ranker, snapshot: Snapshot, labels: Labels, max_customers: int, seed: int
+    ranker: Ranker,
+    snapshot: Snapshot,
+    labels: Labels,
+    max_customers: int,
+    seed: int,
+    only: np.ndarray | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Full-catalog ranking metrics on a window; also on its cold-start customers."""
-    customers = np.unique(labels.new_pairs[:, 0])
+    """Full-catalog ranking metrics on a window (on `only` these customers when given); also
+    on its cold-start customers."""
+    customers = np.unique(labels.new_pairs[:, 0]) if only is None else np.unique(only)
     if len(customers) > max_customers:
         customers = np.sort(
             np.random.default_rng(seed).choice(customers, max_customers, replace=False)
@@ -117,11 +123,20 @@ def train_models(
     if not all(len(lab.new_pairs) for _, lab in training):
         raise_empty(plan.train)
 
+    # The GNN picks its best epoch on one half of the validation customers; every model is
+    # compared on the other half, so that choice does not flatter the GNN in the comparison.
+    stopping, selection = split_customers(validation[1], params.seed)
     rankers: list[Ranker] = [
         PopularityRanker(),
         CoPurchaseRanker(),
         TabularRanker(),
-        GNNRanker(validation, hidden=params.hidden, epochs=params.epochs, loss=params.gnn_loss),
+        GNNRanker(
+            validation,
+            hidden=params.hidden,
+            epochs=params.epochs,
+            loss=params.gnn_loss,
+            stopping_customers=stopping,
+        ),
     ]
     metrics: dict[str, dict[str, dict[str, float]]] = {}
     for ranker in rankers:
@@ -133,8 +148,9 @@ def train_models(
         per_split: dict[str, dict[str, float]] = {}
         for split, (snapshot, labels) in (("validation", validation), ("test", test)):
             result = evaluate_ranker(
-                ranker, snapshot, labels, params.max_eval_customers, params.seed
-            )
+                ranker, snapshot, labels, params.max_eval_customers, params.seed,
+                only=selection if split == "validation" else None,
+            )  # fmt: skip
             per_split[split] = result["all"]
             if "cold_start" in result:
                 per_split[f"{split}_cold_start"] = result["cold_start"]
@@ -179,6 +195,12 @@ def train_models(
             )
         },
     )
+
+
+def split_customers(labels: Labels, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A window's buying customers in two seeded random halves (early stopping, selection)."""
+    customers = np.random.default_rng(seed).permutation(np.unique(labels.new_pairs[:, 0]))
+    return np.sort(customers[::2]), np.sort(customers[1::2])
 
 
 def raise_empty(windows: tuple[Window, ...]) -> None:
