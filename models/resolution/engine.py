@@ -12,6 +12,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,13 +25,11 @@ from graph.settings import Settings
 from models.resolution import normalise, store
 from models.resolution import splink_model as sm
 from models.resolution.clustering import Clustering, IdChange, assign_ids, cluster
+from models.resolution.comparisons import IDENTIFIER
 
 log = logging.getLogger(__name__)
 
 _ID_PREFIX: dict[sm.EntityKind, str] = {"customer": "cus", "account": "acc"}
-#: A field on which exact agreement is taken as a match whatever the model says: an e-mail
-#: address (people) or a web domain (companies) identifies its owner in marketing data.
-_DETERMINISTIC_FIELD: dict[sm.EntityKind, str] = {"customer": "email", "account": "domain"}
 
 
 @dataclass
@@ -71,7 +70,7 @@ def frame_for(kind: sm.EntityKind, raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _deterministic(frame: pd.DataFrame, pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.Series:
-    values = frame.set_index("unique_id")[_DETERMINISTIC_FIELD[kind]]
+    values = frame.set_index("unique_id")[IDENTIFIER[kind]]
     left = values.reindex(pairs["unique_id_l"]).reset_index(drop=True)
     right = values.reindex(pairs["unique_id_r"]).reset_index(drop=True)
     same = (left == right).fillna(False).astype(bool)
@@ -83,9 +82,20 @@ def _with_rules(frame: pd.DataFrame, pairs: pd.DataFrame, kind: sm.EntityKind) -
     """Mark exact-identifier pairs; clustering joins them even below the threshold."""
     pairs = pairs.reset_index(drop=True)
     exact = _deterministic(frame, pairs, kind)
-    pairs["rule"] = np.where(exact, f"exact_{_DETERMINISTIC_FIELD[kind]}", "model")
+    pairs["rule"] = np.where(exact, f"exact_{IDENTIFIER[kind]}", "model")
     pairs["cluster_score"] = np.where(exact, 1.0, pairs["match_probability"])
     return pairs
+
+
+def _vetoes(pairs: pd.DataFrame, below: float) -> Iterator[tuple[str, str]]:
+    """Pairs the model all but rules out; clustering never joins them through other pairs.
+
+    Why: single linkage lets one name-only edge join two people's clusters even when other
+    pairs across them disagree on phone, postcode or employer. A shared address with nothing
+    else in common (a family's or a team's mailbox) is vetoed too.
+    """
+    low = pairs[pairs["match_probability"] < below]
+    return zip(low["unique_id_l"].astype(str), low["unique_id_r"].astype(str), strict=True)
 
 
 def _evidence(
@@ -190,18 +200,22 @@ def _score(
     """Train or load the model and score pairs; returns (model, pairs, records, must-links)."""
     backend = ctx.settings.resolution_backend
     floor = ctx.settings.resolution_review_floor * 0.5
+    veto = ctx.settings.resolution_veto_below
     model = sm.TrainedModel.load_latest(ctx.settings.resolution_dir, kind) if incremental else None
+    if model is not None and not sm.is_current(model):
+        log.info("saved %s model %s compares other fields: retraining", kind, model.version)
+        model = None
     is_new = frame["unique_id"].map(lambda r: prior.get(r) is None)
     report.new_records = int(is_new.sum())
     if model is None or not (~is_new).any():
         report.mode = "full"
         model = sm.train(frame, kind, backend)
         model.save(ctx.settings.resolution_dir)
-        pairs = sm.predict(frame, model, backend, floor)
+        pairs = sm.predict(frame, model, backend, floor, veto)
         return model, pairs, frame["unique_id"].tolist(), []
     if report.new_records == 0:
         return None
-    pairs = sm.predict_new(frame[is_new], frame[~is_new], model, backend, floor)
+    pairs = sm.predict_new(frame[is_new], frame[~is_new], model, backend, floor, veto)
     # Existing clusters the new records touch come along whole and stay together.
     touched = {prior[r] for r in pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]])
                if prior.get(r) is not None}  # fmt: skip
@@ -236,7 +250,8 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     pairs = _with_rules(frame, pairs, kind)
     accepted, rejected = store.read_decisions(ctx.db, kind)
     threshold = ctx.settings.resolution_threshold
-    result = cluster(involved, pairs, threshold, [*accepted, *must], rejected)
+    vetoes = _vetoes(pairs, ctx.settings.resolution_veto_below)
+    result = cluster(involved, pairs, threshold, [*accepted, *must], rejected, vetoes)
     involved_prior = {r: prior.get(r) for r in involved}
     ids, changes = assign_ids(
         result.label, involved_prior, _ID_PREFIX[kind], store.read_issued_ids(ctx.db, kind)

@@ -159,6 +159,27 @@ def email_parts(email: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return text, local.where(local.str.len() > 0), domain
 
 
+def names_from_email(email: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last name spelled by an e-mail user name (``jane.doe42@`` → jane, doe).
+
+    Only user names of exactly two alphabetic parts joined by ``.``, ``_`` or ``-`` are read:
+    that is how people and company mail systems write names, and ``jdoe`` or ``jane42``
+    cannot be split without guessing. Digits and ``+tags`` are dropped.
+    """
+    local = ascii_lower(email).str.split("@", n=1).str[0].str.replace(r"\+.*$", "", regex=True)
+    parts = local.str.replace(r"\d+", "", regex=True).str.strip("._-").str.split(r"[._-]+")
+    two = parts.map(lambda p: isinstance(p, list) and len(p) == 2 and min(map(len, p)) >= 2)
+    first = parts.str[0].where(two.astype(bool))
+    last = parts.str[1].where(two.astype(bool))
+    return name_token(first), name_token(last)
+
+
+def letters(values: pd.Series) -> pd.Series:
+    """Only the letters a-z ("Jane.Doe42" → "janedoe"); nothing left becomes missing."""
+    text = ascii_lower(values).str.replace(r"[^a-z]", "", regex=True)
+    return text.where(text.str.len() > 0)
+
+
 def phone_digits(phone: pd.Series, keep: int = 9) -> pd.Series:
     """The last ``keep`` digits: "+44 7700 900123", "07700900123" and "0044…" agree."""
     digits = phone.astype("string").str.replace(r"\D", "", regex=True)
@@ -181,6 +202,28 @@ def company_name(values: pd.Series) -> pd.Series:
     return text.where(text.str.len() > 0)
 
 
+#: An e-mail domain holding at least this share of all addresses is a mail provider serving
+#: many employers, not a company domain that names one.
+_PROVIDER_SHARE: Final = 0.01
+
+
+def employer_key(company: pd.Series, email: pd.Series, email_domain: pd.Series) -> pd.Series:
+    """Letters naming a person's employer: the company they typed, else their work domain.
+
+    "Mills & Mitchell Ltd", "MILLS AND MITCHELL" and jane@millsmitchell.co.uk all give
+    "millsmitchell". A domain is a work domain unless it holds 1% or more of the distinct
+    addresses (then it is a mail provider, whatever its name: no list of them to keep).
+    """
+    typed = letters(company_name(company).str.replace(r"\band\b", " ", regex=True))
+    addresses = email_domain[~email.duplicated() & email.notna()]
+    share = email_domain.map(addresses.value_counts(normalize=True)).astype("float64")
+    work = email_domain.where(share < _PROVIDER_SHARE)
+    labels = work.str.split(".").map(lambda p: p[:-1] if isinstance(p, list) else [])
+    stem = labels.map(lambda p: max(p, key=len) if p else None).astype("string")
+    stem = letters(stem.str.replace(r"\d+$", "", regex=True))
+    return typed.where(typed.notna(), stem)
+
+
 def domain(values: pd.Series) -> pd.Series:
     """A web domain without scheme, www. or path."""
     text = ascii_lower(values).str.replace(r"^[a-z]+://", "", regex=True)
@@ -195,6 +238,11 @@ def people_frame(raw: pd.DataFrame) -> pd.DataFrame:
     no_names = first.isna() & last.isna()
     first = first.where(~no_names, split_first)
     last = last.where(~no_names, split_last)
+    # Records with no name at all (a newsletter sign-up) take the one their e-mail spells.
+    mail_first, mail_last = names_from_email(raw["email"])
+    no_names = first.isna() & last.isna()
+    first = first.where(~no_names, mail_first)
+    last = last.where(~no_names, mail_last)
     email, local, email_domain = email_parts(raw["email"])
     canon = canonical_first_name(first)
     return pd.DataFrame(
@@ -210,11 +258,17 @@ def people_frame(raw: pd.DataFrame) -> pd.DataFrame:
             "email": email,
             "email_local": local,
             "email_domain": email_domain,
+            # Letters of the user name and of the names, to see that "jsmith@" or
+            # "john.smith42@" is John Smith when one record has no name to compare.
+            "email_user": letters(local),
+            "name_key": letters(first + last),
+            "name_key_canon": letters(canon + last),
+            "initial_key": letters(first.str.slice(0, 1) + last),
             "phone": phone_digits(raw["phone"]),
             "city": ascii_lower(raw["city"]),
             "postcode": postcode(raw["postcode"]),
             "country": ascii_lower(raw["country"]),
-            "company": company_name(raw["company_name"]),
+            "employer": employer_key(raw["company_name"], email, email_domain),
         }
     ).reset_index(drop=True)
 

@@ -1,4 +1,5 @@
-"""The Splink models: comparisons, blocking, training, scoring, saved models and charts.
+"""The Splink models: training, scoring, saved models and charts (what they compare and which
+pairs they look at: ``comparisons``; how common a name is: ``frequencies``).
 
 Why Splink's Fellegi-Sunter model: it trains without labels (u from random pairs, m by EM),
 every score decomposes into per-field match weights a reviewer can read, and the same model
@@ -20,10 +21,13 @@ from typing import Any, Literal
 import pandas as pd
 
 from graph.errors import ResolutionError
+from models.resolution import comparisons
+from models.resolution.comparisons import IDENTIFIER
+from models.resolution.comparisons import EntityKind as EntityKind
+from models.resolution.frequencies import full_name_frequencies
 
 log = logging.getLogger(__name__)
 
-EntityKind = Literal["customer", "account"]
 Backend = Literal["duckdb", "spark"]
 
 #: Fixed seed for u sampling: the same data gives the same model, so re-runs change nothing.
@@ -57,86 +61,15 @@ class TrainedModel:
         return cls(kind, settings, _digest(settings))
 
 
+def is_current(model: TrainedModel) -> bool:
+    """True when a saved model compares the fields this code prepares (older ones may not)."""
+    saved = [c.get("output_column_name") for c in model.settings.get("comparisons", [])]
+    return saved == comparisons.compared_fields(model.kind)
+
+
 def _digest(settings: dict[str, Any]) -> str:
     text = json.dumps(settings, sort_keys=True, default=str)
     return "m-" + hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def _settings(kind: EntityKind) -> Any:
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    if kind == "customer":
-        return SettingsCreator(
-            link_type="dedupe_only",
-            unique_id_column_name="unique_id",
-            probability_two_random_records_match=1e-4,
-            comparisons=[
-                cl.ForenameSurnameComparison(
-                    "first_name_canon",
-                    "last_name",
-                    forename_surname_concat_col_name="full_name_canon",
-                ),
-                # Starting m (EM refines it): people keep several addresses, so about half
-                # of a person's record pairs share one; a different address is weak evidence.
-                cl.ExactMatch("email").configure(
-                    term_frequency_adjustments=True, m_probabilities=[0.5, 0.5]
-                ),
-                cl.ExactMatch("phone"),
-                cl.ExactMatch("postcode"),
-                cl.JaroWinklerAtThresholds("city", [0.9]),
-                cl.JaroWinklerAtThresholds("company", [0.9]),
-                cl.ExactMatch("country"),
-            ],
-            blocking_rules_to_generate_predictions=_blocking("customer"),
-            retain_intermediate_calculation_columns=True,
-            additional_columns_to_retain=["source_system"],
-        )
-    return SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="unique_id",
-        probability_two_random_records_match=1e-3,
-        comparisons=[
-            cl.JaroWinklerAtThresholds("name", [0.95, 0.88]),
-            cl.ExactMatch("domain"),
-            cl.JaroWinklerAtThresholds("city", [0.9]),
-            cl.ExactMatch("country"),
-            cl.ExactMatch("industry"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("name"),
-            block_on("domain"),
-            block_on("substr(name, 1, 4)", "country"),
-        ],
-        retain_intermediate_calculation_columns=True,
-        additional_columns_to_retain=["source_system"],
-    )
-
-
-def _blocking(kind: EntityKind) -> list[Any]:
-    """Equality-join blocking rules; each keeps blocks small even at a million records."""
-    from splink import block_on
-
-    if kind == "account":
-        return [block_on("name"), block_on("domain"), block_on("substr(name, 1, 4)", "country")]
-    return [
-        block_on("email"),
-        block_on("phone"),
-        block_on("first_name_canon", "last_name"),
-        block_on("email_local"),
-        "l.first_name_canon = r.last_name AND l.last_name = r.first_name_canon",
-        block_on("last_name", "postcode"),
-        block_on("last_name", "company"),
-        block_on("substr(first_name_canon, 1, 1)", "last_name", "city"),
-    ]
-
-
-def _training_rules(kind: EntityKind) -> list[Any]:
-    from splink import block_on
-
-    if kind == "account":
-        return [block_on("name"), block_on("domain")]
-    return [block_on("email"), block_on("first_name_canon", "last_name")]
 
 
 def db_api(backend: Backend) -> Any:
@@ -201,10 +134,10 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
     from splink import Linker
 
     table = _register(db_api(backend), frame, f"{kind}_train")
-    linker: Any = Linker(table, _settings(kind), log_level=logging.WARNING)
+    linker: Any = Linker(table, comparisons.settings(kind), log_level=logging.WARNING)
     _estimate_prior(linker, kind)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=_SEED)
-    for rule in _training_rules(kind):
+    for rule in comparisons.training_rules(kind):
         before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -215,30 +148,29 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
             # A failed session leaves the linker mid-training (the blocked comparison removed,
             # the session's prior in place); carry on from the model as it was before it.
             linker = Linker(table, before, log_level=logging.WARNING)
-    settings = _clamp_disagreement(linker.misc.save_model_to_json())
+    settings = _clamp_m(linker.misc.save_model_to_json())
     return TrainedModel(kind, settings, _digest(settings))
 
 
-#: Lowest m probability a field's disagreement level may have. EM on blocks where matches never
-#: disagree drives it towards 0 (a -100 weight), so one typo in a postcode would veto a match.
-_MIN_DISAGREEMENT_M = 0.01
+#: Lowest m probability any level may have. EM on blocks where matches never disagree drives a
+#: disagreement towards 0 (a -100 weight), so one typo in a postcode, or a second address at the
+#: same provider, would veto a match.
+_MIN_LEVEL_M = 0.01
 
 
-def _clamp_disagreement(settings: dict[str, Any]) -> dict[str, Any]:
+def _clamp_m(settings: dict[str, Any]) -> dict[str, Any]:
     for comparison in settings.get("comparisons", []):
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        if levels and levels[-1].get("m_probability") is not None:
-            levels[-1]["m_probability"] = max(levels[-1]["m_probability"], _MIN_DISAGREEMENT_M)
-        for level in levels:
-            if level.get("m_probability") is None:  # level never seen in training
-                level["m_probability"] = _MIN_DISAGREEMENT_M
+        for level in levels:  # None: a level never seen in training
+            level["m_probability"] = max(level.get("m_probability") or 0.0, _MIN_LEVEL_M)
     return settings
 
 
 def predict(
-    frame: pd.DataFrame, model: TrainedModel, backend: Backend, floor: float
+    frame: pd.DataFrame, model: TrainedModel, backend: Backend, floor: float, veto: float = 0.0
 ) -> pd.DataFrame:
-    """Score every blocked pair within ``frame``; pairs below ``floor`` are dropped."""
+    """Score every blocked pair within ``frame``; keep those from ``floor`` up, and those
+    below ``veto`` (the model's confident non-matches, which clustering keeps apart)."""
     from splink import Linker
 
     api = db_api(backend)
@@ -246,13 +178,28 @@ def predict(
         _register(api, frame, f"{model.kind}_all"), model.settings, log_level=logging.WARNING
     )
     _register_name_frequencies(linker, api, frame, model)
-    scored = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-    return _tidy(scored.as_pandas_dataframe())
+    scored = linker.inference.predict(threshold_match_probability=None, warning_mode="never")
+    return _tidy(_kept(linker, scored, model, floor, veto))
+
+
+def _kept(linker: Any, scored: Any, model: TrainedModel, floor: float, veto: float) -> pd.DataFrame:
+    """Scored pairs from ``floor`` up, below ``veto`` or agreeing on the identifier, with only
+    the columns resolution reads (filtered and projected in the database)."""
+    gammas = [f"gamma_{c['output_column_name']}" for c in model.settings.get("comparisons", [])]
+    same = f"{IDENTIFIER[model.kind]}_l = {IDENTIFIER[model.kind]}_r"
+    sql = (
+        "SELECT unique_id_l, unique_id_r, match_probability, match_weight, match_key, "
+        f"{', '.join(gammas)} FROM {scored.physical_name} "
+        f"WHERE match_probability >= {float(floor)!r} OR match_probability < {float(veto)!r} "
+        f"OR {same}"
+    )
+    return linker.misc.query_sql(sql, output_type="pandas")  # type: ignore[no-any-return]
 
 
 def predict_new(
-    new: pd.DataFrame, existing: pd.DataFrame, model: TrainedModel, backend: Backend, floor: float
-) -> pd.DataFrame:
+    new: pd.DataFrame, existing: pd.DataFrame, model: TrainedModel, backend: Backend,
+    floor: float, veto: float = 0.0,
+) -> pd.DataFrame:  # fmt: skip
     """Score new records against existing ones and among themselves, with the saved model.
 
     Existing-vs-existing pairs are never formed, so an incremental run costs in proportion to
@@ -273,44 +220,31 @@ def predict_new(
             linker.table_management.compute_tf_table(column)
     if len(new) > 1:
         within = linker.inference.predict_within(
-            new_sdf, threshold_match_probability=floor, warning_mode="never"
+            new_sdf, threshold_match_probability=None, warning_mode="never"
         )
-        parts.append(_tidy(within.as_pandas_dataframe()))
+        parts.append(_tidy(_kept(linker, within, model, floor, veto)))
     if len(existing):
         old_sdf = _register(api, existing, f"{model.kind}_existing")
         between = linker.inference.predict_between(
-            new_sdf, old_sdf, threshold_match_probability=floor, warning_mode="never"
+            new_sdf, old_sdf, threshold_match_probability=None, warning_mode="never"
         )
-        parts.append(_tidy(between.as_pandas_dataframe()))
+        parts.append(_tidy(_kept(linker, between, model, floor, veto)))
     return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
-
-
-#: Smallest count of *other people* a full name is assumed to be shared with (see below).
-_MIN_NAME_SHARERS = 0.1
 
 
 def _register_name_frequencies(
     linker: Any, api: Any, population: pd.DataFrame, model: TrainedModel
 ) -> str | None:
-    """Give the linker full-name term frequencies net of each person's own records.
-
-    Why not Splink's own: it divides a name's record count by the population, counting the
-    person's own records too. A name on exactly two records, which are nearly always one
-    person, then looks as common as one shared by two strangers, and a rare full name alone
-    never reaches the threshold. Here a name's frequency counts only the records expected to
-    belong to other people: its count minus the record itself and the expected number of its
-    duplicates (prior x population), floored at ``_MIN_NAME_SHARERS``. Returns the column
-    name, or None when the model has no full-name term frequencies (accounts, older models).
-    """
+    """Give the linker full-name frequencies among other people (``frequencies``), not
+    Splink's record counts. Returns the column name, or None when the model has no full-name
+    term frequencies (accounts) or nobody has both names."""
     column = "full_name_canon"
     if column not in _tf_columns(model.settings) or population.empty:
         return None
-    counts = population[column].dropna().value_counts()
-    n = len(population)
-    prior = float(model.settings.get("probability_two_random_records_match", 0.0))
-    others = (counts.astype("float64") - 1.0 - prior * (n - 1)).clip(lower=_MIN_NAME_SHARERS)
-    table = pd.DataFrame({column: counts.index.astype("string"), f"tf_{column}": others / n})
-    lookup = _register(api, table, f"{model.kind}_tf_{column}")
+    table = full_name_frequencies(population)
+    if table.empty:
+        return None
+    lookup = _register(api, table.astype({column: "string"}), f"{model.kind}_tf_{column}")
     linker.table_management.register_term_frequency_lookup(lookup, column)
     return column
 
@@ -326,12 +260,12 @@ def _tf_columns(settings: dict[str, Any]) -> list[str]:
 
 
 def _tidy(scored: pd.DataFrame) -> pd.DataFrame:
-    """Pairs as (left, right, probability, weight, rule, gamma_*/bf_* columns)."""
+    """Pairs as (left, right, probability, weight, rule, gamma_* columns)."""
     if scored.empty:
         return pd.DataFrame(
             columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight", "rule"]
         )
-    keep = [c for c in scored.columns if c.startswith(("gamma_", "bf_"))]
+    keep = [c for c in scored.columns if c.startswith("gamma_")]
     out = scored[["unique_id_l", "unique_id_r", "match_probability", "match_weight", *keep]].copy()
     out["rule"] = scored["match_key"].astype(str) if "match_key" in scored else ""
     return out
