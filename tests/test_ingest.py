@@ -98,6 +98,10 @@ def test_rerun_skips_and_forced_rerun_changes_no_data(
     assert {f.status for f in again.files} == {"skipped"}
     assert again.total("loaded") == 0
     assert snapshot(empty_db) == before
+    # A skip must not forget the earlier load (found by bench/jobs_bench.py: every second
+    # quiet refresh re-loaded the whole inbox).
+    third = _ingest(empty_db, settings, demo_dir)
+    assert {f.status for f in third.files} == {"skipped"}
     forced = _ingest(empty_db, settings, demo_dir, force=True)
     assert forced.total("created") == forced.total("updated") == 0
     assert forced.total("unchanged") == forced.total("loaded") > 0
