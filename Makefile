@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the source of truth (README, CI).
-.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api bench-linkpred bench-copy
+.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api bench-linkpred bench-copy bench-jobs
 
 setup:
 	bash scripts/setup.sh
@@ -16,7 +16,7 @@ lint:
 typecheck:
 	.venv/bin/mypy
 
-bench: bench-ingest bench-resolution bench-api bench-linkpred bench-copy
+bench: bench-ingest bench-resolution bench-api bench-linkpred bench-copy bench-jobs
 
 bench-ingest:
 	.venv/bin/python bench/ingest_bench.py --sizes 10k,100k
@@ -33,3 +33,6 @@ bench-linkpred:
 
 bench-copy:
 	.venv/bin/python bench/copy_bench.py
+
+bench-jobs:
+	.venv/bin/python bench/jobs_bench.py --customers 2000 10000
