@@ -180,7 +180,9 @@ def ingest_inbox(run: JobRun) -> StepReport:
     report = IngestRun(run.db, run.settings).run([inbox])
     loaded, quarantined = report.total("loaded"), report.total("quarantined")
     fresh = sum(1 for f in report.files if f.status == "loaded")
-    run.state["loaded"] = loaded
+    # re-score only when rows changed: a re-exported file with identical rows loads but
+    # changes nothing
+    run.state["loaded"] = report.total("created") + report.total("updated")
     summary = (
         f"{fresh} new file(s), {len(report.files) - fresh} loaded before; {loaded:,} rows "
         f"loaded, {quarantined:,} quarantined (ingest run {report.run_id})"

@@ -4,10 +4,12 @@
 UNWIND $rows AS row
 MATCH (c:Customer {customer_id: row.customer_id})
 MATCH (p:Product {sku: row.sku})
-MERGE (c)-[r:RECOMMENDED {model_version: $version}]->(p)
-  ON CREATE SET r.source_system = 'linkpred', r.source_id = $version,
-                r.first_run = $version, r.first_seen = datetime($at)
-SET r.rank = row.rank, r.score = row.score, r.confidence = row.confidence,
+// CREATE, not MERGE: write_scores deletes the version's edges first, and a MERGE on a
+// relationship property made this the slowest step of a refresh (bench/README.md, jobs_bench).
+CREATE (c)-[r:RECOMMENDED {model_version: $version}]->(p)
+SET r.source_system = 'linkpred', r.source_id = $version,
+    r.first_run = $version, r.first_seen = datetime($at),
+    r.rank = row.rank, r.score = row.score, r.confidence = row.confidence,
     r.confidence_note = row.confidence_note, r.reasons = row.reasons, r.facts = row.facts,
     r.scored_at = datetime($at), r.last_run = $version, r.last_seen = datetime($at)
 RETURN count(*) AS written
