@@ -174,7 +174,7 @@ def ingest_inbox(run: JobRun) -> StepReport:
     started = time.perf_counter()
     inbox = run.settings.inbox_dir
     if not inbox.is_dir() or not any(inbox.iterdir()):
-        run.state["loaded"] = 0
+        run.state["changed_rows"] = 0
         return _timed("ingest", started, "skipped", f"no files in {inbox}")
     apply_migrations(run.db)
     report = IngestRun(run.db, run.settings).run([inbox])
@@ -182,7 +182,7 @@ def ingest_inbox(run: JobRun) -> StepReport:
     fresh = sum(1 for f in report.files if f.status == "loaded")
     # re-score only when rows changed: a re-exported file with identical rows loads but
     # changes nothing
-    run.state["loaded"] = report.total("created") + report.total("updated")
+    run.state["changed_rows"] = report.total("created") + report.total("updated")
     summary = (
         f"{fresh} new file(s), {len(report.files) - fresh} loaded before; {loaded:,} rows "
         f"loaded, {quarantined:,} quarantined (ingest run {report.run_id})"
@@ -225,7 +225,7 @@ def rescore(run: JobRun) -> StepReport:
     serving = run.state.get("serving_run")
     if not serving:
         return _timed("score", started, "skipped", "no model serves yet (run `marketgraph train`)")
-    if not run.state.get("loaded") and not run.state.get("resolved"):
+    if not run.state.get("changed_rows") and not run.state.get("resolved"):
         return _timed("score", started, "skipped", f"nothing new since {serving} scored")
     from models.linkpred import score
 

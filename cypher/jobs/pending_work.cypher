@@ -1,9 +1,8 @@
 // What a refresh would find to do besides new files: source records never resolved, and
 // whether any model serves. Params: none. Returns: unresolved, serving_run.
 CALL () {
-  MATCH (r)
-  WHERE (r:CustomerRecord OR r:AccountRecord) AND r.placeholder IS NULL
-    AND NOT (r)-[:RESOLVES_TO]->()
+  MATCH (r:CustomerRecord|AccountRecord)
+  WHERE r.placeholder IS NULL AND NOT (r)-[:RESOLVES_TO]->()
   RETURN count(r) AS unresolved
 }
 CALL () {

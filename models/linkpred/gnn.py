@@ -204,13 +204,9 @@ class TrainingView:
     def all_signals(self, customers: np.ndarray) -> Tensor:
         """Pair signals of `customers` with every product, (n, products, signals), on this view's
         graph (hidden purchases do not count)."""
-        snapshot = self.snapshot
-        copurchase = np.log1p(np.asarray(self.owned[customers] @ self.similarity, np.float32))
-        affinity = snapshot.industry_affinity(customers)
-        content = np.log1p(snapshot.content_scores(customers))
-        category = np.log1p(snapshot.category_counts(customers, self.owned))
-        values = np.stack([copurchase, affinity, content, category], axis=2).astype(np.float32)
-        return torch.from_numpy(values)
+        return torch.from_numpy(
+            self.snapshot.all_pair_signals(customers, self.owned, self.similarity)
+        )
 
     def softmax_batch(
         self, generator: torch.Generator, budget: int

@@ -180,14 +180,24 @@ class Snapshot:
             [np.log1p(copurchase), affinity, np.log1p(content), np.log1p(same_category)], axis=1
         ).astype(np.float32)
 
-    def all_pair_signals(self, customers: np.ndarray) -> np.ndarray:
-        """`PAIR_SIGNALS` for every product: (len(customers), n_products, len(PAIR_SIGNALS))."""
+    def all_pair_signals(
+        self,
+        customers: np.ndarray,
+        owned: sp.csr_matrix | None = None,
+        similarity: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """`PAIR_SIGNALS` for every product: (len(customers), n_products, len(PAIR_SIGNALS)).
+
+        ``owned``/``similarity`` replace the snapshot's when a training view hides purchases."""
+        owned = self.owned if owned is None else owned
+        similarity = self.item_similarity if similarity is None else similarity
+        copurchase = np.asarray(owned[customers] @ similarity, dtype=np.float32)
         return np.stack(
             [
-                np.log1p(self.copurchase_scores(customers)),
+                np.log1p(copurchase),
                 self.industry_affinity(customers),
                 np.log1p(self.content_scores(customers)),
-                np.log1p(self.category_counts(customers)),
+                np.log1p(self.category_counts(customers, owned)),
             ],
             axis=2,
         ).astype(np.float32)
