@@ -199,6 +199,26 @@ def test_training_is_deterministic_for_a_seed(frames: GraphFrames) -> None:
     assert not np.array_equal(scores[0], other.score(validation[0], customers))
 
 
+def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphFrames) -> None:
+    """Training steps and small scoring calls compute only the batch's receptive field; that
+    must be the same arithmetic as the full-graph pass, not an approximation."""
+    plan = plan_windows(frames, 60, train_windows=1)
+    vocabulary = Vocabulary.from_frames(frames)
+    training, validation = [
+        (Snapshot.build(frames, w.input_end, 60, vocabulary), window_labels(frames, w))
+        for w in (*plan.train, plan.validation)
+    ]
+    gnn = GNNRanker(validation, hidden=16, epochs=3, eval_every=3)
+    gnn.fit([training], seed=5)
+    snapshot = validation[0]
+    few = np.random.default_rng(0).choice(frames.n_customers, 25, replace=False)
+    assert len(few) * 4 < frames.n_customers  # takes the receptive-field path
+    partial = gnn.score(snapshot, few)
+    everyone = gnn.score(snapshot, np.arange(frames.n_customers))
+    assert partial.shape == (25, frames.n_products)
+    assert np.allclose(partial, everyone[few], atol=1e-5)
+
+
 def test_ranking_metrics_reward_the_right_order() -> None:
     scores = np.asarray([[0.9, 0.1, 0.5, 0.2], [0.1, 0.9, 0.5, 0.2]])
     perfect = ranking_metrics(

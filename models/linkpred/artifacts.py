@@ -21,7 +21,8 @@ import torch
 from graph.errors import ModelError
 from models.linkpred.baselines import CoPurchaseRanker, PopularityRanker, Ranker, TabularRanker
 from models.linkpred.features import Vocabulary
-from models.linkpred.gnn import GNNRanker, LinkPredictor, hetero_graph
+from models.linkpred.gnn import GNNRanker
+from models.linkpred.gnn_net import LinkPredictor, hetero_graph
 from models.linkpred.propensity import PropensityModel
 from models.linkpred.snapshot import Snapshot
 
@@ -108,7 +109,15 @@ def load_cross_sell(run: SavedRun, snapshot: Snapshot) -> Ranker:
         model = LinkPredictor(graph, len(snapshot.vocabulary.skus), int(saved["hidden"]))
         with torch.no_grad():
             model.encoder(graph)  # materialise lazy layers, then load the trained weights
-        model.load_state_dict(saved["state_dict"])
+        try:
+            model.load_state_dict(saved["state_dict"])
+        except RuntimeError as error:  # layer names or shapes changed between releases
+            raise ModelError(
+                f"The GNN in {run.folder} was saved by a different version of the network "
+                f"and cannot be loaded ({str(error).splitlines()[0]}). Train a new version "
+                "with `marketgraph train` (or roll back to a non-GNN version with "
+                "`marketgraph models rollback`)."
+            ) from error
         gnn = GNNRanker(validation=None, hidden=int(saved["hidden"]))
         gnn.model = model
         return gnn

