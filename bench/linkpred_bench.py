@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.cli_models import metrics_table, propensity_table
 from models.linkpred import GraphFrames, TrainedModels, TrainingParams, train_models
+from models.linkpred.scoring import ScoreResult, score_all
 
 console = Console()
 
@@ -162,6 +163,34 @@ def report(label: str, frames: GraphFrames, params: TrainingParams) -> TrainedMo
     return trained
 
 
+def time_scoring(
+    frames: GraphFrames, trained: TrainedModels, params: TrainingParams
+) -> ScoreResult:
+    """Raw scores of every customer × product for each candidate (chunks of 4,096, as
+    `marketgraph score` does), then the serving model's full scoring with reasons."""
+    from models.linkpred.snapshot import Snapshot
+
+    snapshot = Snapshot.build(
+        frames, frames.last_event_at + 1, params.horizon_days, trained.vocabulary
+    )
+    for name, ranker in trained.candidates.items():
+        started = time.perf_counter()
+        everyone = np.arange(frames.n_customers)
+        for lo in range(0, len(everyone), 4_096):
+            ranker.score(snapshot, everyone[lo : lo + 4_096])
+        console.print(
+            f"{name}: raw scores for all {frames.n_customers:,} customers × "
+            f"{frames.n_products:,} products in {time.perf_counter() - started:.1f}s"
+        )
+    result = score_all(frames, snapshot, trained.cross_sell, trained.propensity, params.top_k)
+    console.print(
+        f"score everyone with {trained.cross_sell.name} ({result.customers:,} customers, "
+        f"{result.recommendations:,} recommendations with reasons): "
+        f"{result.score_seconds:.1f}s; peak RSS {peak_mib():,.0f} MiB"
+    )
+    return result
+
+
 def demo(
     sizes: list[int],
     params: TrainingParams,
@@ -177,8 +206,7 @@ def demo(
     from ingestion.demo_data import generate
     from ingestion.loader import IngestRun
     from models.linkpred import export_graph
-    from models.linkpred.scoring import score_all, write_scores
-    from models.linkpred.snapshot import Snapshot
+    from models.linkpred.scoring import write_scores
     from models.resolution import resolve
 
     settings = settings_for_tests(state_dir, neo4j_heap="3g", neo4j_pagecache="2g")
@@ -207,22 +235,7 @@ def demo(
                 )
                 trained = report(f"demo {customers:,}", frames, params)
                 if write_back:
-                    snapshot = Snapshot.build(
-                        frames, frames.last_event_at + 1, params.horizon_days, trained.vocabulary
-                    )
-                    for name, ranker in trained.candidates.items():
-                        started = time.perf_counter()
-                        everyone = np.arange(frames.n_customers)
-                        for lo in range(0, len(everyone), 4_096):
-                            ranker.score(snapshot, everyone[lo : lo + 4_096])
-                        console.print(
-                            f"{name}: raw scores for all {frames.n_customers:,} customers × "
-                            f"{frames.n_products:,} products in "
-                            f"{time.perf_counter() - started:.1f}s"
-                        )
-                    result = score_all(
-                        frames, snapshot, trained.cross_sell, trained.propensity, params.top_k
-                    )
+                    result = time_scoring(frames, trained, params)
                     versions = {"cross_sell": "bench-xsell", "propensity": "bench-propensity"}
                     for task, version in versions.items():
                         db.query(
@@ -231,12 +244,7 @@ def demo(
                             write=True,
                         )
                     seconds = write_scores(db, frames, result, versions)
-                    console.print(
-                        f"score everyone ({result.customers:,} customers, "
-                        f"{result.recommendations:,} "
-                        f"recommendations with reasons): {result.score_seconds:.1f}s; "
-                        f"write-back {seconds:.1f}s; peak RSS {peak_mib():,.0f} MiB"
-                    )
+                    console.print(f"write-back {seconds:.1f}s; peak RSS {peak_mib():,.0f} MiB")
     finally:
         stop(settings, timeout_s=60)
 
@@ -265,6 +273,11 @@ def main() -> None:
     parser.add_argument("--gnn-loss", choices=["softmax", "bce"], default="softmax")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--write-back", action="store_true", help="demo: also score and write back")
+    parser.add_argument(
+        "--score-all",
+        action="store_true",
+        help="frames: also time scoring every customer with every model (no Neo4j)",
+    )
     parser.add_argument("--state-dir", type=Path, default=Path("/tmp/mg-lpbench"))
     parser.add_argument(
         "--origins", type=int, default=4, help="MovieLens: rolling origins to pool (1 = one split)"
@@ -285,7 +298,10 @@ def main() -> None:
     if args.dataset == "frames":
         for path in args.customers.split(","):
             with Path(path).open("rb") as handle:
-                report(f"{Path(path).stem} ({args.gnn_loss})", pickle.load(handle), params)
+                frames = pickle.load(handle)
+            trained = report(f"{Path(path).stem} ({args.gnn_loss})", frames, params)
+            if args.score_all:
+                time_scoring(frames, trained, params)
     elif args.dataset == "movielens":
         frames = movielens_frames()
         report("MovieLens small", frames, params)
