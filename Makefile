@@ -25,7 +25,8 @@ bench-resolution:
 	.venv/bin/python bench/resolution_bench.py demo --customers 2000 10000
 
 bench-api:
-	.venv/bin/python bench/api_bench.py --customers 2000
+	bash scripts/fetch_wrk.sh
+	.venv/bin/python bench/api_bench.py --customers 2000 --driver wrk --workers 1,2
 
 bench-linkpred:
 	.venv/bin/python bench/linkpred_bench.py movielens

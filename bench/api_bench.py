@@ -11,17 +11,27 @@ measures, at each concurrency (default 1, 8 and 32 clients):
   list          `customerRecords(first: 20, after: <random page>)` with totalCount, pageInfo
                 and each record's nested `account` (its employer, via a DataLoader).
 
-Every cell is measured twice with the same ids/pages in the same order:
+Every cell is measured on two paths with the same ids/pages in the same order:
 
-  graphql       HTTP POST to /graphql (httpx.AsyncClient, one pooled connection per client);
+  graphql       HTTP POST to /graphql, driven either by wrk (`--driver wrk`: C, epoll, one
+                thread; a Lua script rotates over the pre-built request bodies and counts
+                non-200 answers and answers with a GraphQL `errors` entry; a sample of
+                `--verify` bodies is first checked out of band with httpx) or by
+                httpx.AsyncClient in this process (`--driver httpx`, one pooled connection per
+                client; costs a core of its own on a small machine). With `--workers 1,2` one
+                server per worker count is started and measured in turn;
   raw cypher    the resolvers' own query files (`cypher/api/*.cypher`, `cypher/api/batch/*`)
                 through the async driver (`graph.async_db.AsyncDatabase`) from this process,
-                in the resolvers' order: customer360_records, then employer_of_customer_records
-                + customer360_interactions + customer360_products concurrently; or
-                customer_records, then employer_of_customer_records for the page's ids.
+                run after the API servers have stopped: customer360_view (the one query
+                `load_customer360` runs), plus for comparison "raw cypher (4 queries)", the reads
+                the resolvers made before (customer360_records, then
+                employer_of_customer_records + customer360_interactions + customer360_products
+                concurrently); or customer_records, then employer_of_customer_records for the
+                page's ids.
 
-A "client" is one asyncio task issuing requests back to back; each cell stops after --seconds
-or --max-requests, whichever comes first, after a short warm-up that is not counted. Columns:
+A "client" is one connection (wrk) or asyncio task (httpx, raw) issuing requests back to back;
+each cell stops after --seconds (wrk: its duration; httpx/raw: also --max-requests), after a
+short warm-up that is not counted (--warmup-seconds of wrk, --warmup sequential requests). Columns:
 p50/p95/p99 latency, req/s (completed requests / wall time), errors (HTTP != 200 or a GraphQL
 `errors` entry), and p95 ratio = graphql p95 / raw p95. A second table times each query file
 alone (1 client) to show which resolver's query dominates.
@@ -32,28 +42,30 @@ for a dedicated API host; the load average is printed with the table.
 
     python bench/api_bench.py                                  # 2k customers, 1/8/32 clients
     python bench/api_bench.py --customers 500 --seconds 5      # a quick look
-    python bench/api_bench.py --workers 2                      # two uvicorn worker processes
+    scripts/fetch_wrk.sh                                       # once: wrk without root
+    python bench/api_bench.py --driver wrk --workers 1,2       # wrk; 1 then 2 uvicorn workers
+    python bench/api_bench.py --driver wrk --reuse-graph       # skip reloading the demo graph
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from rich.console import Console
 from rich.table import Table
 
 from api.graphql.pagination import encode_cursor
@@ -68,13 +80,23 @@ from graph.settings import Settings
 from ingestion.demo_data import generate
 from ingestion.loader import IngestRun
 
-# Wide enough for the table when piped to a file (rich wraps at 80 columns otherwise).
-console = Console(width=None if Console().is_terminal else 200)
-API_KEY = "api-bench-analyst-key-0123456789"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling load_drivers module
+from load_drivers import (
+    API_KEY,
+    REQUEST_TIMEOUT_S,
+    Call,
+    Cell,
+    console,
+    httpx_cells,
+    measure,
+    print_cell,
+    wrk_cells,
+)
+
 PAGE = 20
 INTERACTIONS = 20
 SAMPLE_IDS = 500
-REQUEST_TIMEOUT_S = 30.0
+LIST_WORKLOAD = f"list first:{PAGE} + account"
 
 CUSTOMER360 = """query C360($id: ID!, $n: Int!) { customer360(%s: $id, interactions: $n) {
   customer { customerId status }
@@ -90,30 +112,6 @@ LIST_PARAMS: dict[str, Any] = {
     "source_system": None, "country": None, "created_from": None, "created_to": None,
     "sort": "RECORD_ID_ASC", "limit": PAGE,
 }  # fmt: skip
-
-
-@dataclass
-class Cell:
-    workload: str
-    clients: int
-    path: str
-    latencies: list[float]
-    errors: int
-    wall_s: float
-
-    def pct(self, q: float) -> float:
-        """The q-quantile latency in ms (nearest rank)."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.wall_s if self.wall_s else 0.0
-
-
-Call = Callable[[int], Awaitable[bool]]  # request number -> ok?
 
 
 # --- set-up: Neo4j, data, server --------------------------------------------------------------
@@ -196,18 +194,19 @@ def api_server(settings: Settings, workers: int) -> Iterator[str]:
 # --- the two paths ----------------------------------------------------------------------------
 
 
-def graphql_call(
-    client: httpx.AsyncClient, query: str, variables: Callable[[int], dict[str, Any]]
-) -> Call:
+def raw_customer360(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
+    """The read `load_customer360` runs for the benchmark's selection: one view query."""
+
     async def call(n: int) -> bool:
-        response = await client.post("/graphql", json={"query": query, "variables": variables(n)})
-        return response.status_code == 200 and not response.json().get("errors")
+        key = ids[n % len(ids)]
+        rows = await db.read(load_query("api/customer360_view"), view_params(key, id_kind))
+        return bool(rows and rows[0]["records"])
 
     return call
 
 
-def raw_customer360(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
-    """The reads `load_customer360` and its three fields run, in the same order."""
+def raw_customer360_split(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
+    """The four reads the resolvers ran before the view query, in their order (for comparison)."""
 
     async def call(n: int) -> bool:
         key = ids[n % len(ids)]
@@ -232,6 +231,12 @@ def raw_customer360(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
     return call
 
 
+def view_params(key: str, id_kind: str) -> dict[str, Any]:
+    return {"record_id": key if id_kind == "recordId" else None,
+            "customer_id": key if id_kind == "customerId" else None, "limit": INTERACTIONS,
+            "with_account": True, "with_interactions": True, "with_products": True}  # fmt: skip
+
+
 def raw_list(db: AsyncDatabase, offsets: list[int]) -> Call:
     """The reads `customerRecords` + the nested `account` DataLoader run."""
 
@@ -253,73 +258,41 @@ def list_after(offsets: list[int]) -> Callable[[int], dict[str, Any]]:
     return variables
 
 
-# --- the load loop ----------------------------------------------------------------------------
+def graphql_bodies(ids: list[str], id_kind: str, offsets: list[int]) -> dict[str, list[str]]:
+    """Each workload's POST bodies, one per sampled id/page, in the order both drivers send them."""
+    pages = list_after(offsets)
+    return {
+        "customer360": [
+            json.dumps({"query": CUSTOMER360 % id_kind, "variables": {"id": i, "n": INTERACTIONS}})
+            for i in ids
+        ],
+        LIST_WORKLOAD: [
+            json.dumps({"query": LIST, "variables": pages(n)}) for n in range(len(offsets))
+        ],
+    }
 
 
-async def measure(
-    call: Call, clients: int, seconds: float, max_requests: int, warmup: int
-) -> tuple[list[float], int, float]:
-    """Run `clients` tasks back to back until `seconds` or `max_requests`; bounded both ways."""
-    for n in range(warmup):  # not counted: connection set-up, plan cache, DataLoader paths
-        await call(n)
-    latencies: list[float] = []
-    errors = 0
-    issued = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-
-    async def client() -> None:
-        nonlocal errors, issued
-        while issued < max_requests and time.perf_counter() < deadline:
-            n, issued = issued, issued + 1
-            began = time.perf_counter()
-            try:
-                ok = await asyncio.wait_for(call(n), REQUEST_TIMEOUT_S)
-            except Exception:  # a failed request is counted, not fatal to the benchmark
-                logging.getLogger(__name__).debug("request failed", exc_info=True)
-                ok = False
-            if ok:
-                latencies.append(time.perf_counter() - began)
-            else:
-                errors += 1
-
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return latencies, errors, time.perf_counter() - started
-
-
-async def run_cells(
-    url: str, settings: Settings, ids: list[str], id_kind: str, offsets: list[int],
-    args: argparse.Namespace,
-) -> list[Cell]:  # fmt: skip
+async def raw_cells(
+    settings: Settings, ids: list[str], id_kind: str, offsets: list[int], args: argparse.Namespace
+) -> list[Cell]:
+    """The same reads through the async driver from this process (no API server involved)."""
     cells: list[Cell] = []
     db = await AsyncDatabase.open(settings)
     try:
         for clients in args.clients:
-            limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-            async with httpx.AsyncClient(
-                base_url=url, headers={"X-API-Key": API_KEY}, limits=limits,
-                timeout=REQUEST_TIMEOUT_S,
-            ) as http:  # fmt: skip
-                workloads: list[tuple[str, str, Call]] = [
-                    ("customer360", "graphql", graphql_call(
-                        http, CUSTOMER360 % id_kind,
-                        lambda n: {"id": ids[n % len(ids)], "n": INTERACTIONS})),
-                    ("customer360", "raw cypher", raw_customer360(db, ids, id_kind)),
-                    (f"list first:{PAGE} + account", "graphql",
-                     graphql_call(http, LIST, list_after(offsets))),
-                    (f"list first:{PAGE} + account", "raw cypher", raw_list(db, offsets)),
-                ]  # fmt: skip
-                for workload, path, call in workloads:
-                    with console.status(f"{workload} via {path}, {clients} clients"):
-                        lat, errors, wall = await measure(
-                            call, clients, args.seconds, args.max_requests, args.warmup
-                        )
-                    cells.append(Cell(workload, clients, path, lat, errors, wall))
-                    console.print(
-                        f"  {workload:<26} {path:<10} {clients:>3} clients: "
-                        f"{len(lat):>6,} ok, {errors} errors, p95 {cells[-1].pct(0.95):7.1f} ms, "
-                        f"{cells[-1].rate:7.1f} req/s"
+            workloads: list[tuple[str, str, Call]] = [
+                ("customer360", "raw cypher", raw_customer360(db, ids, id_kind)),
+                ("customer360", "raw cypher (4 queries)", raw_customer360_split(db, ids, id_kind)),
+                (LIST_WORKLOAD, "raw cypher", raw_list(db, offsets)),
+            ]
+            for workload, path, call in workloads:
+                with console.status(f"{workload} via {path}, {clients} clients"):
+                    lat, errors, wall = await measure(
+                        call, clients, args.seconds, args.max_requests, args.warmup
                     )
+                cells.append(Cell.from_latencies(
+                    workload, clients, path, None, lat, errors, wall))  # fmt: skip
+                print_cell(cells[-1])
     finally:
         await db.close()
     return cells
@@ -343,6 +316,8 @@ async def per_query(
         page = await db.read(load_query("api/customer_records"), {**LIST_PARAMS, "skip": 0})
         page_keys = [str(item["record_id"]) for item in page[0]["items"]]
         queries: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
+            ("customer360_view (all parts)", lambda n: db.read(
+                load_query("api/customer360_view"), view_params(ids[n % len(ids)], id_kind))),
             ("customer360_records", lambda n: db.read(
                 load_query("api/customer360_records"),
                 {"record_id": ids[n % len(ids)] if id_kind == "recordId" else None,
@@ -389,17 +364,17 @@ async def per_query(
 
 def cell_table(cells: list[Cell]) -> Table:
     out = Table(title="marketgraph API benchmark: /graphql vs raw Cypher (async driver)")
-    for name in ("workload", "clients", "path", "requests", "errors", "p50 ms", "p95 ms",
-                 "p99 ms", "req/s", "p95 ratio"):  # fmt: skip
+    for name in ("workload", "clients", "path", "workers", "requests", "errors", "p50 ms",
+                 "p95 ms", "p99 ms", "req/s", "p95 ratio"):  # fmt: skip
         out.add_column(name, justify="left" if name in ("workload", "path") else "right")
     raw = {(c.workload, c.clients): c for c in cells if c.path == "raw cypher"}
-    for c in cells:
+    for c in sorted(cells, key=lambda c: (c.workload, c.clients, c.path.startswith("graphql"))):
         base = raw.get((c.workload, c.clients))
-        ratio = f"{c.pct(0.95) / base.pct(0.95):.1f}x" if c.path == "graphql" and base else ""
+        ratio = f"{c.p95 / base.p95:.1f}x" if c.path.startswith("graphql") and base else ""
         out.add_row(
-            c.workload, str(c.clients), c.path, f"{len(c.latencies):,}", str(c.errors),
-            f"{c.pct(0.5):,.1f}", f"{c.pct(0.95):,.1f}", f"{c.pct(0.99):,.1f}",
-            f"{c.rate:,.1f}", ratio,
+            c.workload, str(c.clients), c.path, str(c.workers or ""), f"{c.requests:,}",
+            str(c.errors), f"{c.p50:,.1f}", f"{c.p95:,.1f}", f"{c.p99:,.1f}", f"{c.rate:,.1f}",
+            ratio,
         )  # fmt: skip
     return out
 
@@ -414,15 +389,15 @@ def query_table(rows: list[tuple[str, float, float]]) -> Table:
 
 
 def verdict(cells: list[Cell]) -> list[str]:
-    """The issue's customer-360 target, checked per concurrency."""
+    """The issue's customer-360 target, checked per concurrency and worker count."""
     lines = []
     raw = {c.clients: c for c in cells if c.workload == "customer360" and c.path == "raw cypher"}
     for c in cells:
-        if c.workload != "customer360" or c.path != "graphql" or c.clients not in raw:
+        if c.workload != "customer360" or not c.path.startswith("graphql") or c.clients not in raw:
             continue
-        ratio = c.pct(0.95) / raw[c.clients].pct(0.95)
+        ratio = c.p95 / raw[c.clients].p95
         lines.append(
-            f"customer360 @ {c.clients} clients: p95 {ratio:.2f}x raw "
+            f"customer360 @ {c.clients} clients, {c.workers} worker(s): p95 {ratio:.2f}x raw "
             f"({'met' if ratio <= 2 else 'NOT met'}: <= 2x), {c.rate:,.0f} req/s "
             f"({'met' if c.rate >= 300 else 'NOT met'}: >= 300)"
         )
@@ -458,8 +433,34 @@ def parse_args() -> argparse.Namespace:
         help="runs of each query file alone for the breakdown; 0 skips it (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, default=1,
-        help="uvicorn worker processes for `marketgraph serve` (default: %(default)s)",
+        "--workers", default="1",
+        help="uvicorn worker processes for `marketgraph serve`, comma-separated: one server per "
+        "value, each measured in turn (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--driver", choices=("httpx", "wrk"), default="httpx",
+        help="GraphQL load generator: httpx.AsyncClient in this process, or wrk (C; fetch it "
+        "with scripts/fetch_wrk.sh) (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--wrk", type=Path, default=Path(".marketgraph/tools/wrk/wrk"),
+        help="the wrk executable (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--wrk-threads", type=int, default=1,
+        help="wrk threads (at most one per connection) (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--warmup-seconds", type=float, default=2.0,
+        help="uncounted wrk run before each wrk cell (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--verify", type=int, default=50,
+        help="requests per workload checked with httpx before the wrk cells (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reuse-graph", action="store_true",
+        help="keep the graph a previous --keep-server run loaded (skips the load and resolution)",
     )  # fmt: skip
     parser.add_argument(
         "--no-resolve", action="store_true",
@@ -481,6 +482,9 @@ def parse_args() -> argparse.Namespace:
     )
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",") if c.strip()]
+    args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    if args.driver == "wrk" and not args.wrk.is_file():
+        parser.error(f"{args.wrk} not found: run scripts/fetch_wrk.sh (or pass --wrk)")
     return args
 
 
@@ -500,7 +504,12 @@ def main() -> None:
     try:
         data = demo_data(args.data_dir, args.customers, args.seed)
         with Database.connect(settings) as db:
-            id_kind = load(db, settings, data, not args.no_resolve)
+            loaded = db.query("MATCH (r:CustomerRecord) RETURN count(r) > 0 AS any")[0]["any"]
+            if args.reuse_graph and loaded:
+                resolved = db.query("MATCH (c:Customer) RETURN count(c) > 0 AS any")[0]["any"]
+                id_kind = "customerId" if resolved else "recordId"
+            else:
+                id_kind = load(db, settings, data, not args.no_resolve)
             ids = sample_ids(db, id_kind, args.seed)
             records = int(db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"])
             per_customer = db.query(
@@ -513,14 +522,23 @@ def main() -> None:
             f"{records:,} person records; customer360 by {id_kind} over {len(ids)} sampled ids"
             + (f" ({per_customer:.2f} records per customer)" if per_customer else "")
         )
-        with api_server(settings, args.workers) as url:
-            console.print(f"API at {url}/graphql ({args.workers} uvicorn worker(s))")
-            cells = asyncio.run(run_cells(url, settings, ids, id_kind, offsets, args))
-            breakdown = (
-                asyncio.run(per_query(url, settings, ids, id_kind, args.per_query_runs))
-                if args.per_query_runs
-                else []
-            )
+        bodies = graphql_bodies(ids, id_kind, offsets)
+        cells: list[Cell] = []
+        breakdown: list[tuple[str, float, float]] = []
+        with tempfile.TemporaryDirectory(prefix="api-bench-") as work:
+            for workers in args.workers:
+                with api_server(settings, workers) as url:
+                    console.print(f"API at {url}/graphql ({workers} uvicorn worker(s))")
+                    if args.driver == "wrk":
+                        cells += wrk_cells(url, bodies, workers, args, Path(work))
+                    else:
+                        cells += asyncio.run(httpx_cells(url, bodies, workers, args))
+                    if args.per_query_runs and not breakdown:
+                        breakdown = asyncio.run(
+                            per_query(url, settings, ids, id_kind, args.per_query_runs)
+                        )
+        # Not concurrently with the load on the API: the raw side runs once all servers are gone.
+        cells += asyncio.run(raw_cells(settings, ids, id_kind, offsets, args))
     finally:
         if not args.keep_server:
             with console.status("stopping the dedicated Neo4j"):
@@ -534,7 +552,8 @@ def main() -> None:
     console.print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
         f"Neo4j {settings.neo4j_version} heap {args.heap} page cache {args.pagecache}; "
-        f"{args.customers:,} demo customers; {args.workers} uvicorn worker(s); "
+        f"{args.customers:,} demo customers; uvicorn workers {args.workers}; "
+        f"GraphQL driver {args.driver}; {args.seconds:g} s per cell; "
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); "
         f"total wall time {time.perf_counter() - started:,.0f} s"
     )

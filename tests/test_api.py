@@ -11,6 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
 from tests.api_helpers import api_client, api_settings, codes, gql, load_demo
@@ -243,6 +244,55 @@ async def test_customer360_by_customer_id(client: httpx.AsyncClient, loaded: Dat
     finally:
         loaded.query("MATCH (c:Customer {customer_id: 'test-customer'}) DETACH DELETE c",
                      write=True)  # fmt: skip
+
+
+VIEW_QUERY = """query($c: ID!) { customer360(customerId: $c, interactions: 7) {
+  records { recordId } ...Parts ... on Customer360 { productsOwned { sku units spent orders } } } }
+fragment Parts on Customer360 { account { recordId } recentInteractions { interactionId } }"""
+
+
+async def test_customer360_one_query_matches_the_per_field_queries(
+    client: httpx.AsyncClient, loaded: Database
+) -> None:
+    """The one-round-trip view (fields found through fragments) answers what the per-field
+    queries answer: the first record's employer, newest interactions, owned products."""
+    rows = loaded.query(
+        "MATCH (r:CustomerRecord)-[:PERFORMED]->(:Order) WITH r LIMIT 1 RETURN r.record_id AS id "
+        "UNION MATCH (r:CustomerRecord)-[:WORKS_AT]->() WITH r LIMIT 1 RETURN r.record_id AS id"
+    )
+    ids = [r["id"] for r in rows]
+    loaded.query(
+        "UNWIND $ids AS id MATCH (r:CustomerRecord {record_id: id}) "
+        "MERGE (c:Customer {customer_id: 'test-360'}) MERGE (r)-[:RESOLVES_TO]->(c)",
+        {"ids": ids}, write=True,
+    )  # fmt: skip
+    try:
+        body = await gql(client, VIEW_QUERY, {"c": "test-360"})
+        assert "errors" not in body, body
+        view = body["data"]["customer360"]
+        record_ids = [r["recordId"] for r in view["records"]]
+        assert sorted(record_ids) == sorted(ids)
+        rows = loaded.query(
+            load_query("api/batch/employer_of_customer_records"), {"keys": record_ids}
+        )
+        employers = {row["key"]: row["item"]["record_id"] for row in rows}
+        first = next(employers[r] for r in record_ids if r in employers)
+        assert view["account"] == {"recordId": first}
+        interactions = loaded.query(
+            load_query("api/customer360_interactions"), {"record_ids": record_ids, "limit": 7}
+        )
+        assert [i["interactionId"] for i in view["recentInteractions"]] == [
+            row["item"]["interaction_id"] for row in interactions
+        ]
+        products = loaded.query(load_query("api/customer360_products"), {"record_ids": record_ids})
+        assert products and [p["sku"] for p in view["productsOwned"]] == [
+            row["sku"] for row in products
+        ]
+        assert [(p["units"], p["orders"]) for p in view["productsOwned"]] == [
+            (float(row["units"]), row["orders"]) for row in products
+        ]
+    finally:
+        loaded.query("MATCH (c:Customer {customer_id: 'test-360'}) DETACH DELETE c", write=True)
 
 
 async def test_analytics(client: httpx.AsyncClient, loaded: Database) -> None:

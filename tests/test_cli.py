@@ -88,3 +88,46 @@ def test_demo_pipeline_end_to_end(empty_db: Database, settings: Settings, tmp_pa
     )[0]
     assert sorted(served["tasks"]) == ["cross_sell", "propensity"]
     assert served["recs"] > 0 and served["drafts"] > 0
+
+
+def test_multi_worker_listener_gets_nodelay_connections() -> None:
+    """`serve --workers N` binds its own socket so asyncio sets TCP_NODELAY on each accepted
+    connection (uvicorn's protocol-0 socket left keep-alive replies waiting ~40 ms for a
+    delayed ACK); the same check on a protocol-0 socket is the control."""
+    import asyncio
+    import socket
+
+    import pytest
+    import typer
+
+    from api.cli_serve import tcp_listener
+
+    async def nodelay_of_accepted(listener: socket.socket) -> int:
+        seen: list[int] = []
+
+        async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted = writer.get_extra_info("socket")
+            seen.append(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listener)
+        port = listener.getsockname()[1]
+        async with server:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            for _ in range(100):
+                if seen:
+                    break
+                await asyncio.sleep(0.01)
+            writer.close()
+        return seen[0]
+
+    assert asyncio.run(nodelay_of_accepted(tcp_listener("127.0.0.1", 0))) == 1
+    plain = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    plain.bind(("127.0.0.1", 0))
+    assert asyncio.run(nodelay_of_accepted(plain)) == 0
+
+    busy = tcp_listener("127.0.0.1", 0)
+    busy.listen()
+    with pytest.raises(typer.BadParameter, match="cannot listen"):
+        tcp_listener("127.0.0.1", busy.getsockname()[1])
+    busy.close()

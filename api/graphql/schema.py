@@ -2,6 +2,12 @@
 
 Why factories in `extensions`: strawberry builds extension instances per request from
 callables; a shared instance would share state between concurrent requests.
+Why parse and validation are cached: clients send the same few documents over and over, and
+graphql-core's validation of a customer-360 document costs several ms of CPU per request (more
+than the HTTP layer). The caches are bounded LRUs keyed by the query text (parse, with the token
+limit) and by document + rule classes (validation), so the depth and alias limit rules are built
+once per schema: a fresh rule class per request would never hit the cache. Limits still apply:
+a document is validated with the same rules before its result is cached.
 `python -m api.graphql.schema` rewrites `api/graphql/schema.graphql`, the reviewed contract that
 a test compares with the code.
 """
@@ -13,7 +19,14 @@ import sys
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 from api.graphql.copy_api import CopyMutation, CopyQuery
@@ -26,6 +39,8 @@ from api.graphql.resolution_api import ResolutionMutation, ResolutionQuery
 from graph.settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
+#: Distinct documents kept parsed and validated (an LRU, so unique texts cannot grow memory).
+DOCUMENT_CACHE_SIZE = 256
 
 #: Each capability keeps its root fields in its own module; the schema serves their union.
 QUERY_TYPES: tuple[type, ...] = (
@@ -44,14 +59,20 @@ MUTATION_TYPES: tuple[type, ...] = (
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The API schema with depth, token and alias limits from settings and masked errors."""
+    # The limiters' rule classes, created once (see the module docstring).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.api_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.api_max_aliases).validation_rules,
+    ]
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
         mutation=merge_types("Mutation", MUTATION_TYPES),
         extensions=[
             SafeErrors,
-            functools.partial(QueryDepthLimiter, max_depth=settings.api_max_depth),
+            functools.partial(AddValidationRules, rules),
             functools.partial(MaxTokensLimiter, max_token_count=settings.api_max_tokens),
-            functools.partial(MaxAliasesLimiter, max_alias_count=settings.api_max_aliases),
+            functools.partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
+            functools.partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             MetricsExtension,
         ],
     )
