@@ -183,6 +183,38 @@ def test_seeded_adversarial_set_is_caught(graph: Database, service: CopyService)
     assert not missed, missed
 
 
+def test_names_outside_ascii_are_caught_by_the_pii_rail(
+    graph: Database, service: CopyService
+) -> None:
+    """Another customer's name with accents (Étienne, Müller, Noël) is a leak like any other;
+    the name scan once only saw A–Z and let them through."""
+    from dataclasses import replace
+
+    customer_id = customers(graph, 1, sms=False)[0]
+    retrieved = service.retrieve(customer_id, Channel.EMAIL)
+    [base] = service.grounded.write(retrieved)
+    rows = graph.query(
+        "MATCH (r:CustomerRecord) WHERE r.full_name =~ $non_ascii "
+        "AND size(split(trim(r.full_name), ' ')) = 2 AND r.first_name IS NOT NULL "
+        "AND NOT (r)-[:RESOLVES_TO]->(:Customer {customer_id: $c}) "
+        "RETURN trim(r.full_name) AS name, trim(r.first_name) AS first ORDER BY r.record_id "
+        "LIMIT 3",
+        {"c": customer_id, "non_ascii": r".*[^\x00-\x7F].*"},
+    )
+    assert rows, "the demo data should hold accented names"
+    for row in rows:
+        assert not row["name"].isascii()
+        body = f"{base.copy.body}\n\n{row['name']} loved it too."
+        verdict = service.rails.check(replace(base.copy, body=body), retrieved)
+        pii = next(r for r in verdict.results if r.rail == "pii")
+        assert not pii.passed and any(row["name"].lower() in d for d in pii.details), pii
+    stranger = next((r["first"] for r in rows if not r["first"].isascii()), None)
+    if stranger is not None:
+        greeted = replace(base.copy, body=f"Hi {stranger},\n\n{base.copy.body}")
+        pii = next(r for r in service.rails.check(greeted, retrieved).results if r.rail == "pii")
+        assert not pii.passed, pii
+
+
 def test_no_copy_for_a_channel_without_consent_and_erased_people_are_never_retrieved(
     graph: Database, service: CopyService
 ) -> None:

@@ -22,11 +22,13 @@ from models.copy.rules import CopyRules, phrase_pattern
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{1,40}\]|\{\{[^}]*\}\}|<[A-Za-z _]{2,30}>")
+# Letters are `[^\W\d_]` (any script), never `[A-Z]`: names like Étienne Lejeune, Priska Müller
+# or Daniel Noël must reach the PII checks (an ASCII class let them through unseen).
 GREETING = re.compile(
-    r"^[ \t]*(?:hi|hello|dear|hey)[ \t]+([A-Z][\w'-]+)", re.IGNORECASE | re.MULTILINE
+    r"^[ \t]*(?:hi|hello|dear|hey)[ \t]+([^\W\d_][\w'-]+)", re.IGNORECASE | re.MULTILINE
 )
 GENERIC_GREETINGS = frozenset({"there", "all", "friend", "friends", "team", "customer"})
-CAPITALISED_RUN = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+){1,2}\b")
+NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
 ALL_CAPS = re.compile(r"\b[A-Z]{4,}\b")
 WORD = re.compile(r"\w+")
 ALLOWED_CAPS = frozenset({"GBP", "EUR", "USD", "RFID", "STOP", "USB", "LED"})
@@ -243,15 +245,13 @@ class Guardrails:
                 if isinstance(f.value, str))]  # fmt: skip
         own = retrieved.customer.own_names
         out: set[str] = set()
-        for m in CAPITALISED_RUN.finditer(text):
-            words = m.group(0).split()
-            for size in range(2, len(words) + 1):
-                for i in range(len(words) - size + 1):
-                    phrase = " ".join(words[i : i + size]).lower()
+        for run in _capitalised_runs(text):
+            for size in (2, 3):
+                for i in range(len(run) - size + 1):
+                    phrase = " ".join(run[i : i + size]).lower()
                     if phrase in own or any(phrase in s for s in skip):
                         continue
-                    if re.fullmatch(r"[a-z' -]+", phrase):
-                        out.add(phrase)
+                    out.add(phrase)
         return sorted(out)[:50]
 
     def _near_duplicate(self, copy: CopyText, retrieved: Retrieved) -> RailResult:
@@ -272,3 +272,23 @@ class Guardrails:
             f"received or has drafted (limit {cfg.max_containment:.0%})"
         )
         return RailResult("near_duplicate", ok, [detail])
+
+
+def _capitalised_runs(text: str) -> list[list[str]]:
+    """Maximal runs of capitalised words (2+ letters, any script) separated only by whitespace."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    end = -1
+    for m in NAME_WORD.finditer(text):
+        word = m.group(0)
+        joined = end >= 0 and text[end : m.start()].strip() == "" and m.start() > end
+        if len(word) < 2 or not word[0].isupper():
+            current, end = [], -1
+            continue
+        if current and joined:
+            current.append(word)
+        else:
+            current = [word]
+            runs.append(current)
+        end = m.end()
+    return [run for run in runs if len(run) >= 2]
