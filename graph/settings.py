@@ -110,6 +110,9 @@ class Settings(BaseSettings):
         default=None,
         description="Server folder `ingestFile` may read from; unset disables the mutation.",
     )
+    api_max_upload_mb: float = Field(
+        default=100, gt=0, description="Largest file `uploadFile` accepts, in MB (MiB)."
+    )
     graphiql_assets_dir: Path | None = Field(
         default=None,
         description="Local copy of GraphiQL's JS/CSS (scripts/graphiql_assets.py) served so "

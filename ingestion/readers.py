@@ -40,6 +40,8 @@ from ingestion.typed_columns import ERROR_COLUMNS, coerce_frame, column_kind, sh
 logger = logging.getLogger(__name__)
 
 _FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+#: File extensions the readers understand (what an upload may be called).
+SUPPORTED_SUFFIXES = tuple(_FORMATS)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@ starts and closed when it stops — never per request — and tests build apps w
 settings. The API key is read from `X-API-Key` (or `Authorization: Bearer ...`); an unknown key
 is rejected with HTTP 401 before any resolver runs, a missing one leaves the caller anonymous
 (every field then answers UNAUTHENTICATED).
+
+File uploads (`uploadFile`) use the GraphQL multipart request spec. A browser may send a
+multipart form cross-site without a CORS preflight, so a multipart request must carry a header
+no plain form can: the API key (`X-API-Key` / `Authorization`) or `Apollo-Require-Preflight`
+(which matters in development, where a server without keys treats everyone as admin). A body
+whose declared length is far beyond `api_max_upload_mb` is refused with 413 before it is read.
 """
 
 from __future__ import annotations
@@ -43,6 +49,31 @@ def _presented_key(request: Request) -> str | None:
     return auth[7:].strip() or None if auth.lower().startswith("bearer ") else None
 
 
+#: Headers a cross-site HTML form cannot send (each forces a CORS preflight).
+PREFLIGHT_HEADERS = ("x-api-key", "authorization", "apollo-require-preflight")
+#: Room for the multipart framing and the `operations` / `map` fields around the file.
+MULTIPART_OVERHEAD = 1 << 20
+
+
+def _check_multipart(request: Request, settings: Settings) -> None:
+    """Refuse multipart requests a browser could forge cross-site, or plainly too large."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/"):
+        return
+    if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+        raise HTTPException(
+            status_code=400,
+            detail="multipart requests need an X-API-Key, Authorization or "
+            "Apollo-Require-Preflight header",
+        )
+    declared = request.headers.get("content-length", "")
+    limit = settings.api_max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(
+            status_code=413,
+            detail=f"upload larger than the {settings.api_max_upload_mb:g} MB limit",
+        )
+
+
 def create_app(settings: Settings) -> FastAPI:
     """A ready-to-serve app; raises ConfigurationError if keys are required but missing."""
     keys = KeyRing.from_settings(settings)
@@ -70,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         role = keys.role_for(presented)
         if presented is not None and role is None:
             raise HTTPException(status_code=401, detail="unknown API key")
+        _check_multipart(request, settings)
         return Context(
             db=request.app.state.db,
             settings=settings,
@@ -85,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
         build_schema(settings),
         context_getter=get_context,
         graphql_ide="graphiql",
+        multipart_uploads_enabled=True,  # uploadFile; see _check_multipart for the guards
         ide_html=graphiql_page(app, settings),  # local assets when fetched, else the CDN
     )
     app.include_router(router, prefix="/graphql")

@@ -2,29 +2,66 @@
 
 Why a server-side folder instead of any path: a path argument would let an API key read any
 file the server can. `ingestFile` only accepts names inside `MARKETGRAPH_API_INGEST_DIR`
-(unset = mutation disabled). The run itself is the CLI's `IngestRun`, executed in a worker
-thread (it uses the synchronous, batched writer) and one at a time.
-Model promote / rollback live in `api.graphql.scores`. Later: resolution (review decisions,
-unmerge) and copy generation.
+(unset = mutation disabled). `uploadFile` streams a client's file into `uploads/` there, under
+its base name, which must be an export name the loader recognises, then ingests it the same way.
+The run itself is the CLI's `IngestRun`, executed in a worker thread (it uses the synchronous,
+batched writer) and one at a time.
+Model promote / rollback live in `api.graphql.scores`; review decisions and unmerge in
+`api.graphql.resolution_api`; copy in `api.graphql.copy_api`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from api.graphql.auth import Role
-from api.graphql.errors import InvalidInput, NotFound
+from api.graphql.errors import InvalidInput, NotFound, invalid
 from api.graphql.scores import ModelSwitch, promote_version, rollback_serving
 from graph.db import Database
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
 Info = strawberry.Info[Any, None]
+
+DISABLED = "{} is disabled: the server has no MARKETGRAPH_API_INGEST_DIR."
+#: Subfolder of the ingest dir that uploads are written to.
+UPLOADS = "uploads"
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+_CHUNK = 1 << 20
+
+
+def upload_name(filename: str | None) -> str:
+    """The base name an upload is stored under, if it names an export file; else a field error.
+
+    Only the last path component is kept (some clients send full paths); it must be a known
+    source type with a supported extension (`crm_contacts.csv`), so nothing else can be written
+    and no name can point outside the uploads folder.
+    """
+    from graph.errors import ContractError
+    from ingestion.loader import NOT_EXPORTS
+    from ingestion.readers import SUPPORTED_SUFFIXES, detect_source_type
+
+    suffixes = SUPPORTED_SUFFIXES
+    hint = "an export file name such as crm_contacts.csv (" + ", ".join(suffixes) + ")"
+    base = re.split(r"[/\\]", filename or "")[-1]
+    if not _SAFE_NAME.fullmatch(base) or base in NOT_EXPORTS:
+        raise invalid("file", hint)
+    if not base.lower().endswith(suffixes):
+        raise invalid("file", hint)
+    try:
+        detect_source_type(Path(base))
+    except ContractError:
+        raise invalid("file", hint) from None
+    return base
 
 
 @strawberry.type
@@ -65,7 +102,7 @@ class IngestService:
         """The file or folder `relative` names inside the ingest dir; refuses escapes."""
         root = self.settings.api_ingest_dir
         if root is None:
-            raise NotFound("ingestFile is disabled: the server has no MARKETGRAPH_API_INGEST_DIR.")
+            raise NotFound(DISABLED.format("ingestFile"))
         field = [{"field": "path", "message": "a file or folder inside the server's ingest dir"}]
         if not 0 < len(relative) <= 500 or "\x00" in relative or Path(relative).is_absolute():
             raise InvalidInput("Invalid `path`.", fields=field)
@@ -79,12 +116,62 @@ class IngestService:
 
     async def ingest(self, relative: str, force: bool) -> IngestResult:
         """Validate and load the files under `relative`; returns the run report."""
+        return await self._run(self.resolve(relative), force)
+
+    async def upload(self, upload: Any, force: bool) -> IngestResult:
+        """Stream `upload` (a Starlette UploadFile) into `uploads/`, then ingest that file.
+
+        The bytes go to a hidden `.part` file first, which is deleted on any error (too large,
+        client gone); only a complete upload replaces `uploads/<name>`, under the ingest lock
+        so a concurrent upload of the same name cannot swap the file during a run.
+        """
+        root = self.settings.api_ingest_dir
+        if root is None:
+            raise NotFound(DISABLED.format("uploadFile"))
+        if not callable(getattr(upload, "read", None)):
+            raise invalid("file", "send the file in a GraphQL multipart request")
+        try:
+            name = upload_name(getattr(upload, "filename", None))
+            folder = root.resolve() / UPLOADS
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+            target = folder / name
+            part = folder / f".{name}.{uuid.uuid4().hex}.part"
+            return await self._store_and_run(upload, part, target, force)
+        finally:
+            await upload.close()
+
+    async def _store_and_run(
+        self, upload: Any, part: Path, target: Path, force: bool
+    ) -> IngestResult:
+        limit_mb = self.settings.api_max_upload_mb
+        limit = int(limit_mb * 1024 * 1024)
+        try:
+            size = 0
+            out: BinaryIO = await asyncio.to_thread(part.open, "xb")
+            try:
+                while chunk := await upload.read(_CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise invalid("file", f"larger than the {limit_mb:g} MB upload limit")
+                    await asyncio.to_thread(out.write, chunk)
+            finally:
+                await asyncio.to_thread(out.close)
+            if size == 0:
+                raise invalid("file", "the file is empty")
+            return await self._run(target, force, before=lambda: part.replace(target))
+        finally:
+            await asyncio.to_thread(part.unlink, missing_ok=True)
+
+    async def _run(
+        self, target: Path, force: bool, before: Callable[[], object] | None = None
+    ) -> IngestResult:
+        """One ingest run of `target` under the lock (`before` runs first, inside it)."""
         from graph.migrations import apply_migrations
         from ingestion.loader import IngestRun
 
-        target = self.resolve(relative)
-
         def work() -> Any:
+            if before is not None:
+                before()
             apply_migrations(self.db)
             return IngestRun(self.db, self.settings, force=force).run([target])
 
@@ -128,8 +215,21 @@ class Mutation:
         info.context.require(Role.ADMIN)
         service = info.context.ingest
         if not isinstance(service, IngestService):
-            raise NotFound("ingestFile is disabled: the server has no MARKETGRAPH_API_INGEST_DIR.")
+            raise NotFound(DISABLED.format("ingestFile"))
         return await service.ingest(path, force)
+
+    @strawberry.mutation(
+        description="Upload one export file and load it (admin; GraphQL multipart request). "
+        "The file is kept as `uploads/<name>` in the server's ingest folder; its name must be "
+        "an export name such as `crm_contacts.csv`. Loads like `ingestFile`: uploading the "
+        "same content again is skipped unless `force`."
+    )
+    async def upload_file(self, info: Info, file: Upload, force: bool = False) -> IngestResult:
+        info.context.require(Role.ADMIN)
+        service = info.context.ingest
+        if not isinstance(service, IngestService):
+            raise NotFound(DISABLED.format("uploadFile"))
+        return await service.upload(file, force)
 
     @strawberry.mutation(
         description="Serve a trained model version (admin): runs the drift check, scores everyone "

@@ -1,0 +1,168 @@
+"""`uploadFile` through the real HTTP app against the real Neo4j: a GraphQL multipart request
+(operations / map / file) loads an export file like `ingestFile` does, a second upload of the
+same content is skipped, only admins may upload, names that are not export files or try to
+leave the uploads folder are field errors, the size limit leaves no file behind, multipart
+requests without an API-key (or preflight) header are refused, and no ingest dir = NOT_FOUND."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from graph.db import Database
+from graph.maintenance import delete_all_data
+from graph.settings import Settings
+from tests.api_helpers import KEYS, api_client, api_settings, codes
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+UPLOAD = """mutation($file: Upload!, $force: Boolean! = false) {
+  uploadFile(file: $file, force: $force) {
+    runId rowsRead loaded quarantined ignored files { name sourceType status loaded } } }"""
+
+
+@pytest.fixture(scope="module")
+def ingest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("api-ingest")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client(
+    db: Database, settings: Settings, ingest_dir: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    delete_all_data(db)  # an empty graph (and no record of loaded files)
+    async with api_client(api_settings(settings, ingest_dir=ingest_dir)) as c:
+        yield c
+
+
+async def upload(
+    client: httpx.AsyncClient,
+    name: str,
+    content: bytes,
+    role: str | None = "admin",
+    force: bool = False,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """One GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec)."""
+    operations = {"query": UPLOAD, "variables": {"file": None, "force": force}}
+    sent = {"X-API-Key": KEYS[role]} if role else {}
+    return await client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": (name, content, "text/csv")},
+        headers={**sent, **(headers or {})},
+    )
+
+
+def body_of(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code in (200, 400), response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def files_under(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def customer_records(db: Database) -> int:
+    return int(db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"])
+
+
+async def test_upload_loads_once_then_skips(
+    client: httpx.AsyncClient, db: Database, demo_dir: Path, ingest_dir: Path
+) -> None:
+    content = (demo_dir / "crm_contacts.csv").read_bytes()
+    body = body_of(await upload(client, "crm_contacts.csv", content))
+    assert "errors" not in body, body
+    result = body["data"]["uploadFile"]
+    [file] = result["files"]
+    assert (file["name"], file["sourceType"], file["status"]) == (
+        "crm_contacts.csv", "crm_contacts", "loaded"
+    )  # fmt: skip
+    assert result["loaded"] > 0 and result["rowsRead"] == result["loaded"] + result["quarantined"]
+    assert customer_records(db) == result["loaded"]
+    assert files_under(ingest_dir) == {"uploads/crm_contacts.csv"}
+    assert (ingest_dir / "uploads" / "crm_contacts.csv").read_bytes() == content
+
+    again = body_of(await upload(client, "crm_contacts.csv", content))
+    assert "errors" not in again, again
+    assert [f["status"] for f in again["data"]["uploadFile"]["files"]] == ["skipped"]
+    assert customer_records(db) == result["loaded"]
+    forced = body_of(await upload(client, "crm_contacts.csv", content, force=True))
+    assert [f["status"] for f in forced["data"]["uploadFile"]["files"]] == ["loaded"]
+    assert customer_records(db) == result["loaded"]  # a forced re-load writes nothing new
+
+
+async def test_only_admins_upload(client: httpx.AsyncClient, ingest_dir: Path) -> None:
+    before = files_under(ingest_dir)
+    for role in ("viewer", "marketer", "analyst"):
+        assert codes(body_of(await upload(client, "campaigns.csv", b"x", role))) == ["FORBIDDEN"]
+    assert files_under(ingest_dir) == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.csv", "notes.txt", "../../notes.txt", "manifest.json", "ground_truth.csv",
+     "crm_contacts.exe", "..", ".crm_contacts.csv", "crm contacts.csv"],
+)  # fmt: skip
+async def test_bad_names_are_field_errors(
+    client: httpx.AsyncClient, ingest_dir: Path, name: str
+) -> None:
+    before, outside = files_under(ingest_dir), files_under(ingest_dir.parent)
+    body = body_of(await upload(client, name, b"campaign_id\n"))
+    assert codes(body) == ["BAD_USER_INPUT"], body
+    assert [f["field"] for f in body["errors"][0]["extensions"]["fields"]] == ["file"]
+    assert files_under(ingest_dir) == before
+    assert files_under(ingest_dir.parent) == outside
+
+
+async def test_path_components_are_dropped(
+    client: httpx.AsyncClient, ingest_dir: Path, demo_dir: Path
+) -> None:
+    content = (demo_dir / "crm_contacts.csv").read_bytes()
+    for name in ("../../crm_contacts.csv", "/etc/crm_contacts.csv", "..\\crm_contacts.csv"):
+        body = body_of(await upload(client, name, content))
+        assert "errors" not in body, body
+        assert [f["status"] for f in body["data"]["uploadFile"]["files"]] == ["skipped"]
+    assert files_under(ingest_dir) == {"uploads/crm_contacts.csv"}
+
+
+async def test_multipart_needs_a_non_simple_header(client: httpx.AsyncClient) -> None:
+    # what a cross-site HTML form could send: no API key, no preflight header
+    response = await upload(client, "campaigns.csv", b"x", role=None)
+    assert response.status_code == 400 and "Apollo-Require-Preflight" in response.text
+    preflighted = await upload(
+        client, "campaigns.csv", b"x", role=None, headers={"Apollo-Require-Preflight": "1"}
+    )
+    assert codes(body_of(preflighted)) == ["UNAUTHENTICATED"]
+
+
+async def test_size_limit_leaves_no_file(
+    db: Database, settings: Settings, tmp_path: Path, demo_dir: Path
+) -> None:
+    content = (demo_dir / "crm_contacts.csv").read_bytes()
+    assert len(content) > 10_000
+    before = customer_records(db)
+    tiny = api_settings(settings, ingest_dir=tmp_path, api_max_upload_mb=0.01)  # ~10 kB
+    async with api_client(tiny) as small:
+        body = body_of(await upload(small, "crm_contacts.csv", content))
+        assert codes(body) == ["BAD_USER_INPUT"], body
+        [problem] = body["errors"][0]["extensions"]["fields"]
+        assert problem["field"] == "file" and "0.01 MB upload limit" in problem["message"]
+        # a declared body far beyond the limit is refused before it is read
+        huge = await upload(small, "crm_contacts.csv", b"x" * (1_100_000 + 10_486))
+        assert huge.status_code == 413 and "limit" in huge.text
+    assert files_under(tmp_path) == set()
+    assert customer_records(db) == before
+
+
+async def test_disabled_without_ingest_dir(settings: Settings) -> None:
+    async with api_client(api_settings(settings, ingest_dir=None)) as disabled:
+        body = body_of(await upload(disabled, "crm_contacts.csv", b"x"))
+    assert codes(body) == ["NOT_FOUND"] and "uploadFile is disabled" in str(body)
