@@ -205,6 +205,15 @@ class IngestService:
         )
 
 
+def _admin_ingest_service(info: Info, mutation: str) -> IngestService:
+    """The server's ingest service for an admin caller; NotFound when ingestion is disabled."""
+    info.context.require(Role.ADMIN)
+    service = info.context.ingest
+    if not isinstance(service, IngestService):
+        raise NotFound(DISABLED.format(mutation))
+    return service
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
@@ -212,11 +221,7 @@ class Mutation:
         "`marketgraph ingest`: bad rows are quarantined, re-loads are idempotent."
     )
     async def ingest_file(self, info: Info, path: str, force: bool = False) -> IngestResult:
-        info.context.require(Role.ADMIN)
-        service = info.context.ingest
-        if not isinstance(service, IngestService):
-            raise NotFound(DISABLED.format("ingestFile"))
-        return await service.ingest(path, force)
+        return await _admin_ingest_service(info, "ingestFile").ingest(path, force)
 
     @strawberry.mutation(
         description="Upload one export file and load it (admin; GraphQL multipart request). "
@@ -225,11 +230,7 @@ class Mutation:
         "same content again is skipped unless `force`."
     )
     async def upload_file(self, info: Info, file: Upload, force: bool = False) -> IngestResult:
-        info.context.require(Role.ADMIN)
-        service = info.context.ingest
-        if not isinstance(service, IngestService):
-            raise NotFound(DISABLED.format("uploadFile"))
-        return await service.upload(file, force)
+        return await _admin_ingest_service(info, "uploadFile").upload(file, force)
 
     @strawberry.mutation(
         description="Serve a trained model version (admin): runs the drift check, scores everyone "
