@@ -105,7 +105,10 @@ class TabularRanker:
 
     name = "tabular_gbdt"
 
-    def __init__(self, negatives: int = 8, chunk: int = 256, candidates: int = 200) -> None:
+    # 50 candidates: the same test NDCG@10 / Hit@10 / MRR as 200 at 10k and 100k (0.2957 and
+    # 0.2007 both ways), ~3x cheaper scoring; only AUC dips (0.864 → 0.859 at 10k), since the
+    # products outside the candidates keep the prior's order.
+    def __init__(self, negatives: int = 8, chunk: int = 256, candidates: int = 50) -> None:
         self.negatives = negatives
         self.chunk = chunk
         self.candidates = candidates
