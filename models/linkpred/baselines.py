@@ -160,18 +160,14 @@ class TabularRanker:
 def pair_matrix_rows(
     snapshot: Snapshot, unique: np.ndarray, customers: np.ndarray, products: np.ndarray
 ) -> np.ndarray:
-    """Feature rows for explicit (customer, product) pairs (training), chunked by customer."""
-    position = {int(c): i for i, c in enumerate(unique)}
-    parts = []
-    n_p = snapshot.frames.n_products
+    """Feature rows for explicit (customer, product) pairs (training); `unique` is the sorted
+    set of `customers`, taken 256 at a time so the per-customer signal tables stay small."""
+    rows: np.ndarray | None = None
     for lo in range(0, len(unique), 256):
         block = unique[lo : lo + 256]
-        full = pair_matrix(snapshot, block)
-        mask = np.isin(customers, block)
-        local = np.fromiter((position[int(c)] - lo for c in customers[mask]), dtype=np.int64)
-        parts.append((np.flatnonzero(mask), full[local * n_p + products[mask]]))
-    width = parts[0][1].shape[1] if parts else 0
-    rows = np.empty((len(customers), width), dtype=np.float32)
-    for index, values in parts:
-        rows[index] = values
-    return rows
+        mask = (customers >= block[0]) & (customers <= block[-1])
+        values = pair_rows(snapshot, block, np.searchsorted(block, customers[mask]), products[mask])
+        if rows is None:
+            rows = np.empty((len(customers), values.shape[1]), dtype=np.float32)
+        rows[mask] = values
+    return rows if rows is not None else np.empty((0, 0), dtype=np.float32)

@@ -159,12 +159,12 @@ class Encoder(nn.Module):
             h["product"] = h["product"] + self.sku_embedding(
                 graph["product"].sku_index[fields[0]["product"]]
             )
+        lookups = [{t: _positions(n, sizes[t]) for t, n in field.items()} for field in fields]
         x = h
         for depth, layer in enumerate(self.layers, start=1):
             convs = cast(nn.ModuleDict, layer)
-            below, here = fields[depth - 1], fields[depth]
-            lookup_below = {t: _positions(n, sizes[t]) for t, n in below.items()}
-            lookup_here = {t: _positions(n, sizes[t]) for t, n in here.items()}
+            here = fields[depth]
+            lookup_below, lookup_here = lookups[depth - 1], lookups[depth]
             out: dict[str, Tensor] = {}
             for (source, relation, target), edge_index in graph.edge_index_dict.items():
                 if target not in here:
@@ -180,8 +180,7 @@ class Encoder(nn.Module):
                 y = convs["__".join((source, relation, target))]((x[source], x_target), local)
                 out[target] = y if target not in out else out[target] + y
             x = {t: v.relu() for t, v in out.items()} if depth < self.layer_count else out
-        first = fields[0]
-        return {t: x[t] + h[t][_positions(first[t], sizes[t])[wanted[t]]] for t in OUTPUT_TYPES}
+        return {t: x[t] + h[t][lookups[0][t][wanted[t]]] for t in OUTPUT_TYPES}
 
 
 class Decoder(nn.Module):
