@@ -3,6 +3,7 @@ ground truth and on FEBRL, plus time and peak memory of train + predict + cluste
 
 Usage:
     python bench/resolution_bench.py demo --customers 2000 10000 [--seed 7] [--misses]
+                                         [--backend duckdb|spark]
     python bench/resolution_bench.py febrl --febrl-dir DIR   # DIR holds dataset1..3.csv
 
 ``--misses`` also prints the true pairs left apart, by why (never compared, scored below the
@@ -40,23 +41,26 @@ from models.resolution.engine import _vetoes, _with_rules
 THRESHOLD, FLOOR, VETO = 0.8, 0.15, 1e-3
 
 
-def _run(frame: pd.DataFrame, truth: pd.Series, label: str, misses: bool = False) -> None:
+def _run(
+    frame: pd.DataFrame, truth: pd.Series, label: str, misses: bool = False,
+    backend: sm.Backend = "duckdb",
+) -> None:  # fmt: skip
     started = time.perf_counter()
-    model = sm.train(frame, "customer", "duckdb")
-    pairs = _with_rules(frame, sm.predict(frame, model, "duckdb", FLOOR, VETO), "customer")
+    model = sm.train(frame, "customer", backend)
+    pairs = _with_rules(frame, sm.predict(frame, model, backend, FLOOR, VETO), "customer")
     vetoes = _vetoes(pairs, VETO)
     labels = pd.Series(cluster(frame["unique_id"].tolist(), pairs, THRESHOLD, vetoes=vetoes).label)
     seconds = time.perf_counter() - started
     acc = score(labels, truth.reindex(labels.index).dropna())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{label:<28} records={len(frame):>8,} pairs={len(pairs):>9,} "
+        f"{label:<28} {backend:<6} records={len(frame):>8,} pairs={len(pairs):>9,} "
         f"P={acc.precision:.3f} R={acc.recall:.3f} F1={acc.f1:.3f} "
         f"B3-P={acc.bcubed_precision:.3f} B3-R={acc.bcubed_recall:.3f} B3-F1={acc.bcubed_f1:.3f} "
         f"time={seconds:.1f}s peak_rss={peak:.0f}MiB"
     )
     if misses:
-        _misses(frame, truth, labels, sm.predict(frame, model, "duckdb", 0.0))
+        _misses(frame, truth, labels, sm.predict(frame, model, backend, 0.0))
 
 
 def _misses(frame: pd.DataFrame, truth: pd.Series, labels: pd.Series, scored: pd.DataFrame) -> None:
@@ -130,7 +134,7 @@ def _demo_frame(folder: Path) -> pd.DataFrame:
     return frame.assign(named_in_source=named)  # for --misses; the model does not read it
 
 
-def demo(sizes: list[int], seed: int, misses: bool) -> None:
+def demo(sizes: list[int], seed: int, misses: bool, backend: sm.Backend) -> None:
     from ingestion.demo_data import generate
 
     for customers in sizes:
@@ -138,10 +142,10 @@ def demo(sizes: list[int], seed: int, misses: bool) -> None:
             generate(Path(tmp), customers=customers, seed=seed, bad_row_rate=0.0)
             truth = pd.read_csv(Path(tmp) / "ground_truth.csv").set_index("record_id")
             label = f"demo {customers:,} people s{seed}"
-            _run(_demo_frame(Path(tmp)), truth["entity_id"], label, misses)
+            _run(_demo_frame(Path(tmp)), truth["entity_id"], label, misses, backend)
 
 
-def febrl(folder: Path) -> None:
+def febrl(folder: Path, backend: sm.Backend) -> None:
     for name in ("dataset1", "dataset2", "dataset3"):
         df = pd.read_csv(folder / f"{name}.csv", dtype=str, skipinitialspace=True)
         df.columns = [c.strip() for c in df.columns]
@@ -153,7 +157,7 @@ def febrl(folder: Path) -> None:
         })  # fmt: skip
         truth = raw["record_id"].str.extract(r"rec-(\d+)-")[0]
         truth.index = raw["record_id"]
-        _run(normalise.people_frame(raw), truth, f"febrl {name}")
+        _run(normalise.people_frame(raw), truth, f"febrl {name}", backend=backend)
 
 
 def main() -> None:
@@ -163,13 +167,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="demo generator seed (tuned on 7)")
     parser.add_argument("--misses", action="store_true", help="break down the missed pairs")
     parser.add_argument("--febrl-dir", type=Path)
+    parser.add_argument(
+        "--backend", choices=["duckdb", "spark"], default="duckdb",
+        help="Splink backend (spark: local[2], needs pyspark + Java 17; time includes JVM start)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.what == "demo":
-        demo(args.customers, args.seed, args.misses)
+        demo(args.customers, args.seed, args.misses, args.backend)
     else:
         if args.febrl_dir is None:
             parser.error("--febrl-dir is required for febrl")
-        febrl(args.febrl_dir)
+        febrl(args.febrl_dir, args.backend)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         default="duckdb",
         description="Splink backend: DuckDB on this machine, or Spark (needs pyspark + Java 17).",
     )
+    spark_driver_memory: str = Field(
+        default="4g",
+        pattern=r"^[1-9][0-9]*[mg]$",
+        description="Driver memory of the local Spark session (resolution_backend=spark).",
+    )
     resolution_threshold: float = Field(
         default=0.8, gt=0, lt=1, description="Match probability at which two records are joined."
     )

@@ -14,6 +14,9 @@ import hashlib
 import json
 import logging
 import math
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +24,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from graph.errors import ResolutionError
-from models.resolution import comparisons
+from models.resolution import comparisons, spark_session
 from models.resolution.comparisons import IDENTIFIER
 from models.resolution.comparisons import EntityKind as EntityKind
 from models.resolution.frequencies import full_name_frequencies
@@ -79,25 +82,46 @@ def db_api(backend: Backend) -> Any:
 
         return DuckDBAPI()
     try:
-        from pyspark.sql import SparkSession
         from splink import SparkAPI
-        from splink.backends.spark import similarity_jar_location
     except ImportError as exc:
         raise ResolutionError(
             "MARKETGRAPH_RESOLUTION_BACKEND=spark needs pyspark and Java 17: "
-            "`pip install pyspark`, or set MARKETGRAPH_RESOLUTION_BACKEND=duckdb"
+            "`pip install 'marketgraph[spark]'`, or set MARKETGRAPH_RESOLUTION_BACKEND=duckdb"
         ) from exc
-    spark = (
-        SparkSession.builder.appName("marketgraph-resolution")
-        .config("spark.jars", similarity_jar_location())
-        .getOrCreate()
-    )
+    spark = spark_session.session()
     api: Any = SparkAPI  # untyped in Splink
-    return api(spark_session=spark, break_lineage_method="persist")
+    # Splink's jar functions (jaro_winkler, ...) once per session: re-registering only warns.
+    fresh = not spark.catalog.functionExists("jaro_winkler")
+    return api(
+        spark_session=spark, break_lineage_method="persist", register_udfs_automatically=fresh
+    )
 
 
 def _register(api: Any, frame: pd.DataFrame, name: str) -> Any:
+    """Register ``frame`` under ``name``; on Spark under a unique name, since Spark's tables
+    live in the process-wide session and a second run (or ``predict_new`` after ``predict``)
+    would find the first run's table there."""
+    if api.sql_dialect.sql_dialect_str == "spark":
+        name = f"{name}_{uuid.uuid4().hex[:8]}"
+        getattr(api, "_marketgraph_views", []).append(name)
     return api.register(frame, dataset_display_name=name)
+
+
+@contextmanager
+def _released(api: Any) -> Iterator[Any]:
+    """Yield ``api``; afterwards, on Spark, drop the tables it registered and the ones Splink
+    persisted, which would otherwise stay cached in the long-lived session run after run."""
+    api._marketgraph_views = []
+    try:
+        yield api
+    finally:
+        if api.sql_dialect.sql_dialect_str == "spark":
+            # Every table this API's queries made (Splink's own clean-up forgets some on
+            # Spark), and the frames registered; dropTempView also uncaches each one.
+            made = {df.physical_name for df in api._intermediate_table_cache.executed_queries}
+            for view in {*made, *api._created_tables, *api._marketgraph_views}:
+                api.spark.catalog.dropTempView(view)
+            api._created_tables.clear()
 
 
 #: Share of all true duplicate pairs that also share an exact identifier (e-mail or phone for
@@ -133,22 +157,23 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
     """
     from splink import Linker
 
-    table = _register(db_api(backend), frame, f"{kind}_train")
-    linker: Any = Linker(table, comparisons.settings(kind), log_level=logging.WARNING)
-    _estimate_prior(linker, kind)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=_SEED)
-    for rule in comparisons.training_rules(kind):
-        before = linker.misc.save_model_to_json()
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        except Exception as exc:  # Splink raises plain exceptions when a block is empty
-            log.warning("EM on %s skipped for %s records: %s", rule, kind, exc)
-            # A failed session leaves the linker mid-training (the blocked comparison removed,
-            # the session's prior in place); carry on from the model as it was before it.
-            linker = Linker(table, before, log_level=logging.WARNING)
-    settings = _clamp_m(linker.misc.save_model_to_json())
+    with _released(db_api(backend)) as api:
+        table = _register(api, frame, f"{kind}_train")
+        linker: Any = Linker(table, comparisons.settings(kind), log_level=logging.WARNING)
+        _estimate_prior(linker, kind)
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=_SEED)
+        for rule in comparisons.training_rules(kind):
+            before = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except Exception as exc:  # Splink raises plain exceptions when a block is empty
+                log.warning("EM on %s skipped for %s records: %s", rule, kind, exc)
+                # A failed session leaves the linker mid-training (the blocked comparison
+                # removed, the session's prior in place); carry on from the model before it.
+                linker = Linker(table, before, log_level=logging.WARNING)
+        settings = _clamp_m(linker.misc.save_model_to_json())
     return TrainedModel(kind, settings, _digest(settings))
 
 
@@ -173,13 +198,34 @@ def predict(
     below ``veto`` (the model's confident non-matches, which clustering keeps apart)."""
     from splink import Linker
 
-    api = db_api(backend)
-    linker: Any = Linker(
-        _register(api, frame, f"{model.kind}_all"), model.settings, log_level=logging.WARNING
-    )
-    _register_name_frequencies(linker, api, frame, model)
-    scored = linker.inference.predict(threshold_match_probability=None, warning_mode="never")
-    return _tidy(_kept(linker, scored, model, floor, veto))
+    with _released(db_api(backend)) as api:
+        table = _register(api, frame, f"{model.kind}_all")
+        linker: Any = Linker(table, _in_dialect(model, backend), log_level=logging.WARNING)
+        _register_name_frequencies(linker, api, frame, model)
+        scored = linker.inference.predict(threshold_match_probability=None, warning_mode="never")
+        return _tidy(_kept(linker, scored, model, floor, veto))
+
+
+def _in_dialect(model: TrainedModel, backend: Backend) -> dict[str, Any]:
+    """The model's settings with its SQL in ``backend``'s dialect.
+
+    Why: a saved model is Splink SQL for the backend that trained it (DuckDB's ``"col_l"`` is
+    an identifier, Spark reads it as a string literal; ``jaro_winkler_similarity`` is
+    ``jaro_winkler`` on Spark), so after switching backends an incremental run would load
+    SQL the other engine misreads. The comparisons are rendered afresh for ``backend`` and
+    the trained parameters kept, level by level (``is_current`` guarantees the same levels).
+    """
+    if model.settings.get("sql_dialect", backend) == backend:
+        return model.settings
+    fresh = comparisons.settings(model.kind).get_settings(backend).as_dict()
+    out = json.loads(json.dumps(model.settings))
+    for key in ("sql_dialect", "blocking_rules_to_generate_predictions"):
+        out[key] = fresh[key]
+    for saved, new in zip(out["comparisons"], fresh["comparisons"], strict=True):
+        levels = zip(saved["comparison_levels"], new["comparison_levels"], strict=True)
+        for level, rendered in levels:
+            level["sql_condition"] = rendered["sql_condition"]
+    return out  # type: ignore[no-any-return]
 
 
 def _kept(linker: Any, scored: Any, model: TrainedModel, floor: float, veto: float) -> pd.DataFrame:
@@ -207,29 +253,29 @@ def predict_new(
     """
     from splink import Linker
 
-    api = db_api(backend)
-    new_sdf = _register(api, new, f"{model.kind}_new")
-    parts = []
-    # Term frequencies come from the whole population, as they did when the model was trained.
-    population = pd.concat([existing, new], ignore_index=True)
-    everyone = _register(api, population, f"{model.kind}_tf")
-    linker: Any = Linker(everyone, model.settings, log_level=logging.WARNING)
-    named = _register_name_frequencies(linker, api, population, model)
-    for column in _tf_columns(model.settings):
-        if column != named:
-            linker.table_management.compute_tf_table(column)
-    if len(new) > 1:
-        within = linker.inference.predict_within(
-            new_sdf, threshold_match_probability=None, warning_mode="never"
-        )
-        parts.append(_tidy(_kept(linker, within, model, floor, veto)))
-    if len(existing):
-        old_sdf = _register(api, existing, f"{model.kind}_existing")
-        between = linker.inference.predict_between(
-            new_sdf, old_sdf, threshold_match_probability=None, warning_mode="never"
-        )
-        parts.append(_tidy(_kept(linker, between, model, floor, veto)))
-    return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
+    with _released(db_api(backend)) as api:
+        new_sdf = _register(api, new, f"{model.kind}_new")
+        parts = []
+        # Term frequencies come from the whole population, as they did when the model was trained.
+        population = pd.concat([existing, new], ignore_index=True)
+        everyone = _register(api, population, f"{model.kind}_tf")
+        linker: Any = Linker(everyone, _in_dialect(model, backend), log_level=logging.WARNING)
+        named = _register_name_frequencies(linker, api, population, model)
+        for column in _tf_columns(model.settings):
+            if column != named:
+                linker.table_management.compute_tf_table(column)
+        if len(new) > 1:
+            within = linker.inference.predict_within(
+                new_sdf, threshold_match_probability=None, warning_mode="never"
+            )
+            parts.append(_tidy(_kept(linker, within, model, floor, veto)))
+        if len(existing):
+            old_sdf = _register(api, existing, f"{model.kind}_existing")
+            between = linker.inference.predict_between(
+                new_sdf, old_sdf, threshold_match_probability=None, warning_mode="never"
+            )
+            parts.append(_tidy(_kept(linker, between, model, floor, veto)))
+        return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
 
 
 def _register_name_frequencies(
@@ -294,14 +340,13 @@ def save_charts(
     from splink import Linker
 
     folder.mkdir(parents=True, exist_ok=True)
-    linker: Any = Linker(
-        _register(db_api(backend), frame.head(1000), f"{model.kind}_charts"), model.settings,
-        log_level=logging.WARNING,
-    )  # fmt: skip
-    charts: dict[str, Any] = {
-        "match_weights": linker.visualisations.match_weights_chart(),
-        "m_u_parameters": linker.visualisations.m_u_parameters_chart(),
-    }
+    with _released(db_api(backend)) as api:
+        table = _register(api, frame.head(1000), f"{model.kind}_charts")
+        linker: Any = Linker(table, _in_dialect(model, backend), log_level=logging.WARNING)
+        charts: dict[str, Any] = {
+            "match_weights": linker.visualisations.match_weights_chart(),
+            "m_u_parameters": linker.visualisations.m_u_parameters_chart(),
+        }
     written: list[Path] = []
     for name, chart in charts.items():
         stem = folder / f"{model.kind}-{name}-{model.version}"
