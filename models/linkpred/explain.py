@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from models.linkpred.snapshot import Snapshot
@@ -56,6 +57,20 @@ class Explainer:
         engaged, owned = snapshot.engaged.tocsr(), snapshot.owned.tocsr()
         self._engaged = (engaged.indptr, engaged.indices)
         self._owned = (owned.indptr, owned.indices)
+        # For `many`: (content, product) links as sorted integer keys, each customer's industry
+        # as a code (-1 when not a name), each product's best-seller reason (or None).
+        links = content_by_product.tocoo()
+        self._links = np.unique(links.row.astype(np.int64) * len(self.names) + links.col)
+        named = np.asarray([isinstance(i, str) for i in self.industries], dtype=bool)
+        self._industry_code = np.full(len(named), -1, dtype=np.int64)
+        self._industry_code[named] = pd.factorize(self.industries[named])[0]
+        days = 2 * snapshot.horizon_days
+        self._seller: list[tuple[str, tuple[str, ...]] | None] = [
+            (f"Best seller #{rank} over the last {days} days.", (f"Product:{sku}",))
+            if rank <= 50
+            else None
+            for rank, sku in zip(self.popularity_rank.tolist(), self.skus, strict=True)
+        ]
 
     def reasons(self, customer: int, product: int, limit: int = 2) -> list[Reason]:
         """Up to ``limit`` reasons, strongest first (row lookups are plain array slices: this
@@ -114,6 +129,112 @@ class Explainer:
             )
         found.sort(key=lambda r: -r.strength)
         return found[:limit]
+
+    def many(
+        self, customers: np.ndarray, products: np.ndarray, limit: int = 2
+    ) -> tuple[list[list[str]], list[list[str]]]:
+        """`reasons` for the pairs (customers[i], products[i]) at once: each pair's texts
+        (strongest first) and its sorted, de-duplicated facts — what `reasons` gives, with the
+        graph lookups done as array operations over all pairs (scoring explains every
+        recommendation: ~1.7M at 100k customers, which one `reasons` call each made ~30 s of
+        Python)."""
+        m = len(customers)
+        # One column per kind, in `reasons`' order (the sort below is stable, as there).
+        strength = np.full((m, 4), -np.inf)
+        found: list[list[tuple[str, tuple[str, ...]] | None]] = [[None] * m for _ in range(4)]
+        names, skus = self.names, self.skus
+        content = self._first_featuring_read(customers, products)
+        for i in np.flatnonzero(content >= 0).tolist():
+            c, p = int(content[i]), int(products[i])
+            found[0][i] = (
+                f"Read “{self.content_titles[c]}”, which features {names[p]}.",
+                (f"Content:{self.content_ids[c]}", f"Product:{skus[p]}"),
+            )
+            strength[i, 0] = 3.0
+        partner, shared = self._best_co_buyer(customers, products)
+        has = np.flatnonzero(shared > 0)
+        strength[has, 1] = 2.0 + np.log1p(shared[has])
+        for i, q, n, p in zip(
+            has.tolist(),
+            partner[has].tolist(),
+            shared[has].tolist(),
+            products[has].tolist(),
+            strict=True,
+        ):
+            found[1][i] = (
+                f"{n} customers who bought {names[q]} (which you own) also bought {names[p]}.",
+                (f"Product:{skus[q]}", f"Product:{skus[p]}"),
+            )
+        share = self.snapshot.industry_category_share[
+            self.snapshot.customer_industry[customers], self.snapshot.product_category[products]
+        ]
+        has = np.flatnonzero((self._industry_code[customers] >= 0) & (share > 0))
+        strength[has, 2] = 1.0 + share[has].astype(np.float64)
+        # The text depends on the industry and the product only: write each such pair once.
+        key = self._industry_code[customers[has]] * len(names) + products[has]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        texts = []
+        for i in has[first].tolist():
+            industry, category = self.industries[customers[i]], self.categories[products[i]]
+            texts.append(
+                (
+                    f"{float(share[i]):.0%} of customers at {industry} companies buy {category}.",
+                    (f"Industry:{industry}", f"Category:{category}"),
+                )
+            )
+        for i, t in zip(has.tolist(), inverse.tolist(), strict=True):
+            found[2][i] = texts[t]
+        found[3] = [self._seller[p] for p in products.tolist()]
+        strength[[f is not None for f in found[3]], 3] = 0.5
+        order = np.argsort(-strength, axis=1, kind="stable")[:, :limit]
+        present = np.take_along_axis(strength, order, axis=1) > -np.inf
+        out_texts, out_facts = [], []
+        for i, (kinds, valid) in enumerate(zip(order.tolist(), present.tolist(), strict=True)):
+            chosen = [found[kind][i] for kind, ok in zip(kinds, valid, strict=True) if ok]
+            out_texts.append([r[0] for r in chosen if r is not None])
+            out_facts.append(sorted({f for r in chosen if r is not None for f in r[1]}))
+        return out_texts, out_facts
+
+    def _expand(
+        self, rows: tuple[np.ndarray, np.ndarray], customers: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each pair's customer row of a CSR matrix, concatenated in row order: (pair index,
+        column, lengths per pair)."""
+        indptr, indices = rows
+        starts, lengths = indptr[customers], indptr[customers + 1] - indptr[customers]
+        pair = np.repeat(np.arange(len(customers)), lengths)
+        offsets = np.arange(len(pair)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return pair, indices[np.repeat(starts, lengths) + offsets], lengths
+
+    def _first_featuring_read(self, customers: np.ndarray, products: np.ndarray) -> np.ndarray:
+        """Per pair, the first content (in the customer's row order) the customer read that
+        features the product, or -1."""
+        pair, read, _ = self._expand(self._engaged, customers)
+        key = read.astype(np.int64) * len(self.names) + products[pair]
+        where = np.minimum(np.searchsorted(self._links, key), max(len(self._links) - 1, 0))
+        hit = np.flatnonzero(self._links[where] == key) if len(self._links) else where[:0]
+        out = np.full(len(customers), -1, dtype=np.int64)
+        pairs, first = np.unique(pair[hit], return_index=True)
+        out[pairs] = read[hit[first]]
+        return out
+
+    def _best_co_buyer(
+        self, customers: np.ndarray, products: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair, the owned product sharing the most buyers with the product (the first such
+        in the customer's row order, as `np.argmax`) and that count (0 when none)."""
+        pair, owned, lengths = self._expand(self._owned, customers)
+        shared = self.co_buyers[owned, products[pair]]
+        partner = np.full(len(customers), -1, dtype=np.int64)
+        best = np.zeros(len(customers), dtype=np.int64)
+        nonempty = np.flatnonzero(lengths)
+        if len(nonempty):
+            starts = (np.cumsum(lengths) - lengths)[nonempty]
+            best[nonempty] = np.maximum.reduceat(shared, starts)
+            top = np.flatnonzero(shared == best[pair])
+            pairs, first = np.unique(pair[top], return_index=True)
+            partner[pairs] = owned[top[first]]
+        return partner, best
 
 
 def confidence(purchase_lines: int, interactions: int, has_account: bool) -> tuple[str, str]:
