@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the source of truth (README, CI).
-.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-api bench-linkpred bench-copy bench-jobs
+.PHONY: setup demo test lint typecheck bench bench-ingest bench-resolution bench-resolution-e2e bench-api bench-linkpred bench-copy bench-jobs
 
 setup:
 	bash scripts/setup.sh
@@ -16,13 +16,16 @@ lint:
 typecheck:
 	.venv/bin/mypy
 
-bench: bench-ingest bench-resolution bench-api bench-linkpred bench-copy bench-jobs
+bench: bench-ingest bench-resolution bench-resolution-e2e bench-api bench-linkpred bench-copy bench-jobs
 
 bench-ingest:
 	.venv/bin/python bench/ingest_bench.py --sizes 10k,100k
 
 bench-resolution:
 	.venv/bin/python bench/resolution_bench.py demo --customers 2000 10000
+
+bench-resolution-e2e:
+	.venv/bin/python bench/resolution_e2e_bench.py --records 10k,100k
 
 bench-api:
 	bash scripts/fetch_wrk.sh

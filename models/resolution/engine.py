@@ -62,6 +62,9 @@ class RunContext:
     run_id: str
     at: datetime
     by: str
+    #: Each kind's records with the entity ids this run left them on, so that deriving
+    #: WORKS_AT does not read every record from Neo4j a second time.
+    records: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def frame_for(kind: sm.EntityKind, raw: pd.DataFrame) -> pd.DataFrame:
@@ -98,28 +101,46 @@ def _vetoes(pairs: pd.DataFrame, below: float) -> Iterator[tuple[str, str]]:
     return zip(low["unique_id_l"].astype(str), low["unique_id_r"].astype(str), strict=True)
 
 
-def _evidence(
-    pairs: pd.DataFrame, idx: int, labels: dict[str, dict[int, tuple[str, float]]]
-) -> tuple[list[str], list[str], list[float]]:
-    """Per-field comparison levels and match weights of one scored pair."""
-    if idx < 0:
-        return [], [], []
-    row = pairs.iloc[idx]
-    fields, levels, weights = [], [], []
-    for name, by_gamma in labels.items():
-        gamma = row.get(f"gamma_{name}")
-        if gamma is None or pd.isna(gamma):
-            continue
-        label, weight = by_gamma.get(int(gamma), (str(gamma), 0.0))
-        fields.append(name)
-        levels.append(label)
-        weights.append(weight)
-    return fields, levels, weights
+class _Evidence:
+    """Per-field comparison levels and match weights of scored pairs, looked up by pair index.
+
+    Why a table: a run looks up evidence for every linked record and every review item (1.3M
+    at 1M records); each field's level label and weight are mapped once per column here, so a
+    lookup is a few array reads rather than a ``DataFrame.iloc`` row (~0.3 ms each).
+    """
+
+    def __init__(
+        self, pairs: pd.DataFrame, labels: dict[str, dict[int, tuple[str, float]]]
+    ) -> None:
+        self.columns: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
+        for name, by_gamma in labels.items():
+            column = f"gamma_{name}"
+            if column not in pairs.columns:
+                continue
+            gamma = pairs[column]
+            known = gamma.notna().to_numpy()
+            codes = gamma.where(known, 0).astype("int64")
+            level = codes.map({g: by_gamma.get(g, (str(g), 0.0)) for g in codes.unique()})
+            self.columns.append((
+                name, known, level.map(lambda x: x[0]).to_numpy(dtype=object),
+                level.map(lambda x: x[1]).to_numpy(dtype=object),
+            ))  # fmt: skip
+
+    def __call__(self, idx: int) -> tuple[list[str], list[str], list[float]]:
+        if idx < 0:
+            return [], [], []
+        fields, levels, weights = [], [], []
+        for name, known, label, weight in self.columns:
+            if known[idx]:
+                fields.append(name)
+                levels.append(label[idx])
+                weights.append(weight[idx])
+        return fields, levels, weights
 
 
 def _link_rows(
     records: list[str], ids: dict[str, str], prior: dict[str, str | None], result: Clustering,
-    pairs: pd.DataFrame, labels: dict[str, dict[int, tuple[str, float]]],
+    evidence: _Evidence,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Rows for records whose entity is new or changed; untouched links are not rewritten."""
     rows = []
@@ -133,7 +154,7 @@ def _link_rows(
                                "evidence_levels": [], "evidence_weights": []}  # fmt: skip
         if joined is not None:
             partner, prob, weight, rule, idx = joined
-            fields, levels, weights = _evidence(pairs, idx, labels)
+            fields, levels, weights = evidence(idx)
             row.update(
                 rule=rule, matched_with=partner, match_probability=prob,
                 match_weight=None if math.isinf(weight) else weight,
@@ -169,7 +190,7 @@ def _event_rows(changes: list[IdChange], kind: str, run_id: str) -> list[dict[st
 
 def _review_rows(
     pairs: pd.DataFrame, label: dict[str, str], kind: str, floor: float, threshold: float,
-    decided: set[frozenset[str]], labels: dict[str, dict[int, tuple[str, float]]],
+    decided: set[frozenset[str]], evidence: _Evidence,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Uncertain model pairs left in different clusters, not yet decided by a reviewer."""
     band = pairs[(pairs["cluster_score"] >= floor) & (pairs["cluster_score"] < threshold)]
@@ -183,7 +204,7 @@ def _review_rows(
         if frozenset((a, b)) in decided:
             continue
         first, second = sorted((str(a), str(b)))
-        fields, levels, weights = _evidence(pairs, int(idx), labels)
+        fields, levels, weights = evidence(int(idx))
         digest = hashlib.sha256(f"{kind}|{first}|{second}".encode()).hexdigest()[:16]
         rows.append({
             "review_id": f"rev-{digest}", "kind": kind, "record_a": first, "record_b": second,
@@ -233,6 +254,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     started = time.perf_counter()
     report = KindReport(kind, "incremental" if incremental else "full")
     raw = store.read_records(ctx.db, kind)
+    ctx.records[kind] = raw
     report.records = len(raw)
     if raw.empty:
         return report
@@ -256,9 +278,12 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     ids, changes = assign_ids(
         result.label, involved_prior, _ID_PREFIX[kind], store.read_issued_ids(ctx.db, kind)
     )
-    labels = sm.level_labels(model)
+    ctx.records[kind] = raw.assign(
+        entity_id=[ids.get(r, e) for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)]
+    )
+    evidence = _Evidence(pairs, sm.level_labels(model))
     batch = ctx.settings.batch_size
-    rows = _link_rows(involved, ids, prior, result, pairs, labels)
+    rows = _link_rows(involved, ids, prior, result, evidence)
     report.links_written = store.write_links(
         ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
     )
@@ -277,7 +302,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     decided = {frozenset(p) for p in (*accepted, *rejected)}
     reviews = _review_rows(
         pairs, result.label, kind, ctx.settings.resolution_review_floor, threshold, decided,
-        labels,
+        evidence,
     )  # fmt: skip
     report.reviews_opened = store.write_reviews(
         ctx.db, reviews, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version

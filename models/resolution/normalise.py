@@ -116,11 +116,16 @@ _LEGAL_RE: Final = re.compile(r"\b(?:" + "|".join(_LEGAL_FORMS) + r")\b")
 def ascii_lower(values: pd.Series) -> pd.Series:
     """Lower-case, accents folded to ASCII, whitespace collapsed; blank becomes missing."""
     text = values.astype("string").str.normalize("NFKD")
-    text = text.map(
-        lambda s: "".join(c for c in s if not unicodedata.combining(c)) if isinstance(s, str) else s
-    ).astype("string")
+    text = text.map(_drop_combining, na_action="ignore").astype("string")
     text = text.str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
     return text.where(text.str.len() > 0)
+
+
+def _drop_combining(text: str) -> str:
+    """Accents left over from NFKD removed; ASCII text (most values) has none to remove."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def name_token(values: pd.Series) -> pd.Series:

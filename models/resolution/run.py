@@ -52,7 +52,7 @@ def resolve(
     ctx = RunContext(db, settings, run_id, at, by)
     accounts = resolve_kind(ctx, "account", incremental=incremental)
     customers = resolve_kind(ctx, "customer", incremental=incremental)
-    links = works_at_rows(db)
+    links = works_at_rows(ctx.records.get("customer"), ctx.records.get("account"))
     store.write_works_at(
         db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
     )
@@ -65,11 +65,15 @@ def resolve(
     return ResolutionReport(run_id, mode, accounts, customers, len(links))
 
 
-def works_at_rows(db: Database) -> list[dict[str, Any]]:
-    """(customer, account) pairs from records' CRM accounts, else from unambiguous names."""
-    people = store.read_records(db, "customer")
-    companies = store.read_records(db, "account")
-    if people.empty or companies.empty:
+def works_at_rows(
+    people: pd.DataFrame | None, companies: pd.DataFrame | None
+) -> list[dict[str, Any]]:
+    """(customer, account) pairs from records' CRM accounts, else from unambiguous names.
+
+    Takes the person and company records with the entity ids the run just wrote (as
+    `store.read_records` would return them now).
+    """
+    if people is None or companies is None or people.empty or companies.empty:
         return []
     account_of = {
         r: e for r, e in zip(companies["record_id"], companies["entity_id"], strict=True)

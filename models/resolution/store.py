@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -50,8 +51,8 @@ def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str,
 
 def read_records(db: Database, kind: EntityKind, *, only_unresolved: bool = False) -> pd.DataFrame:
     """Raw records of one kind with their current entity id (None when never resolved)."""
-    rows = db.query(_q(_RECORD_QUERY[kind]), {"only_unresolved": only_unresolved})
-    return pd.DataFrame(rows)
+    columns, rows = db.frame(_q(_RECORD_QUERY[kind]), {"only_unresolved": only_unresolved})
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
 
 
 def read_decisions(
@@ -70,24 +71,42 @@ def read_issued_ids(db: Database, kind: EntityKind) -> set[str]:
 
 
 def _write_batches(
-    db: Database, query: str, rows: Sequence[dict[str, Any]], batch: int, **params: Any
-) -> int:
-    total = 0
+    db: Database, query: str, rows: Sequence[dict[str, Any]], batch: int, writers: int = 1,
+    **params: Any,
+) -> int:  # fmt: skip
+    """Write ``rows`` in batches on up to ``writers`` concurrent sessions; returns the count.
+
+    Concurrent batches that touch one node (an entity whose records straddle two batches)
+    may deadlock; Neo4j reports that as a transient error and the managed transaction is
+    retried whole, and every write here MERGEs, so the outcome is the same.
+    """
     cypher = _q(query)
-    for part in chunks(rows, batch):
+
+    def write(part: list[dict[str, Any]]) -> int:
         result = db.query(cypher, {"rows": part, **params}, write=True)
-        total += int(result[0].get("written", result[0].get("opened", 0))) if result else 0
-    return total
+        return int(result[0].get("written", result[0].get("opened", 0))) if result else 0
+
+    parts = list(chunks(rows, max(1, min(batch, -(-len(rows) // max(writers, 1))))))
+    if writers <= 1 or len(parts) <= 1:
+        return sum(write(part) for part in parts)
+    with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="resolution-writer") as pool:
+        return sum(pool.map(write, parts))
 
 
 def write_links(
     db: Database, kind: EntityKind, rows: Sequence[dict[str, Any]], batch: int, *,
-    run_id: str, at: datetime, model_version: str,
+    run_id: str, at: datetime, model_version: str, writers: int = 2,
 ) -> int:  # fmt: skip
-    """Point records at their entities (creating/reactivating them); returns links written."""
+    """Point records at their entities (creating/reactivating them); returns links written.
+
+    Rows are written grouped by entity, so an entity's records mostly share one batch and
+    concurrent writers rarely wait on the same node.
+    """
+    ordered = sorted(rows, key=lambda row: str(row["entity_id"]))
     return _write_batches(
-        db, _LINK_QUERY[kind], rows, batch, run_id=run_id, at=at, model_version=model_version
-    )
+        db, _LINK_QUERY[kind], ordered, batch, writers,
+        run_id=run_id, at=at, model_version=model_version,
+    )  # fmt: skip
 
 
 def retire_entities(
