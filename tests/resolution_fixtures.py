@@ -33,6 +33,24 @@ def ground_truth(demo_dir: Path) -> pd.Series:
     return pd.read_csv(demo_dir / "ground_truth.csv").set_index("record_id")["entity_id"]
 
 
+def twin_and_stranger(demo_dir: Path, before: dict[str, str], folder: Path) -> tuple[Path, str]:
+    """A CRM export of resolved contacts plus a twin of the first one (CNEW0001, same person)
+    and a stranger (CNEW0002); returns the export and the twin's original record id."""
+    contacts = pd.read_csv(demo_dir / "crm_contacts.csv", dtype=str, keep_default_na=False,
+                           on_bad_lines="skip", encoding_errors="replace")  # fmt: skip
+    contacts = contacts[contacts["contact_id"].map(lambda c: f"crm:{c}" in before)]
+    contacts = contacts[contacts["email"].str.contains("@")]
+    twin = contacts.iloc[[0]].copy()
+    twin["contact_id"] = "CNEW0001"
+    stranger = contacts.iloc[[0]].copy()
+    stranger[["contact_id", "first_name", "last_name", "email", "phone", "city"]] = [
+        "CNEW0002", "Zebulon", "Quuxworth", "zq@nowhere.example", "", "Nowhere",
+    ]  # fmt: skip
+    export = folder / "crm_contacts.csv"
+    pd.concat([contacts, twin, stranger]).to_csv(export, index=False)
+    return export, f"crm:{contacts.iloc[0]['contact_id']}"
+
+
 @pytest.fixture
 def resolved(
     empty_db: Database, settings: Settings, demo_dir: Path

@@ -21,7 +21,7 @@ from models.resolution import (
     unmerge,
 )
 from models.resolution.run import works_at_rows
-from tests.resolution_fixtures import assignments, ground_truth, resolved
+from tests.resolution_fixtures import assignments, ground_truth, resolved, twin_and_stranger
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
 
@@ -91,31 +91,14 @@ def test_incremental_joins_new_records_without_renumbering(
 ) -> None:  # fmt: skip
     db, _ = resolved
     before = assignments(db)
-    contacts = pd.read_csv(demo_dir / "crm_contacts.csv", dtype=str, keep_default_na=False,
-                           on_bad_lines="skip", encoding_errors="replace")  # fmt: skip
-    contacts = contacts[contacts["contact_id"].map(lambda c: f"crm:{c}" in before)]
-    contacts = contacts[contacts["email"].str.contains("@")]
-    original = contacts.iloc[0]
-    twin = contacts.iloc[[0]].copy()
-    twin["contact_id"] = "CNEW0001"
-    stranger = contacts.iloc[[0]].copy()
-    stranger[["contact_id", "first_name", "last_name", "email", "phone", "city"]] = [
-        "CNEW0002",
-        "Zebulon",
-        "Quuxworth",
-        "zq@nowhere.example",
-        "",
-        "Nowhere",
-    ]
-    export = tmp_path / "crm_contacts.csv"
-    pd.concat([contacts, twin, stranger]).to_csv(export, index=False)
+    export, original = twin_and_stranger(demo_dir, before, tmp_path)
     IngestRun(db, settings).run([export])
 
     report = resolve(db, settings, incremental=True)
     assert report.customers.mode == "incremental"
     assert report.customers.new_records == 2
     after = assignments(db)
-    assert after["crm:CNEW0001"] == before[f"crm:{original['contact_id']}"]
+    assert after["crm:CNEW0001"] == before[original]
     assert after["crm:CNEW0002"] not in set(before.values())
     assert {r: after[r] for r in before} == before  # nobody else renumbered
     assert works_at(db) == expected_works_at(db)  # the twin's customer works where it did

@@ -7,7 +7,8 @@ dialects); training may differ slightly, because Splink estimates u on chunks of
 by a hash of the record id and stops once each level has 100 pairs, and DuckDB and Spark hash
 differently, so the clusters are compared rather than the parameters.
 
-No Neo4j here: the records come straight from the demo generator's CSVs. Skipped without
+The model tests need no Neo4j: the records come straight from the demo generator's CSVs; the
+last test goes through the graph like `marketgraph resolve --incremental`. Skipped without
 pyspark (``pip install -e '.[spark]'``) or Java, except in CI (CI=true), which installs both.
 """
 
@@ -16,14 +17,19 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from models.resolution import normalise
+from graph.db import Database
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.resolution import ResolutionReport, normalise, resolve
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
+from tests.resolution_fixtures import assignments, resolved, twin_and_stranger
 
 _IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _MISSING = (
@@ -37,6 +43,8 @@ if _MISSING and _IN_CI:  # CI installs the spark extra: a skip there would hide 
     pytest.fail(f"{_MISSING} (CI=true, so this is a failure, not a skip)", pytrace=False)
 if _MISSING:
     pytest.skip(_MISSING, allow_module_level=True)
+
+__all__ = ["resolved"]  # the fixture, re-exported for pytest
 
 #: Settings.resolution_threshold and resolution_review_floor * 0.5.
 THRESHOLD, FLOOR = 0.8, 0.15
@@ -142,3 +150,28 @@ def test_a_model_trained_on_spark_clusters_as_duckdbs_does(
     spark = _labels(frame, sm.predict(frame, spark_model, "spark", FLOOR))
     assert duck.nunique() < len(duck)  # some records were merged: the comparison means something
     assert _same_cluster_share(duck, spark) >= 0.97
+
+
+def test_switching_to_spark_resolves_new_records_through_the_graph(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """`MARKETGRAPH_RESOLUTION_BACKEND=spark` end to end: new records ingested into Neo4j are
+    resolved on Spark against the entities a DuckDB run made, with the model DuckDB saved
+    (re-rendered in Spark's SQL), and written back like any incremental run."""
+    db, _ = resolved
+    before = assignments(db)
+    export, original = twin_and_stranger(demo_dir, before, tmp_path)
+    IngestRun(db, settings).run([export])
+
+    spark_settings = settings.model_copy(update={"resolution_backend": "spark"})
+    report = resolve(db, spark_settings, incremental=True)
+    assert report.customers.mode == "incremental" and report.customers.new_records == 2
+    after = assignments(db)
+    assert after["crm:CNEW0001"] == before[original]
+    assert after["crm:CNEW0002"] not in set(before.values())
+    assert {r: after[r] for r in before} == before
+    backend = db.query(
+        "MATCH (r:ResolutionRun {run_id: $id}) RETURN r.backend AS backend", {"id": report.run_id}
+    )
+    assert backend == [{"backend": "spark"}]

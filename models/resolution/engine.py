@@ -149,6 +149,7 @@ def _link_rows(
             continue
         joined = result.joined_by.get(record)
         row: dict[str, Any] = {"record_id": record, "entity_id": ids[record], "rule": "singleton",
+                               "fresh": prior.get(record) is None,
                                "match_probability": None, "match_weight": None,
                                "matched_with": None, "evidence_fields": [],
                                "evidence_levels": [], "evidence_weights": []}  # fmt: skip

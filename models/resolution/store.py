@@ -29,6 +29,10 @@ _LINK_QUERY: dict[EntityKind, str] = {
     "customer": "resolution/write_customer_links",
     "account": "resolution/write_account_links",
 }
+_CREATE_QUERY: dict[EntityKind, str] = {
+    "customer": "resolution/create_customer_links",
+    "account": "resolution/create_account_links",
+}
 _RETIRE_QUERY: dict[EntityKind, str] = {
     "customer": "resolution/retire_customers",
     "account": "resolution/retire_accounts",
@@ -99,14 +103,19 @@ def write_links(
 ) -> int:  # fmt: skip
     """Point records at their entities (creating/reactivating them); returns links written.
 
-    Rows are written grouped by entity, so an entity's records mostly share one batch and
-    concurrent writers rarely wait on the same node.
+    Rows marked ``fresh`` (the record had no RESOLVES_TO when the run read it) get their link
+    CREATEd; the others MERGE it and drop the link to their previous entity. Rows are written
+    grouped by entity, so an entity's records mostly share one batch and concurrent writers
+    rarely wait on the same node.
     """
     ordered = sorted(rows, key=lambda row: str(row["entity_id"]))
-    return _write_batches(
-        db, _LINK_QUERY[kind], ordered, batch, writers,
-        run_id=run_id, at=at, model_version=model_version,
-    )  # fmt: skip
+    written = 0
+    for fresh, query in ((True, _CREATE_QUERY[kind]), (False, _LINK_QUERY[kind])):
+        part = [row for row in ordered if bool(row.get("fresh")) == fresh]
+        written += _write_batches(
+            db, query, part, batch, writers, run_id=run_id, at=at, model_version=model_version
+        )
+    return written
 
 
 def retire_entities(
