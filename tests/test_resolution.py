@@ -203,6 +203,25 @@ def _people(rows: list[dict[str, str | None]]) -> pd.DataFrame:
     return people_frame(raw)
 
 
+def test_names_are_folded_the_same_whether_ascii_or_not() -> None:
+    """ASCII values take the Arrow path, the rest are folded in Python first: both must end
+    up lower-case, accent-free and with every kind of whitespace run made one space."""
+    frame = _people(
+        [
+            {"full_name": "Dr  JANE\tDoe", "city": "  São\u00a0Paulo ", "email": "J.Doe@X.example"},
+            {"full_name": "Müller,\u2003Jürgen", "city": "sao paulo", "email": "ü@x.example"},
+            {"full_name": "Ｊａｎｅ Ｄｏｅ", "city": "\u3000", "company_name": "ACME\u00a0Ltd."},
+        ]
+    )
+    assert frame["first_name"].tolist() == ["jane", "jurgen", "jane"]
+    assert frame["last_name"].tolist() == ["doe", "muller", "doe"]
+    assert frame["city"].iloc[0] == frame["city"].iloc[1] == "sao paulo"
+    assert pd.isna(frame["city"].iloc[2])  # whitespace only is missing, not ""
+    assert frame["email_domain"].iloc[:2].tolist() == ["x.example", "x.example"]
+    assert frame["email_local"].iloc[:2].tolist() == ["jdoe", "u"]
+    assert frame["employer"].iloc[2] == "acme"
+
+
 def test_nameless_signups_are_read_through_their_user_name() -> None:
     bob = {"first_name": "Bob", "last_name": "Smith", "company_name": "Acme Ltd"}
     frame = _people(
@@ -257,6 +276,25 @@ def test_vetoes_stop_chains_but_not_reviewers() -> None:
     assert label["a"] == label["b"] == label["c"]  # a reviewer's accept overrides the model
     label = cluster(["a", "b", "c"], pairs, 0.8, cannot_link=[("a", "c")]).label
     assert label["b"] == label["c"] != label["a"]
+
+
+def test_vetoes_as_a_frame_bind_only_inside_a_component() -> None:
+    """The engine passes millions of vetoes as a frame; only those inside one component of
+    strong edges can matter, and those outside (or naming unknown records) change nothing."""
+    from models.resolution.clustering import cluster
+
+    pairs = pd.DataFrame(
+        {"unique_id_l": ["a", "b", "d"], "unique_id_r": ["b", "c", "e"],
+         "match_probability": [0.9, 0.95, 0.99], "match_weight": [3.0, 4.0, 6.0],
+         "rule": ["model"] * 3}
+    )  # fmt: skip
+    vetoes = pd.DataFrame({"unique_id_l": ["a", "a", "x"], "unique_id_r": ["c", "d", "y"]})
+    result = cluster(["a", "b", "c", "d", "e"], pairs, 0.8, vetoes=vetoes)
+    as_tuples = cluster(["a", "b", "c", "d", "e"], pairs, 0.8, vetoes=[("a", "c"), ("a", "d")])
+    assert result.label == as_tuples.label
+    assert result.label["b"] == result.label["c"] != result.label["a"]  # a–c binds
+    assert result.label["d"] == result.label["e"]  # a–d was never reachable: no effect
+    assert result.joined_by == as_tuples.joined_by
 
 
 def test_a_model_saved_with_other_comparisons_is_not_reused() -> None:

@@ -8,11 +8,9 @@ in the graph. Scores of other versions are left alone, which is what makes rollb
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +20,7 @@ import scipy.sparse as sp
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
+from models.collector import collector_paused
 from models.linkpred.baselines import Ranker
 from models.linkpred.explain import Explainer, behaviour_counts, confidence, propensity_reasons
 from models.linkpred.frames import GraphFrames
@@ -72,20 +71,6 @@ def _best_available(
     return _best(scores, k)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while scoring builds its rows (dicts and lists by the
-    million, none of them cyclic): each collection walks every object built so far, which took
-    about twice the time of building them. Re-enabled after, as it was."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def score_all(
     frames: GraphFrames,
     snapshot: Snapshot,
@@ -96,7 +81,7 @@ def score_all(
     chunk: int = 2_048,
 ) -> ScoreResult:
     """Recommendations (with reasons) and propensity for every customer, in memory."""
-    with _collector_paused():
+    with collector_paused():
         return _score_all(frames, snapshot, ranker, propensity, k, progress, chunk)
 
 

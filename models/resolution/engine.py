@@ -12,7 +12,6 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,15 +89,14 @@ def _with_rules(frame: pd.DataFrame, pairs: pd.DataFrame, kind: sm.EntityKind) -
     return pairs
 
 
-def _vetoes(pairs: pd.DataFrame, below: float) -> Iterator[tuple[str, str]]:
+def _vetoes(pairs: pd.DataFrame, below: float) -> pd.DataFrame:
     """Pairs the model all but rules out; clustering never joins them through other pairs.
 
     Why: single linkage lets one name-only edge join two people's clusters even when other
     pairs across them disagree on phone, postcode or employer. A shared address with nothing
     else in common (a family's or a team's mailbox) is vetoed too.
     """
-    low = pairs[pairs["match_probability"] < below]
-    return zip(low["unique_id_l"].astype(str), low["unique_id_r"].astype(str), strict=True)
+    return pairs.loc[pairs["match_probability"] < below, ["unique_id_l", "unique_id_r"]]
 
 
 class _Evidence:
@@ -277,7 +275,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     result = cluster(involved, pairs, threshold, [*accepted, *must], rejected, vetoes)
     involved_prior = {r: prior.get(r) for r in involved}
     ids, changes = assign_ids(
-        result.label, involved_prior, _ID_PREFIX[kind], store.read_issued_ids(ctx.db, kind)
+        result.label, involved_prior, _ID_PREFIX[kind], lambda: store.read_issued_ids(ctx.db, kind)
     )
     ctx.records[kind] = raw.assign(
         entity_id=[ids.get(r, e) for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)]

@@ -110,22 +110,36 @@ _LEGAL_FORMS: Final = (
     "company", "co", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab",
     "as", "oy", "pty", "pte", "kk", "group", "holdings", "se", "lp",
 )  # fmt: skip
-_LEGAL_RE: Final = re.compile(r"\b(?:" + "|".join(_LEGAL_FORMS) + r")\b")
+#: A pattern string, not a compiled one: pandas hands compiled patterns to Python's ``re``.
+_LEGAL_RE: Final = r"\b(?:" + "|".join(_LEGAL_FORMS) + r")\b"
 
 
 def ascii_lower(values: pd.Series) -> pd.Series:
-    """Lower-case, accents folded to ASCII, whitespace collapsed; blank becomes missing."""
-    text = values.astype("string").str.normalize("NFKD")
-    text = text.map(_drop_combining, na_action="ignore").astype("string")
-    text = text.str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+    """Lower-case, accents folded to ASCII, whitespace collapsed; blank becomes missing.
+
+    Why two paths: most values are ASCII already and need no Unicode folding, which runs in
+    Python per value; they are lower-cased and collapsed in Arrow (pandas hands any ``\\s``
+    pattern to Python's ``re``, hence the explicit class of the whitespace ``\\s`` matches in
+    ASCII text). The rest are folded and collapsed in Python first.
+    """
+    text = values.astype("string")
+    foreign = ~text.str.isascii().fillna(True).astype(bool)
+    if foreign.any():
+        text = text.copy()
+        text[foreign] = text[foreign].map(_fold_unicode)
+    text = text.str.lower().str.replace(_ASCII_SPACE, " ", regex=True).str.strip()
     return text.where(text.str.len() > 0)
 
 
-def _drop_combining(text: str) -> str:
-    """Accents left over from NFKD removed; ASCII text (most values) has none to remove."""
-    if text.isascii():
-        return text
-    return "".join(c for c in text if not unicodedata.combining(c))
+#: What Python's ``\s`` matches in ASCII text, written out so that Arrow's RE2 can run it.
+_ASCII_SPACE: Final = r"[ \t\n\r\f\x0b\x1c-\x1f]+"
+_ANY_SPACE: Final = re.compile(r"\s+")
+
+
+def _fold_unicode(text: str) -> str:
+    """Compatibility-decomposed, accents dropped, any Unicode whitespace run made one space."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _ANY_SPACE.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def name_token(values: pd.Series) -> pd.Series:
@@ -135,13 +149,17 @@ def name_token(values: pd.Series) -> pd.Series:
 
 
 def split_full_name(full: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First and last name from a full-name-only source ("Dr Jane Doe", "Doe, Jane")."""
+    """First and last name from a full-name-only source ("Dr Jane Doe", "Doe, Jane").
+
+    Parts are cut out with regular expressions rather than ``str.split(...).str[i]``, which
+    builds a Python list per value (a second per 100k records).
+    """
     text = ascii_lower(full).str.replace(_HONORIFICS, "", regex=True)
     comma = text.str.contains(",", regex=False).fillna(False)
-    before = text.str.split(",", n=1).str[0].str.strip()
-    after = text.str.split(",", n=1).str[1].str.strip()
-    first = text.str.split(" ", n=1).str[0]
-    last = text.str.rsplit(" ", n=1).str[-1]
+    before = text.str.replace(r",.*$", "", regex=True).str.strip()
+    after = text.str.replace(r"^[^,]*,", "", regex=True).str.strip()
+    first = text.str.replace(r" .*$", "", regex=True)
+    last = text.str.replace(r"^.* ", "", regex=True)
     single = ~text.str.contains(" ", regex=False).fillna(False)
     first = first.where(~single)
     first = first.where(~comma, after)
@@ -158,9 +176,9 @@ def email_parts(email: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(full address, local part without dots/plus-tags, domain), all lower-case."""
     text = ascii_lower(email)
     text = text.where(text.str.contains("@", regex=False).fillna(False))
-    local = text.str.split("@", n=1).str[0].str.replace(r"\+.*$", "", regex=True)
+    local = text.str.replace(r"@.*$", "", regex=True).str.replace(r"\+.*$", "", regex=True)
     local = local.str.replace(r"[._-]", "", regex=True)
-    domain = text.str.split("@", n=1).str[1]
+    domain = text.str.replace(r"^[^@]*@", "", regex=True)
     return text, local.where(local.str.len() > 0), domain
 
 
@@ -171,12 +189,10 @@ def names_from_email(email: pd.Series) -> tuple[pd.Series, pd.Series]:
     that is how people and company mail systems write names, and ``jdoe`` or ``jane42``
     cannot be split without guessing. Digits and ``+tags`` are dropped.
     """
-    local = ascii_lower(email).str.split("@", n=1).str[0].str.replace(r"\+.*$", "", regex=True)
-    parts = local.str.replace(r"\d+", "", regex=True).str.strip("._-").str.split(r"[._-]+")
-    two = parts.map(lambda p: isinstance(p, list) and len(p) == 2 and min(map(len, p)) >= 2)
-    first = parts.str[0].where(two.astype(bool))
-    last = parts.str[1].where(two.astype(bool))
-    return name_token(first), name_token(last)
+    local = ascii_lower(email).str.replace(r"@.*$", "", regex=True)
+    local = local.str.replace(r"\+.*$", "", regex=True).str.replace(r"\d+", "", regex=True)
+    parts = local.str.strip("._-").str.extract(r"^([^._-]{2,})[._-]+([^._-]{2,})$")
+    return name_token(parts[0]), name_token(parts[1])
 
 
 def letters(values: pd.Series) -> pd.Series:
@@ -223,10 +239,17 @@ def employer_key(company: pd.Series, email: pd.Series, email_domain: pd.Series) 
     addresses = email_domain[~email.duplicated() & email.notna()]
     share = email_domain.map(addresses.value_counts(normalize=True)).astype("float64")
     work = email_domain.where(share < _PROVIDER_SHARE)
-    labels = work.str.split(".").map(lambda p: p[:-1] if isinstance(p, list) else [])
-    stem = labels.map(lambda p: max(p, key=len) if p else None).astype("string")
-    stem = letters(stem.str.replace(r"\d+$", "", regex=True))
+    distinct = pd.Series(work.dropna().unique(), dtype="string")
+    stems = distinct.map(_longest_label).astype("string")
+    stems = letters(stems.str.replace(r"\d+$", "", regex=True))
+    stem = work.map(dict(zip(distinct, stems, strict=True))).astype("string")
     return typed.where(typed.notna(), stem)
+
+
+def _longest_label(domain: str) -> str | None:
+    """The longest label of a domain before its top level ("mail.acme.co.uk" → "mail")."""
+    labels = domain.split(".")[:-1]
+    return max(labels, key=len) if labels else None
 
 
 def domain(values: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from graph.db import Database
 from graph.settings import Settings
+from models.collector import collector_paused
 from models.resolution import normalise, store
 from models.resolution.engine import KindReport, RunContext, resolve_kind
 
@@ -50,8 +51,9 @@ def resolve(
     mode = "incremental" if incremental else "full"
     store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
     ctx = RunContext(db, settings, run_id, at, by)
-    accounts = resolve_kind(ctx, "account", incremental=incremental)
-    customers = resolve_kind(ctx, "customer", incremental=incremental)
+    with collector_paused():  # rows by the million, none cyclic (models/collector.py)
+        accounts = resolve_kind(ctx, "account", incremental=incremental)
+        customers = resolve_kind(ctx, "customer", incremental=incremental)
     links = works_at_rows(ctx.records.get("customer"), ctx.records.get("account"))
     store.write_works_at(
         db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
@@ -79,10 +81,10 @@ def works_at_rows(
         r: e for r, e in zip(companies["record_id"], companies["entity_id"], strict=True)
         if isinstance(e, str)
     }  # fmt: skip
-    names = pd.DataFrame(
-        {"name": normalise.company_name(companies["name"]), "account": companies["entity_id"]}
-    ).dropna()
-    unique = names.drop_duplicates().groupby("name")["account"].agg(_only_value)
+    named = {"name": normalise.company_name(companies["name"]), "account": companies["entity_id"]}
+    names = pd.DataFrame(named).dropna().drop_duplicates()
+    # A name shared by several accounts names none of them.
+    unique = names[~names["name"].duplicated(keep=False)].set_index("name")["account"]
     by_record = people["account_record_id"].map(account_of)
     by_name = normalise.company_name(people["company_name"]).map(unique)
     frame = pd.DataFrame(
@@ -97,8 +99,3 @@ def works_at_rows(
         {"customer_id": str(c), "account_id": str(a), "via": str(v)}
         for c, a, v in zip(frame["customer_id"], frame["account_id"], frame["via"], strict=True)
     ]
-
-
-def _only_value(values: pd.Series) -> Any:
-    """The single distinct value, or None when a name is shared by several accounts."""
-    return values.iloc[0] if values.nunique() == 1 else None

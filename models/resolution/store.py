@@ -70,8 +70,9 @@ def read_decisions(
 
 
 def read_issued_ids(db: Database, kind: EntityKind) -> set[str]:
-    """Every entity id of this kind ever issued."""
-    return {str(r["id"]) for r in db.query(_q(_IDS_QUERY[kind]))}
+    """Every entity id of this kind ever issued (read as bare values: 737k of them at 1M)."""
+    _, rows = db.frame(_q(_IDS_QUERY[kind]))
+    return {str(row[0]) for row in rows}
 
 
 def _write_batches(
