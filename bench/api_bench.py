@@ -8,8 +8,13 @@ measures, at each concurrency (default 1, 8 and 32 clients):
 
   customer360   `customer360(customerId: ...)` with customer, profile, records, account,
                 recentInteractions(20) and productsOwned, over a fixed random sample of ids;
-  list          `customerRecords(first: 20, after: <random page>)` with totalCount, pageInfo
-                and each record's nested `account` (its employer, via a DataLoader).
+  list          `customerRecords(first: 20, after: <keyset cursor>)` (default sort,
+                RECORD_ID_ASC) with pageInfo, totalCount (unless --no-total-count) and each
+                record's nested `account` (its employer, via a DataLoader). The pages start at
+                a fixed random sample of depths: the list is walked once out of band through
+                the API (`edges { cursor }`) and each sampled page continues after the cursor
+                of the record before it, so every request carries a real cursor and gets a
+                full page of 20.
 
 Every cell is measured on two paths with the same ids/pages in the same order:
 
@@ -26,8 +31,10 @@ Every cell is measured on two paths with the same ids/pages in the same order:
                 `load_customer360` runs), plus for comparison "raw cypher (4 queries)", the reads
                 the resolvers made before (customer360_records, then
                 employer_of_customer_records + customer360_interactions + customer360_products
-                concurrently); or customer_records, then employer_of_customer_records for the
-                page's ids.
+                concurrently); or for the list, what its resolvers run for the same cursors
+                (the same $after_key/$after_id/$limit): customer_records_by_id (the page,
+                first + 1 rows), then employer_of_customer_records for the page's ids and, if
+                totalCount is selected, customer_records_count, concurrently.
 
 A "client" is one connection (wrk) or asyncio task (httpx, raw) issuing requests back to back;
 each cell stops after --seconds (wrk: its duration; httpx/raw: also --max-requests), after a
@@ -68,7 +75,7 @@ from typing import Any
 import httpx
 from rich.table import Table
 
-from api.graphql.pagination import encode_cursor
+from api.graphql.pagination import keyset_args
 from graph.async_db import AsyncDatabase
 from graph.cypher_catalog import load_query
 from graph.db import Database
@@ -96,7 +103,10 @@ from load_drivers import (
 PAGE = 20
 INTERACTIONS = 20
 SAMPLE_IDS = 500
-LIST_WORKLOAD = f"list first:{PAGE} + account"
+WALK_PAGE = 100  # the server's default api_max_page_size: the out-of-band walk's page
+# The tag `customerRecords` gives its cursors for the default sort (list query : sort); the raw
+# side decodes the walked cursors with it, so a change to the API's cursors fails loudly here.
+LIST_TAG = "customer_records:RECORD_ID_ASC"
 
 CUSTOMER360 = """query C360($id: ID!, $n: Int!) { customer360(%s: $id, interactions: $n) {
   customer { customerId status }
@@ -106,12 +116,18 @@ CUSTOMER360 = """query C360($id: ID!, $n: Int!) { customer360(%s: $id, interacti
   recentInteractions { interactionId kind channel occurredAt }
   productsOwned { sku name units spent orders lastPurchasedAt } } }"""
 LIST = """query List($after: String, $first: Int!) { customerRecords(first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage endCursor }
+  %s pageInfo { hasNextPage endCursor }
   nodes { recordId fullName email country account { recordId name } } } }"""
-LIST_PARAMS: dict[str, Any] = {
+WALK = """query Walk($after: String, $first: Int!) { customerRecords(first: $first, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { cursor } } }"""
+LIST_FILTERS: dict[str, Any] = {
     "source_system": None, "country": None, "created_from": None, "created_to": None,
-    "sort": "RECORD_ID_ASC", "limit": PAGE,
+    "sort": "RECORD_ID_ASC",
 }  # fmt: skip
+
+
+def list_workload(total_count: bool) -> str:
+    return f"list first:{PAGE} + account" + (" + totalCount" if total_count else "")
 
 
 # --- set-up: Neo4j, data, server --------------------------------------------------------------
@@ -237,43 +253,79 @@ def view_params(key: str, id_kind: str) -> dict[str, Any]:
             "with_account": True, "with_interactions": True, "with_products": True}  # fmt: skip
 
 
-def raw_list(db: AsyncDatabase, offsets: list[int]) -> Call:
-    """The reads `customerRecords` + the nested `account` DataLoader run."""
+def raw_list(db: AsyncDatabase, pages: list[dict[str, Any]], total_count: bool) -> Call:
+    """The reads `customerRecords` (default sort), its `totalCount` if selected and the nested
+    `account` DataLoader run, with the parameters the resolver derives from the same cursors."""
 
     async def call(n: int) -> bool:
-        params = {**LIST_PARAMS, "skip": offsets[n % len(offsets)]}
-        rows = await db.read(load_query("api/customer_records"), params)
-        keys = [str(item["record_id"]) for item in rows[0]["items"]]
-        await db.read(load_query("api/batch/employer_of_customer_records"), {"keys": keys})
-        return bool(keys)
+        rows = await db.read(load_query("api/customer_records_by_id"), pages[n % len(pages)])
+        keys = [str(row["item"]["record_id"]) for row in rows[:PAGE]]
+        reads = [db.read(load_query("api/batch/employer_of_customer_records"), {"keys": keys})]
+        if total_count:  # resolved beside the nodes, as strawberry resolves sibling fields
+            reads.append(db.read(load_query("api/customer_records_count"), LIST_FILTERS))
+        await asyncio.gather(*reads)
+        return len(keys) == PAGE
 
     return call
 
 
-def list_after(offsets: list[int]) -> Callable[[int], dict[str, Any]]:
-    def variables(n: int) -> dict[str, Any]:
-        skip = offsets[n % len(offsets)]
-        return {"after": encode_cursor(skip - 1) if skip else None, "first": PAGE}
+def list_cursors(url: str, records: int) -> list[str]:
+    """Every person record's cursor in `customerRecords` order, walked once through the API."""
+    cursors: list[str] = []
+    after: str | None = None
+    headers = {"X-API-Key": API_KEY}
+    with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT_S, headers=headers) as http:
+        while True:
+            variables = {"after": after, "first": WALK_PAGE}
+            response = http.post("/graphql", json={"query": WALK, "variables": variables})
+            body = response.json() if response.status_code == 200 else {}
+            if response.status_code != 200 or body.get("errors") or not body.get("data"):
+                raise RuntimeError(f"walking customerRecords failed: {response.text[:300]}")
+            page = body["data"]["customerRecords"]
+            cursors += [str(edge["cursor"]) for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    if len(cursors) != records:
+        raise RuntimeError(f"the walk saw {len(cursors):,} of {records:,} person records")
+    return cursors
 
-    return variables
+
+def page_afters(cursors: list[str], starts: list[int]) -> list[str | None]:
+    """The `after` of each sampled page: the cursor of the record before its first one."""
+    return [cursors[start - 1] if start else None for start in starts]
 
 
-def graphql_bodies(ids: list[str], id_kind: str, offsets: list[int]) -> dict[str, list[str]]:
+def raw_pages(afters: list[str | None]) -> list[dict[str, Any]]:
+    """customer_records_by_id's parameters for each page, decoded as the resolver decodes them."""
+    return [
+        {**LIST_FILTERS, **keyset_args(PAGE, after, LIST_TAG, PAGE).params()} for after in afters
+    ]
+
+
+def graphql_bodies(
+    ids: list[str], id_kind: str, afters: list[str | None], total_count: bool
+) -> dict[str, list[str]]:
     """Each workload's POST bodies, one per sampled id/page, in the order both drivers send them."""
-    pages = list_after(offsets)
+    query = LIST % ("totalCount" if total_count else "")
     return {
         "customer360": [
             json.dumps({"query": CUSTOMER360 % id_kind, "variables": {"id": i, "n": INTERACTIONS}})
             for i in ids
         ],
-        LIST_WORKLOAD: [
-            json.dumps({"query": LIST, "variables": pages(n)}) for n in range(len(offsets))
+        list_workload(total_count): [
+            json.dumps({"query": query, "variables": {"after": after, "first": PAGE}})
+            for after in afters
         ],
     }
 
 
 async def raw_cells(
-    settings: Settings, ids: list[str], id_kind: str, offsets: list[int], args: argparse.Namespace
+    settings: Settings,
+    ids: list[str],
+    id_kind: str,
+    pages: list[dict[str, Any]],
+    args: argparse.Namespace,
 ) -> list[Cell]:
     """The same reads through the async driver from this process (no API server involved)."""
     cells: list[Cell] = []
@@ -283,7 +335,11 @@ async def raw_cells(
             workloads: list[tuple[str, str, Call]] = [
                 ("customer360", "raw cypher", raw_customer360(db, ids, id_kind)),
                 ("customer360", "raw cypher (4 queries)", raw_customer360_split(db, ids, id_kind)),
-                (LIST_WORKLOAD, "raw cypher", raw_list(db, offsets)),
+                (
+                    list_workload(args.total_count),
+                    "raw cypher",
+                    raw_list(db, pages, args.total_count),
+                ),
             ]
             for workload, path, call in workloads:
                 with console.status(f"{workload} via {path}, {clients} clients"):
@@ -299,7 +355,12 @@ async def raw_cells(
 
 
 async def per_query(
-    url: str, settings: Settings, ids: list[str], id_kind: str, runs: int
+    url: str,
+    settings: Settings,
+    ids: list[str],
+    id_kind: str,
+    pages: list[dict[str, Any]],
+    runs: int,
 ) -> list[tuple[str, float, float]]:
     """Each query file alone, 1 client, `runs` times: (name, p50 ms, p95 ms)."""
     db = await AsyncDatabase.open(settings)
@@ -313,8 +374,8 @@ async def per_query(
                  "customer_id": key if id_kind == "customerId" else None},
             )  # fmt: skip
             record_sets.append([str(r["record_id"]) for r in rows[0]["records"]] if rows else [])
-        page = await db.read(load_query("api/customer_records"), {**LIST_PARAMS, "skip": 0})
-        page_keys = [str(item["record_id"]) for item in page[0]["items"]]
+        page = await db.read(load_query("api/customer_records_by_id"), pages[0])
+        page_keys = [str(row["item"]["record_id"]) for row in page[:PAGE]]
         queries: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
             ("customer360_view (all parts)", lambda n: db.read(
                 load_query("api/customer360_view"), view_params(ids[n % len(ids)], id_kind))),
@@ -331,8 +392,10 @@ async def per_query(
             ("customer360_products", lambda n: db.read(
                 load_query("api/customer360_products"),
                 {"record_ids": record_sets[n % len(record_sets)]})),
-            (f"customer_records (first {PAGE})", lambda n: db.read(
-                load_query("api/customer_records"), {**LIST_PARAMS, "skip": (n * 37) % 1000})),
+            (f"customer_records_by_id (first {PAGE} after a cursor)", lambda n: db.read(
+                load_query("api/customer_records_by_id"), pages[n % len(pages)])),
+            ("customer_records_count (totalCount)", lambda n: db.read(
+                load_query("api/customer_records_count"), LIST_FILTERS)),
             (f"batch/employer_of_customer_records ({PAGE} keys)", lambda n: db.read(
                 load_query("api/batch/employer_of_customer_records"), {"keys": page_keys})),
         ]  # fmt: skip
@@ -429,6 +492,13 @@ def parse_args() -> argparse.Namespace:
         help="uncounted sequential requests before each cell (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument(
+        "--no-total-count", dest="total_count", action="store_false",
+        help="leave totalCount out of the list workload's selection. By default the list asks "
+        "for it, as a front-end's list view does (\"1-20 of N\"), so each list request "
+        "also runs customer_records_count.cypher (on both paths); with this flag only the "
+        "keyset page and the nested account are measured",
+    )  # fmt: skip
+    parser.add_argument(
         "--per-query-runs", type=int, default=300,
         help="runs of each query file alone for the breakdown; 0 skips it (default: %(default)s)",
     )  # fmt: skip
@@ -483,6 +553,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.clients = [int(c) for c in args.clients.split(",") if c.strip()]
     args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    if not args.workers:
+        parser.error("--workers needs at least one worker count")
     if args.driver == "wrk" and not args.wrk.is_file():
         parser.error(f"{args.wrk} not found: run scripts/fetch_wrk.sh (or pass --wrk)")
     return args
@@ -516,29 +588,35 @@ def main() -> None:
                 "MATCH (c:Customer) OPTIONAL MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c) "
                 "WITH c, count(r) AS n RETURN avg(n) AS avg"
             )[0]["avg"]
-        rng = random.Random(args.seed)
-        offsets = [rng.randrange(0, max(records - PAGE, 1)) for _ in range(SAMPLE_IDS)]
+        rng = random.Random(args.seed)  # the first record of each sampled list page
+        starts = [rng.randrange(0, max(records - PAGE, 1)) for _ in range(SAMPLE_IDS)]
         console.print(
             f"{records:,} person records; customer360 by {id_kind} over {len(ids)} sampled ids"
             + (f" ({per_customer:.2f} records per customer)" if per_customer else "")
         )
-        bodies = graphql_bodies(ids, id_kind, offsets)
+        pages: list[dict[str, Any]] = []  # the sampled list pages' raw Cypher parameters
+        bodies: dict[str, list[str]] = {}
         cells: list[Cell] = []
         breakdown: list[tuple[str, float, float]] = []
         with tempfile.TemporaryDirectory(prefix="api-bench-") as work:
             for workers in args.workers:
                 with api_server(settings, workers) as url:
                     console.print(f"API at {url}/graphql ({workers} uvicorn worker(s))")
+                    if not pages:  # out of band, before any measured cell
+                        with console.status(f"walking customerRecords ({WALK_PAGE} a page)"):
+                            afters = page_afters(list_cursors(url, records), starts)
+                        pages = raw_pages(afters)
+                        bodies = graphql_bodies(ids, id_kind, afters, args.total_count)
                     if args.driver == "wrk":
                         cells += wrk_cells(url, bodies, workers, args, Path(work))
                     else:
                         cells += asyncio.run(httpx_cells(url, bodies, workers, args))
                     if args.per_query_runs and not breakdown:
                         breakdown = asyncio.run(
-                            per_query(url, settings, ids, id_kind, args.per_query_runs)
+                            per_query(url, settings, ids, id_kind, pages, args.per_query_runs)
                         )
         # Not concurrently with the load on the API: the raw side runs once all servers are gone.
-        cells += asyncio.run(raw_cells(settings, ids, id_kind, offsets, args))
+        cells += asyncio.run(raw_cells(settings, ids, id_kind, pages, args))
     finally:
         if not args.keep_server:
             with console.status("stopping the dedicated Neo4j"):
@@ -553,7 +631,8 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
         f"Neo4j {settings.neo4j_version} heap {args.heap} page cache {args.pagecache}; "
         f"{args.customers:,} demo customers; uvicorn workers {args.workers}; "
-        f"GraphQL driver {args.driver}; {args.seconds:g} s per cell; "
+        f"GraphQL driver {args.driver}; list totalCount {'on' if args.total_count else 'off'}; "
+        f"{args.seconds:g} s per cell; "
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); "
         f"total wall time {time.perf_counter() - started:,.0f} s"
     )

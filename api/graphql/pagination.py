@@ -1,16 +1,30 @@
-"""Relay-style connections (`first`/`after`, `pageInfo`, `totalCount`) over offset cursors.
+"""Relay-style connections (`first`/`after`, `pageInfo`, `totalCount`) over keyset cursors.
 
-Why offsets inside opaque cursors: every list query sorts by a fixed key plus a unique id, so
-an offset is stable between pages of an unchanged graph, and the same `SKIP $skip LIMIT $limit`
-serves every sort option. Cursors are opaque base64 so they can become keyset cursors later
-without changing the API.
+Why keyset (seek) cursors: an offset cursor makes page N cost O(N) (`SKIP` walks every earlier
+row, and the old queries also counted and sorted every match for each page) and shifts when a
+row is inserted before it. A keyset cursor holds the sort key and unique id of the last row, so
+the next page is "rows after (key, id) in the list's order" — a row inserted before the cursor
+cannot move or repeat what follows it, and no earlier page is re-read.
+
+A cursor is opaque base64 of `mg2:` + JSON `[tag, key, id]`: `tag` names the list and its sort
+(a cursor from another list or sort is refused with the field-level "Invalid cursor."), `key`
+is the last row's sort value and `id` its unique id, the tiebreak. Keys are plain JSON values
+(strings, numbers; datetimes as epochMillis, dates as ISO text) so a cursor carries them
+exactly. Null keys keep Neo4j's order, as the offset queries had it: after every value when
+ascending, before them when descending. The list queries return rows of `item`, `key`, `id`
+and fetch `first + 1` rows, so `hasNextPage` needs no count; `totalCount` is its own query
+(`<list>_count.cypher`), run only by the `totalCount` resolver, i.e. only when selected.
+
+Every list pages by keyset now; `page_args` remains for callers that only check `first`
+(nested lists with a fixed limit), and with it the offset helpers it was written with.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -20,15 +34,131 @@ from api.graphql.errors import InvalidInput
 
 T = TypeVar("T")
 _PREFIX = "mg1:"
+_KEYSET_PREFIX = "mg2:"
+_MAX_CURSOR = 2048
+
+
+def _invalid_cursor() -> InvalidInput:
+    return InvalidInput(
+        "Invalid cursor.",
+        fields=[{"field": "after", "message": "not a cursor this API returned for this list"}],
+    )
+
+
+def _check_first(first: int, max_page_size: int) -> None:
+    if not 0 <= first <= max_page_size:
+        raise InvalidInput(
+            f"`first` must be between 0 and {max_page_size}.",
+            fields=[{"field": "first", "message": f"must be between 0 and {max_page_size}"}],
+        )
+
+
+# --- keyset cursors ----------------------------------------------------------------------------
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether `value` is a sort key a list query returns: a JSON scalar or a short list of them.
+
+    Why no datetimes: Neo4j compares DateTimes by zone as well as instant, so a datetime that
+    round-trips through Python may no longer equal the stored one; the queries sort temporal
+    fields by epochMillis (dates by ISO text), which JSON keeps exactly.
+    """
+    if value is None or isinstance(value, bool | str | int | float):
+        return True
+    return (
+        isinstance(value, list)
+        and depth == 0
+        and len(value) <= 4
+        and all(_plain(v, 1) for v in value)
+    )
+
+
+def encode_keyset(tag: str, key: Any, row_id: str) -> str:
+    """The opaque cursor of the row with sort value `key` and unique id `row_id` in list `tag`."""
+    if not _plain(key):
+        raise TypeError(f"sort key {key!r} of {tag} is not a JSON scalar or list")
+    text = json.dumps([tag, key, row_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(f"{_KEYSET_PREFIX}{text}".encode()).decode()
+
+
+def decode_keyset(cursor: str, tag: str) -> tuple[Any, str]:
+    """(key, id) inside a cursor of list `tag`; malformed or foreign cursors are input errors."""
+    try:
+        if len(cursor) > _MAX_CURSOR:
+            raise ValueError("too long")
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+        if not text.startswith(_KEYSET_PREFIX):
+            raise ValueError(text)
+        value = json.loads(text[len(_KEYSET_PREFIX) :])
+        if not (isinstance(value, list) and len(value) == 3 and value[0] == tag):
+            raise ValueError(text)
+        key, row_id = value[1], value[2]
+        if not (isinstance(row_id, str) and _plain(key)):
+            raise ValueError(text)
+    except (ValueError, TypeError, UnicodeError, binascii.Error, RecursionError):
+        raise _invalid_cursor() from None
+    return key, row_id
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """Validated keyset arguments: page size, and the (key, id) of the row to continue after."""
+
+    tag: str
+    first: int
+    after_key: Any = None
+    after_id: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The Cypher parameters every keyset list query takes (one extra row: hasNextPage)."""
+        return {"after_key": self.after_key, "after_id": self.after_id, "limit": self.first + 1}
+
+
+def keyset_args(first: int, after: str | None, tag: str, max_page_size: int) -> Keyset:
+    """Check `first` against the server limit and decode `after` for list + sort `tag`."""
+    _check_first(first, max_page_size)
+    if after is None:
+        return Keyset(tag=tag, first=first)
+    key, row_id = decode_keyset(after, tag)
+    return Keyset(tag=tag, first=first, after_key=key, after_id=row_id)
+
+
+def keyset_connection(
+    rows: Sequence[dict[str, Any]],
+    page: Keyset,
+    convert: Callable[[dict[str, Any]], T],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    """A Connection from a keyset query's rows (`item`, `key`, `id`; up to `first + 1`).
+
+    `count` runs only if the client selects `totalCount`.
+    """
+    edges = [
+        Edge(cursor=encode_keyset(page.tag, row["key"], row["id"]), node=convert(row["item"]))
+        for row in rows[: page.first]
+    ]
+    return Connection(
+        page_info=PageInfo(
+            has_next_page=len(rows) > page.first,
+            has_previous_page=page.after_id is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+        count=count,
+    )
+
+
+# --- offset cursors (review queue) -------------------------------------------------------------
 
 
 def encode_cursor(offset: int) -> str:
-    """The opaque cursor of the item at `offset`."""
+    """The opaque offset cursor of the item at `offset` (lists that still page by offset)."""
     return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
 
 
 def decode_cursor(cursor: str) -> int:
-    """The offset inside a cursor; a malformed cursor is a field-level input error."""
+    """The offset inside an offset cursor; a malformed cursor is a field-level input error."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
         if not text.startswith(_PREFIX):
@@ -37,30 +167,46 @@ def decode_cursor(cursor: str) -> int:
         if offset < 0:
             raise ValueError(text)
     except (ValueError, UnicodeError, binascii.Error):
-        raise InvalidInput(
-            "Invalid cursor.",
-            fields=[{"field": "after", "message": "not a cursor this API returned"}],
-        ) from None
+        raise _invalid_cursor() from None
     return offset
 
 
 @dataclass(frozen=True)
 class Page:
-    """Validated paging arguments: rows to skip and to fetch (one extra to see a next page)."""
+    """Validated offset arguments: rows to skip and to fetch."""
 
     skip: int
     limit: int
 
 
 def page_args(first: int, after: str | None, max_page_size: int) -> Page:
-    """Check `first` against the server limit and turn `after` into an offset."""
-    if not 0 <= first <= max_page_size:
-        raise InvalidInput(
-            f"`first` must be between 0 and {max_page_size}.",
-            fields=[{"field": "first", "message": f"must be between 0 and {max_page_size}"}],
-        )
+    """Check `first` against the server limit and turn an offset `after` into an offset."""
+    _check_first(first, max_page_size)
     skip = decode_cursor(after) + 1 if after is not None else 0
     return Page(skip=skip, limit=first)
+
+
+def build_connection(
+    total: int, items: Sequence[dict[str, Any]], page: Page, convert: Callable[[dict[str, Any]], T]
+) -> Connection[T]:
+    """A Connection from one offset list query's `total` and page of property maps."""
+    edges = [
+        Edge(cursor=encode_cursor(page.skip + i), node=convert(item))
+        for i, item in enumerate(items)
+    ]
+    return Connection(
+        page_info=PageInfo(
+            has_next_page=page.skip + len(edges) < total,
+            has_previous_page=page.skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+        total=total,
+    )
+
+
+# --- GraphQL types -----------------------------------------------------------------------------
 
 
 @strawberry.type
@@ -79,32 +225,21 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    """One page of a list, with the total number of items that match the filters."""
+    """One page of a list; `totalCount` counts every item that matches the filters."""
 
-    total_count: int
     page_info: PageInfo
     edges: list[Edge[T]]
+    total: strawberry.Private[int | None] = None
+    count: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
+
+    @strawberry.field(
+        description="Items matching the filters (a separate count, run only when selected)."
+    )
+    async def total_count(self) -> int:
+        if self.total is None:
+            self.total = 0 if self.count is None else await self.count()
+        return self.total
 
     @strawberry.field(description="The page's items without cursors (shortcut for edges.node).")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
-
-
-def build_connection(
-    total: int, items: Sequence[dict[str, Any]], page: Page, convert: Callable[[dict[str, Any]], T]
-) -> Connection[T]:
-    """A Connection from one list query's `total` and page of property maps."""
-    edges = [
-        Edge(cursor=encode_cursor(page.skip + i), node=convert(item))
-        for i, item in enumerate(items)
-    ]
-    return Connection(
-        total_count=total,
-        page_info=PageInfo(
-            has_next_page=page.skip + len(edges) < total,
-            has_previous_page=page.skip > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        edges=edges,
-    )

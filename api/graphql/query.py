@@ -1,9 +1,10 @@
 """The read side's root fields: paged, filtered, sorted lists and lookups by id.
 
 Each list field validates its input, picks ONE fixed query file (search or not) and passes the
-sort as an enum value that the file's `ORDER BY CASE $sort ...` branches compare with — the
-request never contributes Cypher text. Lookups by id go through the request's DataLoaders, so
-`a: customerRecord(...) b: customerRecord(...)` is still one round trip.
+sort as an enum value that the file's `CASE $sort ...` branches compare with — the request never
+contributes Cypher text. Lists page by keyset cursors (see `api.graphql.pagination`). Lookups
+by id go through the request's DataLoaders, so `a: customerRecord(...) b: customerRecord(...)`
+is still one round trip.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from api.graphql import inputs as inp
 from api.graphql.analytics import Analytics
 from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
-from api.graphql.pagination import Connection, build_connection, page_args
+from api.graphql.pagination import Connection, keyset_args, keyset_connection
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
     Account,
@@ -50,14 +51,26 @@ async def _page(
     first: int,
     after: str | None,
     convert: Callable[[dict[str, Any]], T],
+    by_id: bool = False,
 ) -> Connection[T]:
-    """Run one list query file and wrap its `total` and `items` as a Connection."""
-    page = page_args(first, after, info.context.settings.api_max_page_size)
-    rows = await info.context.db.read(
-        load_query(f"api/{query}"), {**params, "skip": page.skip, "limit": page.limit}
-    )
-    total, items = (int(rows[0]["total"]), rows[0]["items"]) if rows else (0, [])
-    return build_connection(total, items, page, convert)
+    """One keyset page of list `query` (rows after the `after` cursor) as a Connection.
+
+    The cursor is tagged with the list and sort, so a cursor from another list, sort or search
+    is an input error rather than a wrong page. `by_id` runs `<query>_by_id.cypher`, the same
+    list written for the id-only sort so that the id's unique index serves seek and order.
+    `totalCount` is `<query>_count.cypher` over the same filters, run only if selected.
+    """
+    tag = f"{query}:{params.get('sort', '')}"
+    page = keyset_args(first, after, tag, info.context.settings.api_max_page_size)
+    db = info.context.db
+    page_query = f"{query}_by_id" if by_id else query
+    rows = await db.read(load_query(f"api/{page_query}"), {**params, **page.params()})
+
+    async def count() -> int:
+        found = await db.read(load_query(f"api/{query}_count"), params)
+        return int(found[0]["total"]) if found else 0
+
+    return keyset_connection(rows, page, convert, count)
 
 
 @strawberry.type
@@ -80,7 +93,10 @@ class Query:
         elif sort is inp.CustomerRecordSort.RELEVANCE:
             sort = inp.CustomerRecordSort.RECORD_ID_ASC
         params["sort"] = sort.value
-        return await _page(info, query, params, first, after, lambda r: record_from(r, role))
+        by_id = query == "customer_records" and sort is inp.CustomerRecordSort.RECORD_ID_ASC
+        return await _page(
+            info, query, params, first, after, lambda r: record_from(r, role), by_id=by_id
+        )
 
     @strawberry.field(description="Company records as exported, filtered and sorted.")
     async def account_records(
@@ -94,8 +110,15 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.AccountRecordFilterModel, filter, "filter")
         params["sort"] = sort.value
+        by_id = sort is inp.AccountRecordSort.RECORD_ID_ASC
         return await _page(
-            info, "account_records", params, first, after, lambda r: from_row(AccountRecord, r)
+            info,
+            "account_records",
+            params,
+            first,
+            after,
+            lambda r: from_row(AccountRecord, r),
+            by_id=by_id,
         )
 
     @strawberry.field(description="Interactions of every kind, filtered by kind/channel/date.")

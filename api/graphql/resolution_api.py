@@ -27,7 +27,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, NotFound, check_id, check_text, invalid
-from api.graphql.pagination import Connection, build_connection, page_args
+from api.graphql.pagination import Connection, keyset_args, keyset_connection
 from api.graphql.types import AccountRecord, Customer, CustomerRecord, maybe, record_from
 from graph.cypher_catalog import load_query
 from graph.errors import ResolutionError
@@ -36,6 +36,7 @@ Info = strawberry.Info[Any, None]
 REVIEW_ID = re.compile(r"rev-[0-9a-f]{16}")
 ENTITY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}")
 NOTE_MAX = 1_000
+_QUEUE = "review_queue:"  # the queue's keyset cursor tag (one sort)
 _resolution_lock = threading.Lock()
 
 
@@ -148,13 +149,20 @@ def _review_from(row: dict[str, Any]) -> ReviewItem:
 
 
 async def _review_rows(
-    info: Info, status: str | None, review_id: str | None, skip: int, limit: int
-) -> tuple[int, list[dict[str, Any]]]:
-    rows = await info.context.db.read(
-        load_query("api/review_queue"),
-        {"status": status, "review_id": review_id, "skip": skip, "limit": limit},
+    info: Info, status: str | None, review_id: str | None, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Rows (`item`, `key`, `id`) of review_queue.cypher; `params` are its keyset parameters."""
+    rows: list[dict[str, Any]] = await info.context.db.read(
+        load_query("api/review_queue"), {"status": status, "review_id": review_id, **params}
     )
-    return (int(rows[0]["total"]), rows[0]["items"]) if rows else (0, [])
+    return rows
+
+
+async def _review_item(info: Info, review_id: str) -> dict[str, Any] | None:
+    """One review item's properties by id, as the queue shows it; None if there is none."""
+    first_row = {"after_key": None, "after_id": None, "limit": 1}
+    rows = await _review_rows(info, None, review_id, first_row)
+    return rows[0]["item"] if rows else None
 
 
 def _sync_db(info: Info) -> Any:
@@ -178,11 +186,17 @@ class ResolutionQuery:
         after: str | None = None,
     ) -> Connection[ReviewItem]:
         info.context.require(Role.ANALYST)
-        page = page_args(first, after, info.context.settings.api_max_page_size)
-        total, items = await _review_rows(
-            info, None if status is None else status.value, None, page.skip, page.limit
-        )
-        return build_connection(total, items, page, _review_from)
+        page = keyset_args(first, after, _QUEUE, info.context.settings.api_max_page_size)
+        value = None if status is None else status.value
+        rows = await _review_rows(info, value, None, page.params())
+
+        async def count() -> int:
+            found = await info.context.db.read(
+                load_query("api/review_queue_count"), {"status": value}
+            )
+            return int(found[0]["total"]) if found else 0
+
+        return keyset_connection(rows, page, _review_from, count)
 
 
 @strawberry.type
@@ -202,7 +216,7 @@ class ResolutionMutation:
         role = info.context.require(Role.ANALYST)
         rid = check_id("reviewId", review_id, REVIEW_ID, "a review id from `reviewQueue`")
         text = check_text("note", note, max_length=NOTE_MAX, required=False)
-        if not (await _review_rows(info, None, rid, 0, 1))[1]:
+        if await _review_item(info, rid) is None:
             raise NotFound(f"No review item {rid}; see `reviewQueue`.")
         from models.resolution import decide
 
@@ -216,8 +230,10 @@ class ResolutionMutation:
             await asyncio.to_thread(work)
         except ResolutionError:  # deleted between the check and the decision
             raise NotFound(f"No review item {rid}; see `reviewQueue`.") from None
-        _, items = await _review_rows(info, None, rid, 0, 1)
-        return _review_from(items[0])
+        item = await _review_item(info, rid)
+        if item is None:  # deleted right after the decision
+            raise NotFound(f"No review item {rid}; see `reviewQueue`.")
+        return _review_from(item)
 
     @strawberry.mutation(
         description="Reverse the latest merge into a customer, or the merge `eventId` (admin). "

@@ -1,17 +1,14 @@
 // API: one page of unified accounts that entity resolution created (none before it has run),
-// plus the total over the same filter.
-// Params: $status: string|null; $skip, $limit: int.
-// Returns: total: int, items: [map of Account properties].
-CALL () {
-  MATCH (a:Account)
-  WHERE $status IS NULL OR a.status = $status
-  RETURN count(a) AS total
-}
-CALL () {
-  MATCH (a:Account)
-  WHERE $status IS NULL OR a.status = $status
-  WITH a ORDER BY a.account_id ASC
-  SKIP $skip LIMIT $limit
-  RETURN collect(a {.*}) AS items
-}
-RETURN total, items
+// in account_id order, after a keyset cursor. The list has no sort key (key is always null), so
+// the cursor holds the last account_id and the seek `a.account_id > $after_id` plus the ORDER BY
+// are both served by the account_id uniqueness constraint's index: no SKIP, no sort, no count
+// (accounts_count.cypher counts, only when a client selects totalCount).
+// Params: $status: string|null; $after_key: null; $after_id: the previous page's last
+//   account_id, null on the first page; $limit: int (page size + 1: is there a next page?).
+// Returns: rows of item (map of Account properties), key (null), id.
+MATCH (a:Account)
+WHERE a.account_id > coalesce($after_id, '')
+  AND ($status IS NULL OR a.status = $status)
+RETURN a {.*} AS item, null AS key, a.account_id AS id
+ORDER BY a.account_id ASC
+LIMIT $limit

@@ -1,34 +1,39 @@
-// API: person records matching a full-text search over the `entity_names` index (names,
-// emails, company names), with the same filters and fixed sorts as customer_records plus
-// RELEVANCE. $search is already a Lucene query whose special characters the API escaped.
+// API: one page of person records matching a full-text search over the `entity_names`
+// index (names, emails, company names), after a keyset cursor, with the filters and fixed
+// sorts of customer_records.cypher plus RELEVANCE (key: the Lucene score, highest first).
+// $search is already a Lucene query whose special characters the API escaped.
+// Rows sort by `key` as Neo4j orders values (a null key after every value when ascending,
+// before them when descending, as the offset version did), then by record_id ascending; the
+// page starts after the row ($after_key, $after_id): no SKIP and no count
+// (customer_records_search_count.cypher counts, only when a client selects totalCount).
+// Datetime keys are epochMillis and date keys ISO text: plain JSON values a cursor carries
+// exactly (a datetime parameter would be compared by zone as well as instant).
 // Params: $search: string; $source_system, $country: string|null; $created_from,
-//   $created_to: datetime|null; $sort: RELEVANCE|NAME_ASC|NAME_DESC|CREATED_ASC|CREATED_DESC|
-//   RECORD_ID_ASC; $skip, $limit: int.
-// Returns: total: int, items: [map of CustomerRecord properties].
-CALL () {
-  CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node AS n
-  WHERE n:CustomerRecord
-    AND ($source_system IS NULL OR n.source_system = $source_system)
-    AND ($country IS NULL OR n.country = $country)
-    AND ($created_from IS NULL OR n.created_at >= $created_from)
-    AND ($created_to IS NULL OR n.created_at < $created_to)
-  RETURN count(n) AS total
-}
-CALL () {
-  CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node AS n, score
-  WHERE n:CustomerRecord
-    AND ($source_system IS NULL OR n.source_system = $source_system)
-    AND ($country IS NULL OR n.country = $country)
-    AND ($created_from IS NULL OR n.created_at >= $created_from)
-    AND ($created_to IS NULL OR n.created_at < $created_to)
-  WITH n, score
-  ORDER BY CASE $sort WHEN 'RELEVANCE' THEN score END DESC,
-           CASE $sort WHEN 'NAME_ASC' THEN n.full_name END ASC,
-           CASE $sort WHEN 'NAME_DESC' THEN n.full_name END DESC,
-           CASE $sort WHEN 'CREATED_ASC' THEN n.created_at END ASC,
-           CASE $sort WHEN 'CREATED_DESC' THEN n.created_at END DESC,
-           n.record_id ASC
-  SKIP $skip LIMIT $limit
-  RETURN collect(n {.*}) AS items
-}
-RETURN total, items
+//   $created_to: datetime|null; $sort: RELEVANCE|NAME_ASC|NAME_DESC|CREATED_ASC|
+//   CREATED_DESC|RECORD_ID_ASC;
+//   $after_key: the previous page's last key; $after_id: its record_id, null on the first page;
+//   $limit: int (page size + 1, so the caller sees whether a next page exists).
+// Returns: rows of item (map of CustomerRecord properties), key, id.
+CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node AS n, score
+WHERE n:CustomerRecord
+  AND ($source_system IS NULL OR n.source_system = $source_system)
+  AND ($country IS NULL OR n.country = $country)
+  AND ($created_from IS NULL OR n.created_at >= $created_from)
+  AND ($created_to IS NULL OR n.created_at < $created_to)
+WITH n, n.record_id AS id, $sort = 'RELEVANCE' OR $sort ENDS WITH '_DESC' AS descending,
+     CASE $sort WHEN 'RELEVANCE' THEN score
+                WHEN 'NAME_ASC' THEN n.full_name WHEN 'NAME_DESC' THEN n.full_name
+                WHEN 'CREATED_ASC' THEN n.created_at.epochMillis
+                WHEN 'CREATED_DESC' THEN n.created_at.epochMillis END AS key
+WHERE $after_id IS NULL
+   OR CASE WHEN key IS NULL THEN CASE WHEN $after_key IS NULL THEN id > $after_id
+                                      ELSE NOT descending END
+           WHEN $after_key IS NULL THEN descending
+           WHEN key = $after_key THEN id > $after_id
+           WHEN descending THEN key < $after_key
+           ELSE key > $after_key END
+RETURN n {.*} AS item, key, id
+ORDER BY CASE WHEN descending THEN key END DESC,
+         CASE WHEN NOT descending THEN key END ASC,
+         id ASC
+LIMIT $limit

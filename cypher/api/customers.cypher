@@ -1,17 +1,14 @@
 // API: one page of unified customers that entity resolution created (none before it has run),
-// plus the total over the same filter.
-// Params: $status: string|null; $skip, $limit: int.
-// Returns: total: int, items: [map of Customer properties].
-CALL () {
-  MATCH (c:Customer)
-  WHERE $status IS NULL OR c.status = $status
-  RETURN count(c) AS total
-}
-CALL () {
-  MATCH (c:Customer)
-  WHERE $status IS NULL OR c.status = $status
-  WITH c ORDER BY c.customer_id ASC
-  SKIP $skip LIMIT $limit
-  RETURN collect(c {.*}) AS items
-}
-RETURN total, items
+// in customer_id order, after a keyset cursor. The list has no sort key (key is always null), so
+// the cursor holds the last customer_id and the seek `c.customer_id > $after_id` plus the ORDER BY
+// are both served by the customer_id uniqueness constraint's index: no SKIP, no sort, no count
+// (customers_count.cypher counts, only when a client selects totalCount).
+// Params: $status: string|null; $after_key: null; $after_id: the previous page's last
+//   customer_id, null on the first page; $limit: int (page size + 1: is there a next page?).
+// Returns: rows of item (map of Customer properties), key (null), id.
+MATCH (c:Customer)
+WHERE c.customer_id > coalesce($after_id, '')
+  AND ($status IS NULL OR c.status = $status)
+RETURN c {.*} AS item, null AS key, c.customer_id AS id
+ORDER BY c.customer_id ASC
+LIMIT $limit
