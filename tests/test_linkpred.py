@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
@@ -32,9 +33,10 @@ from models.linkpred import (
 from models.linkpred.drift import psi, reference_bins
 from models.linkpred.features import Vocabulary
 from models.linkpred.gnn import GNNRanker
+from models.linkpred.gnn_net import DECODERS, BlockedPairMLP, Decoder
 from models.linkpred.metrics import ranking_metrics
 from models.linkpred.service import TrainOutcome
-from models.linkpred.snapshot import Snapshot
+from models.linkpred.snapshot import PAIR_SIGNALS, Snapshot
 from models.linkpred.windows import Labels, Window, plan_windows, window_labels
 from models.resolution import resolve
 
@@ -217,6 +219,49 @@ def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphF
     everyone = gnn.score(snapshot, np.arange(frames.n_customers))
     assert partial.shape == (25, frames.n_products)
     assert np.allclose(partial, everyone[few], atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", DECODERS)
+def test_every_decoder_scores_pairs_as_it_scores_the_catalog(kind: str) -> None:
+    """Training on sampled pairs (BCE) and on the catalog (softmax, scoring) must be one
+    function; a linear decoder's checkpoint loads into every kind and scores the same."""
+    torch.manual_seed(0)
+    decoder, linear = Decoder(8, kind), Decoder(8, "linear")
+    z_customer, z_product = torch.randn(5, 8), torch.randn(7, 8)
+    signals = torch.rand(len(PAIR_SIGNALS), 5, 7)
+    with torch.no_grad():
+        for module in decoder.modules():  # leave the MLP's zero start: make it count
+            if isinstance(module, torch.nn.Linear):
+                module.weight.add_(0.1)
+        catalog = decoder.all_products(z_customer, z_product, signals)
+        customers, products = torch.meshgrid(torch.arange(5), torch.arange(7), indexing="ij")
+        pairs = decoder.pairs(
+            z_customer[customers.flatten()],
+            z_product[products.flatten()],
+            signals[:, customers.flatten(), products.flatten()].T,
+        )
+        assert torch.allclose(catalog.flatten(), pairs, atol=1e-5)
+        decoder.load_state_dict(linear.state_dict())
+        assert torch.equal(
+            decoder.all_products(z_customer, z_product, signals),
+            linear.all_products(z_customer, z_product, signals),
+        )
+
+
+def test_blocked_pair_mlp_has_the_gradients_of_two_linear_layers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(BlockedPairMLP, "block", 7)  # several blocks and a ragged last one
+    generator = torch.Generator().manual_seed(0)
+    shapes = ((5, 30), (6, 5), (6,), (1, 6), (1,))
+    args = [
+        torch.randn(shape, dtype=torch.float64, generator=generator, requires_grad=True)
+        for shape in shapes
+    ]
+    assert torch.autograd.gradcheck(BlockedPairMLP.apply, args)
+    flat, w1, b1, w2, b2 = args
+    reference = (w2 @ (w1 @ flat + b1[:, None]).relu() + b2[:, None])[0]
+    assert torch.allclose(BlockedPairMLP.apply(*args), reference)
 
 
 def test_ranking_metrics_reward_the_right_order() -> None:

