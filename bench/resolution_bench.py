@@ -47,7 +47,7 @@ def _run(
 ) -> None:  # fmt: skip
     started = time.perf_counter()
     model = sm.train(frame, "customer", backend)
-    pairs = _with_rules(frame, sm.predict(frame, model, backend, FLOOR, VETO), "customer")
+    pairs = _with_rules(sm.predict(frame, model, backend, FLOOR, VETO), "customer")
     vetoes = _vetoes(pairs, VETO)
     labels = pd.Series(cluster(frame["unique_id"].tolist(), pairs, THRESHOLD, vetoes=vetoes).label)
     seconds = time.perf_counter() - started

@@ -191,7 +191,7 @@ def model_only(db: Database, truth: pd.Series) -> tuple[float, float]:
     frame = engine.frame_for("customer", store.read_records(db, "customer"))
     started = time.perf_counter()
     model = sm.train(frame, "customer", "duckdb")
-    pairs = engine._with_rules(frame, sm.predict(frame, model, "duckdb", 0.15, 1e-3), "customer")
+    pairs = engine._with_rules(sm.predict(frame, model, "duckdb", 0.15, 1e-3), "customer")
     labels = cluster(
         frame["unique_id"].tolist(), pairs, 0.8, vetoes=engine._vetoes(pairs, 1e-3)
     ).label

@@ -31,7 +31,7 @@ import pandas as pd
 from neo4j import ManagedTransaction
 
 from graph.cypher_catalog import load_query
-from graph.db import Database
+from graph.db import Database, summarised
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def _write_links(
         col = link.column
         if link.unlink is not None:
             stale = [{key: r[key], col: r[col]} for r in rows]
-            tx.run(load_query(link.unlink), {"rows": stale}).consume()
+            tx.run(load_query(link.unlink), summarised({"rows": stale})).consume()
         linked = [
             {key: r[key], col: r[col], "source_system": r["source_system"],
              "source_id": r["source_id"]}
@@ -154,10 +154,10 @@ def _write_links(
         if not linked:
             continue
         ids = sorted({r[col] for r in linked})
-        tx.run(load_query(link.placeholder), {"ids": ids, **params}).consume()
+        tx.run(load_query(link.placeholder), summarised({"ids": ids, **params})).consume()
         # Sorted by the referenced node so concurrent batches lock shared nodes in one order.
         linked.sort(key=lambda r: r[col])
-        tx.run(load_query(link.query), {"rows": linked, **params}).consume()
+        tx.run(load_query(link.query), summarised({"rows": linked, **params})).consume()
 
 
 def write_batch(
@@ -169,7 +169,7 @@ def write_batch(
     params = {"run_id": run_id, "seen_at": seen_at}
 
     def work(tx: ManagedTransaction) -> tuple[int, int]:
-        record = tx.run(text, {"rows": list(batch), **params}).single(strict=True)
+        record = tx.run(text, summarised({"rows": list(batch), **params})).single(strict=True)
         if plan is not None:
             _write_links(tx, plan, batch, set(record["changed"]), params)
         return int(record["created"]), int(record["updated"])

@@ -10,7 +10,7 @@ import pytest
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, resolve
+from models.resolution import ResolutionReport, normalise, resolve
 
 
 def assignments(db: Database, label: str = "Customer") -> dict[str, str]:
@@ -58,3 +58,23 @@ def resolved(
     """The demo set ingested and resolved in full."""
     IngestRun(empty_db, settings).run([demo_dir])
     return empty_db, resolve(empty_db, settings)
+
+
+def demo_people_frame(folder: Path) -> pd.DataFrame:
+    """The person records of a demo export from three systems, as resolution prepares them
+    (straight from the CSVs: for model-level tests that need no Neo4j)."""
+    parts = []
+    for source, name, key in (("crm", "crm_contacts", "contact_id"),
+                              ("shop", "shop_customers", "customer_id"),
+                              ("email", "email_subscribers", "subscriber_id")):  # fmt: skip
+        df = pd.read_csv(folder / f"{name}.csv", dtype=str).rename(
+            columns={"company": "company_name"}
+        )
+        df["record_id"], df["source_system"] = source + ":" + df[key], source
+        parts.append(df)
+    raw = pd.concat(parts, ignore_index=True)
+    for column in ("first_name", "last_name", "full_name", "email", "phone", "city",
+                   "postcode", "country", "company_name"):  # fmt: skip
+        if column not in raw:
+            raw[column] = None
+    return normalise.people_frame(raw.drop_duplicates("record_id"))

@@ -55,3 +55,20 @@ def test_edited_migration_is_refused(db: Database) -> None:
 def test_every_cypher_file_compiles(db: Database, name: str) -> None:
     """Each query an analyst or the system runs is valid Cypher against the real schema."""
     db.run_autocommit("EXPLAIN " + load_query(name))
+
+
+def test_list_parameters_travel_whole_but_print_as_a_summary(db: Database) -> None:
+    """Rows go to Neo4j exactly as a list would; only their repr is short (the driver formats
+    every RUN for its debug log even when that log is off)."""
+    from graph.db import Rows, summarised
+
+    rows = [{"n": i, "tags": ["a", "b"], "w": [0.5, 1.5]} for i in range(2_000)]
+    params = summarised({"rows": rows, "kind": "x"})
+    assert isinstance(params["rows"], Rows) and params["kind"] == "x"
+    assert repr(params["rows"]) == "<2000 rows>"
+    found = db.query(
+        "UNWIND $rows AS row RETURN count(*) AS n, sum(row.n) AS total, "
+        "collect(row.tags)[1999] AS tags, collect(row.w)[0] AS w",
+        params,
+    )
+    assert found == [{"n": 2_000, "total": sum(range(2_000)), "tags": ["a", "b"], "w": [0.5, 1.5]}]

@@ -26,10 +26,10 @@ import pytest
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, normalise, resolve
+from models.resolution import ResolutionReport, resolve
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
-from tests.resolution_fixtures import assignments, resolved, twin_and_stranger
+from tests.resolution_fixtures import assignments, demo_people_frame, resolved, twin_and_stranger
 
 _IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _MISSING = (
@@ -57,21 +57,7 @@ def frame(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 
     folder = tmp_path_factory.mktemp("demo-spark")
     generate(folder, customers=250, seed=7, bad_row_rate=0.0)
-    parts = []
-    for source, name, key in (("crm", "crm_contacts", "contact_id"),
-                              ("shop", "shop_customers", "customer_id"),
-                              ("email", "email_subscribers", "subscriber_id")):  # fmt: skip
-        df = pd.read_csv(folder / f"{name}.csv", dtype=str).rename(
-            columns={"company": "company_name"}
-        )
-        df["record_id"], df["source_system"] = source + ":" + df[key], source
-        parts.append(df)
-    raw = pd.concat(parts, ignore_index=True)
-    for column in ("first_name", "last_name", "full_name", "email", "phone", "city",
-                   "postcode", "country", "company_name"):  # fmt: skip
-        if column not in raw:
-            raw[column] = None
-    return normalise.people_frame(raw.drop_duplicates("record_id"))
+    return demo_people_frame(folder)
 
 
 @pytest.fixture(scope="module")
