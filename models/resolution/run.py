@@ -15,7 +15,6 @@ import pandas as pd
 
 from graph.db import Database
 from graph.settings import Settings
-from models.collector import collector_paused
 from models.resolution import normalise, store
 from models.resolution.engine import KindReport, RunContext, resolve_kind
 
@@ -51,9 +50,8 @@ def resolve(
     mode = "incremental" if incremental else "full"
     store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
     ctx = RunContext(db, settings, run_id, at, by)
-    with collector_paused():  # rows by the million, none cyclic (models/collector.py)
-        accounts = resolve_kind(ctx, "account", incremental=incremental)
-        customers = resolve_kind(ctx, "customer", incremental=incremental)
+    accounts = resolve_kind(ctx, "account", incremental=incremental)
+    customers = resolve_kind(ctx, "customer", incremental=incremental)
     links = works_at_rows(ctx.records.get("customer"), ctx.records.get("account"))
     store.write_works_at(
         db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
