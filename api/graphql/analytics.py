@@ -118,13 +118,13 @@ class Analytics:
     async def campaign_performance(
         self, info: Info, channel: str | None = None, first: int = 50
     ) -> list[CampaignPerformance]:
-        from api.graphql.pagination import page_args
+        from api.graphql.pagination import checked_first
 
-        page = page_args(first, None, info.context.settings.api_max_page_size)
+        limit = checked_first(first, info.context.settings.api_max_page_size)
         params = inp.validated(inp.CampaignFilterModel, _Args(channel=channel), "arguments")
         rows = await info.context.db.read(
             load_query("api/campaign_performance"),
-            {"channel": params["channel"], "limit": page.limit},
+            {"channel": params["channel"], "limit": limit},
         )
         return [
             CampaignPerformance(

@@ -21,7 +21,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput
-from api.graphql.pagination import page_args
+from api.graphql.pagination import checked_first
 from api.graphql.scores import (
     CopyDraftView,
     Propensity,
@@ -170,7 +170,7 @@ async def load_customer360(
             raise InvalidInput(
                 f"Invalid `{name}`.", fields=[{"field": name, "message": "1 to 200 characters"}]
             )
-    limit = page_args(interactions, None, info.context.settings.api_max_page_size).limit
+    limit = checked_first(interactions, info.context.settings.api_max_page_size)
     wanted = {
         part
         for name in _selected_names(s for f in info.selected_fields for s in f.selections)

@@ -15,8 +15,7 @@ ascending, before them when descending. The list queries return rows of `item`, 
 and fetch `first + 1` rows, so `hasNextPage` needs no count; `totalCount` is its own query
 (`<list>_count.cypher`), run only by the `totalCount` resolver, i.e. only when selected.
 
-Every list pages by keyset now; `page_args` remains for callers that only check `first`
-(nested lists with a fixed limit), and with it the offset helpers it was written with.
+Every list pages by keyset; `checked_first` alone serves nested lists with a plain limit.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ import strawberry
 from api.graphql.errors import InvalidInput
 
 T = TypeVar("T")
-_PREFIX = "mg1:"
 _KEYSET_PREFIX = "mg2:"
 _MAX_CURSOR = 2048
 
@@ -45,12 +43,14 @@ def _invalid_cursor() -> InvalidInput:
     )
 
 
-def _check_first(first: int, max_page_size: int) -> None:
+def checked_first(first: int, max_page_size: int) -> int:
+    """`first` (or any page size) if within the server limit, else a field-level input error."""
     if not 0 <= first <= max_page_size:
         raise InvalidInput(
             f"`first` must be between 0 and {max_page_size}.",
             fields=[{"field": "first", "message": f"must be between 0 and {max_page_size}"}],
         )
+    return first
 
 
 # --- keyset cursors ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class Keyset:
 
 def keyset_args(first: int, after: str | None, tag: str, max_page_size: int) -> Keyset:
     """Check `first` against the server limit and decode `after` for list + sort `tag`."""
-    _check_first(first, max_page_size)
+    checked_first(first, max_page_size)
     if after is None:
         return Keyset(tag=tag, first=first)
     key, row_id = decode_keyset(after, tag)
@@ -146,63 +146,6 @@ def keyset_connection(
         ),
         edges=edges,
         count=count,
-    )
-
-
-# --- offset cursors (review queue) -------------------------------------------------------------
-
-
-def encode_cursor(offset: int) -> str:
-    """The opaque offset cursor of the item at `offset` (lists that still page by offset)."""
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    """The offset inside an offset cursor; a malformed cursor is a field-level input error."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
-        if not text.startswith(_PREFIX):
-            raise ValueError(text)
-        offset = int(text[len(_PREFIX) :])
-        if offset < 0:
-            raise ValueError(text)
-    except (ValueError, UnicodeError, binascii.Error):
-        raise _invalid_cursor() from None
-    return offset
-
-
-@dataclass(frozen=True)
-class Page:
-    """Validated offset arguments: rows to skip and to fetch."""
-
-    skip: int
-    limit: int
-
-
-def page_args(first: int, after: str | None, max_page_size: int) -> Page:
-    """Check `first` against the server limit and turn an offset `after` into an offset."""
-    _check_first(first, max_page_size)
-    skip = decode_cursor(after) + 1 if after is not None else 0
-    return Page(skip=skip, limit=first)
-
-
-def build_connection(
-    total: int, items: Sequence[dict[str, Any]], page: Page, convert: Callable[[dict[str, Any]], T]
-) -> Connection[T]:
-    """A Connection from one offset list query's `total` and page of property maps."""
-    edges = [
-        Edge(cursor=encode_cursor(page.skip + i), node=convert(item))
-        for i, item in enumerate(items)
-    ]
-    return Connection(
-        page_info=PageInfo(
-            has_next_page=page.skip + len(edges) < total,
-            has_previous_page=page.skip > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        edges=edges,
-        total=total,
     )
 
 

@@ -79,9 +79,9 @@ class CustomerRecord:
 
     @strawberry.field(description="This record's most recent interactions, newest first.")
     async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
-        from api.graphql.pagination import page_args
+        from api.graphql.pagination import checked_first
 
-        page_args(last, None, info.context.settings.api_max_page_size)
+        checked_first(last, info.context.settings.api_max_page_size)
         rows = await info.context.recent_interactions(last).load(self.record_id)
         return [interaction_from(r, info.context.role) for r in rows]
 
