@@ -320,3 +320,54 @@ async def test_analytics(client: httpx.AsyncClient, loaded: Database) -> None:
     assert sum(r["revenue"] for r in a["revenueByCategory"]) == pytest.approx(revenue)
     assert sum(r["revenue"] for r in a["sub"]) == pytest.approx(revenue)
     assert len(a["campaignPerformance"]) <= 5
+
+
+async def test_temporals_come_back_as_the_stored_instants(
+    client: httpx.AsyncClient, loaded: Database
+) -> None:
+    """The API's Cypher returns datetimes as text (the driver builds DateTimes slowly); what a
+    client reads must still be the stored instant, with its offset, from lists, DataLoaders and
+    the one-query 360 view alike, and a named zone or nanoseconds must not break parsing."""
+    stored = loaded.query(
+        "MATCH (r:CustomerRecord)-[:PERFORMED]->(o:Order) WHERE r.created_at IS NOT NULL "
+        "WITH r ORDER BY r.record_id LIMIT 1 "
+        "MATCH (r)-[:PERFORMED]->(i:Interaction) WITH r, i ORDER BY i.occurred_at DESC LIMIT 1 "
+        "MATCH (r)-[:PERFORMED]->(o:Order) "
+        "RETURN r.record_id AS id, r.created_at AS created, r.updated_at AS updated, "
+        "i.occurred_at AS occurred, max(o.occurred_at) AS bought"
+    )[0]
+    zoned = "2024-03-31T01:30:00.123456789+01:00[Europe/Berlin]"
+    loaded.query(
+        "MATCH (r:CustomerRecord {record_id: $id}) MERGE (c:Customer {customer_id: 'test-time'}) "
+        "SET c.status = 'active', c.first_seen = datetime($zoned), c.last_seen = null "
+        "MERGE (r)-[:RESOLVES_TO]->(c)", {"id": stored["id"], "zoned": zoned}, write=True,
+    )  # fmt: skip
+    try:
+        body = await gql(
+            client,
+            """query($r: ID!) {
+              customerRecord(recordId: $r) { createdAt updatedAt
+                interactions(last: 1) { occurredAt } customer { firstSeen lastSeen } }
+              customers(first: 5) { nodes { customerId firstSeen } }
+              customer360(customerId: "test-time") { customer { firstSeen }
+                profile { createdAt updatedAt } recentInteractions { occurredAt }
+                productsOwned { lastPurchasedAt } } }""",
+            {"r": stored["id"]},
+        )
+        assert "errors" not in body, body
+        data = body["data"]
+        created, updated = (stored[k].to_native().isoformat() for k in ("created", "updated"))
+        occurred, bought = (stored[k].to_native().isoformat() for k in ("occurred", "bought"))
+        assert data["customerRecord"]["createdAt"] == created
+        assert data["customerRecord"]["updatedAt"] == updated
+        assert data["customerRecord"]["interactions"] == [{"occurredAt": occurred}]
+        berlin = "2024-03-31T01:30:00.123456+01:00"  # the offset kept, the zone name dropped
+        assert data["customerRecord"]["customer"] == {"firstSeen": berlin, "lastSeen": None}
+        assert {"customerId": "test-time", "firstSeen": berlin} in data["customers"]["nodes"]
+        view = data["customer360"]
+        assert view["customer"] == {"firstSeen": berlin}
+        assert view["profile"] == {"createdAt": created, "updatedAt": updated}
+        assert view["recentInteractions"][0] == {"occurredAt": occurred}
+        assert max(p["lastPurchasedAt"] for p in view["productsOwned"]) == bought
+    finally:
+        loaded.query("MATCH (c:Customer {customer_id: 'test-time'}) DETACH DELETE c", write=True)

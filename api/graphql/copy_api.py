@@ -36,6 +36,7 @@ import strawberry
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, NotFound, Refused, check_id, check_text, invalid
 from api.graphql.scores import CopyDraftView
+from api.graphql.types import iso_datetime
 from graph.cypher_catalog import load_query
 from graph.errors import ConsentError, CopyError
 
@@ -119,16 +120,12 @@ class CopyDraftDetail:
     reviewed_at: datetime | None
 
 
-def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
-
-
 def _view(draft: dict[str, Any]) -> CopyDraftView:
     return CopyDraftView(
         draft_id=draft["draft_id"], channel=draft["channel"], sku=draft.get("sku"),
         subject=draft.get("subject"), body=draft.get("body") or "", writer=draft["writer"],
         status=draft["status"], rails_passed=draft.get("rails_passed"),
-        created_at=_when(draft.get("created_at")), reviewed_by=draft.get("reviewed_by"),
+        created_at=iso_datetime(draft.get("created_at")), reviewed_by=draft.get("reviewed_by"),
     )  # fmt: skip
 
 
@@ -164,7 +161,8 @@ def _detail(draft: dict[str, Any], product_name: str | None) -> CopyDraftDetail:
             )
             for c in _json(draft.get("citations")) or []
         ],
-        review_reason=draft.get("review_reason"), reviewed_at=_when(draft.get("reviewed_at")),
+        review_reason=draft.get("review_reason"),
+        reviewed_at=iso_datetime(draft.get("reviewed_at")),
     )  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from api.graphql.types import (
     CustomerRecord,
     Interaction,
     interaction_from,
+    iso_datetime,
     maybe,
     record_from,
 )
@@ -134,7 +135,7 @@ class Customer360:
                 units=float(r["units"] or 0),
                 spent=float(r["spent"] or 0),
                 orders=int(r["orders"]),
-                last_purchased_at=r["last_purchased_at"],
+                last_purchased_at=iso_datetime(r["last_purchased_at"]),
             )
             for r in rows
         ]

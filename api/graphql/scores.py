@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.errors import InvalidInput, NotFound
+from api.graphql.types import iso_datetime
 from graph.cypher_catalog import load_query
 
 Info = strawberry.Info[Any, None]
@@ -149,15 +150,11 @@ async def copy_drafts_for(info: Info, customer_id: str, limit: int) -> list[Copy
             writer=r["writer"],
             status=r["status"],
             rails_passed=r["rails_passed"],
-            created_at=_when(r["created_at"]),
+            created_at=iso_datetime(r["created_at"]),
             reviewed_by=r["reviewed_by"],
         )
         for r in rows
     ]
-
-
-def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
 
 
 async def model_versions(info: Info, task: str | None) -> list[ModelVersion]:
@@ -172,9 +169,9 @@ async def model_versions(info: Info, task: str | None) -> list[ModelVersion]:
             task=r["task"],
             model=r["model"],
             serving=bool(r["serving"]),
-            created_at=_when(r["created_at"]),
-            scored_at=_when(r["scored_at"]),
-            promoted_at=_when(r["promoted_at"]),
+            created_at=iso_datetime(r["created_at"]),
+            scored_at=iso_datetime(r["scored_at"]),
+            promoted_at=iso_datetime(r["promoted_at"]),
             promoted_by=r["promoted_by"],
             training_run=r["training_run"],
             metrics_json=r["metrics"] or "{}",

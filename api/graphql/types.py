@@ -3,11 +3,19 @@
 Why `from_row`: every list or loader query returns node property maps; one constructor per
 type picks the declared fields (ignoring provenance extras like row_hash) so adding a property
 to a node never breaks the API. Person records are masked here for the caller's role.
+
+Why temporal fields arrive as text: the neo4j driver builds each DateTime in pure Python
+(~65 µs apiece), which made a 20-record page cost twice its Cypher. The API's queries return
+the temporals a type exposes as `toString(...)` (and null the provenance ones it does not), and
+`from_row` parses ISO text for every `datetime`/`date` field (~1 µs); driver values still pass.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -20,10 +28,45 @@ Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 
+def iso_datetime(value: Any) -> datetime | None:
+    """A Cypher `toString(datetime)` as a Python datetime (a driver datetime passes through).
+
+    Named zones print as `...+01:00[Europe/Berlin]`; the offset before the bracket is kept.
+    """
+    if not isinstance(value, str):
+        return value or None
+    return datetime.fromisoformat(value.split("[", 1)[0]) if value else None
+
+
+def iso_date(value: Any) -> date | None:
+    """A Cypher `toString(date)` as a Python date (a driver date passes through)."""
+    if not isinstance(value, str):
+        return value or None
+    return date.fromisoformat(value) if value else None
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[frozenset[str], dict[str, Callable[[Any], Any]]]:
+    """A type's field names, and a text parser for each `datetime` / `date` field."""
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    parsers: dict[str, Callable[[Any], Any]] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        kinds = set(typing.get_args(hint)) | {hint}
+        if name in names and datetime in kinds:
+            parsers[name] = iso_datetime
+        elif name in names and date in kinds:
+            parsers[name] = iso_date
+    return names, parsers
+
+
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
     """An instance of a strawberry type from a node's property map (unknown keys ignored)."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in row.items() if k in names})
+    names, parsers = _fields_of(typing.cast(type, cls))
+    values = {k: v for k, v in row.items() if k in names}
+    for name, parse in parsers.items():
+        if isinstance(values.get(name), str):
+            values[name] = parse(values[name])
+    return cls(**values)
 
 
 def maybe(cls: type[T], row: dict[str, Any] | None) -> T | None:

@@ -7,11 +7,13 @@
 //   $after_key: null; $after_id: the previous page's last record_id, null on the first page;
 //   $limit: int (page size + 1, so the caller sees whether a next page exists).
 // Returns: rows of item (map of AccountRecord properties), key (null), id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (n:AccountRecord)
 WHERE n.record_id > coalesce($after_id, '')
   AND ($source_system IS NULL OR n.source_system = $source_system)
   AND ($industry IS NULL OR n.industry = $industry)
   AND ($country IS NULL OR n.country = $country)
-RETURN n {.*} AS item, null AS key, n.record_id AS id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item, null AS key, n.record_id AS id
 ORDER BY n.record_id ASC
 LIMIT $limit

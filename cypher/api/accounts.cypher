@@ -6,9 +6,11 @@
 // Params: $status: string|null; $after_key: null; $after_id: the previous page's last
 //   account_id, null on the first page; $limit: int (page size + 1: is there a next page?).
 // Returns: rows of item (map of Account properties), key (null), id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (a:Account)
 WHERE a.account_id > coalesce($after_id, '')
   AND ($status IS NULL OR a.status = $status)
-RETURN a {.*} AS item, null AS key, a.account_id AS id
+RETURN a {.*, first_seen: toString(a.first_seen), last_seen: toString(a.last_seen)} AS item, null AS key, a.account_id AS id
 ORDER BY a.account_id ASC
 LIMIT $limit

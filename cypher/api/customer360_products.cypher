@@ -2,9 +2,11 @@
 // records placed — with units, spend and the last purchase time.
 // Params: $record_ids: [string].
 // Returns: sku, name, category, units, spent, orders, last_purchased_at; most recent first.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (r:CustomerRecord)-[:PERFORMED]->(o:Order)-[l:CONTAINS]->(p:Product)
 WHERE r.record_id IN $record_ids
 RETURN p.sku AS sku, p.name AS name, p.category AS category,
        sum(l.quantity) AS units, sum(l.quantity * l.unit_price) AS spent,
-       count(DISTINCT o) AS orders, max(o.occurred_at) AS last_purchased_at
+       count(DISTINCT o) AS orders, toString(max(o.occurred_at)) AS last_purchased_at
 ORDER BY last_purchased_at DESC, sku

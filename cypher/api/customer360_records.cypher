@@ -3,6 +3,8 @@
 // the record alone is returned with customer = null.
 // Params: $record_id, $customer_id: string|null (exactly one is set).
 // Returns: one row: customer (map|null), records ([CustomerRecord map]); no row if not found.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 OPTIONAL MATCH (start:CustomerRecord {record_id: $record_id})
 OPTIONAL MATCH (start)-[:RESOLVES_TO]->(viaRecord:Customer)
 OPTIONAL MATCH (byId:Customer {customer_id: $customer_id})
@@ -15,4 +17,4 @@ CALL (start, c) {
 }
 UNWIND recs AS r
 WITH c, r ORDER BY r.updated_at DESC, r.record_id
-RETURN CASE WHEN c IS NULL THEN null ELSE c {.*} END AS customer, collect(r {.*}) AS records
+RETURN CASE WHEN c IS NULL THEN null ELSE c {.*, first_seen: toString(c.first_seen), last_seen: toString(c.last_seen)} END AS customer, collect(r {.*, created_at: toString(r.created_at), updated_at: toString(r.updated_at), first_seen: null, last_seen: null, last_changed: null}) AS records

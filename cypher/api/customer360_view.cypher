@@ -10,6 +10,8 @@
 //          first), account (AccountRecord map|null), interactions ([Interaction map], newest
 //          first, at most $limit), products ([{sku, name, category, units, spent, orders,
 //          last_purchased_at}], most recent purchase first); no row if not found.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 OPTIONAL MATCH (start:CustomerRecord {record_id: $record_id})
 OPTIONAL MATCH (start)-[:RESOLVES_TO]->(viaRecord:Customer)
 OPTIONAL MATCH (byId:Customer {customer_id: $customer_id})
@@ -29,7 +31,8 @@ CALL (recs) {
   WITH DISTINCT i
   ORDER BY i.occurred_at DESC, i.interaction_id
   LIMIT $limit
-  RETURN collect(i {.*}) AS interactions
+  RETURN collect(i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null,
+                     last_changed: null}) AS interactions
 }
 CALL (recs) {
   UNWIND CASE WHEN $with_products THEN recs ELSE [] END AS r
@@ -38,11 +41,17 @@ CALL (recs) {
        count(DISTINCT o) AS orders, max(o.occurred_at) AS last_purchased_at
   ORDER BY last_purchased_at DESC, p.sku
   RETURN collect({sku: p.sku, name: p.name, category: p.category, units: units, spent: spent,
-                  orders: orders, last_purchased_at: last_purchased_at}) AS products
+                  orders: orders, last_purchased_at: toString(last_purchased_at)}) AS products
 }
-RETURN CASE WHEN c IS NULL THEN null ELSE c {.*} END AS customer,
-       [r IN recs | r {.*}] AS records,
+RETURN CASE WHEN c IS NULL THEN null
+            ELSE c {.*, first_seen: toString(c.first_seen), last_seen: toString(c.last_seen)} END
+         AS customer,
+       [r IN recs | r {.*, created_at: toString(r.created_at), updated_at: toString(r.updated_at),
+                       first_seen: null, last_seen: null, last_changed: null}] AS records,
        head([a IN [r IN recs WHERE $with_account |
-                   head([(r)-[:WORKS_AT]->(a:AccountRecord) | a {.*}])] WHERE a IS NOT NULL])
+                   head([(r)-[:WORKS_AT]->(a:AccountRecord) |
+                         a {.*, created_at: toString(a.created_at), updated_at: toString(a.updated_at),
+                            first_seen: null, last_seen: null, last_changed: null}])]
+              WHERE a IS NOT NULL])
          AS account,
        interactions, products

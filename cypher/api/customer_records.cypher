@@ -13,6 +13,8 @@
 //   $after_key: the previous page's last key; $after_id: its record_id, null on the first page;
 //   $limit: int (page size + 1, so the caller sees whether a next page exists).
 // Returns: rows of item (map of CustomerRecord properties), key, id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (n:CustomerRecord)
 WHERE ($source_system IS NULL OR n.source_system = $source_system)
   AND ($country IS NULL OR n.country = $country)
@@ -29,7 +31,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id > $after_id
            WHEN $sort ENDS WITH '_DESC' THEN key < $after_key
            ELSE key > $after_key END
-RETURN n {.*} AS item, key, id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN $sort ENDS WITH '_DESC' THEN key END DESC,
          CASE WHEN NOT $sort ENDS WITH '_DESC' THEN key END ASC,
          id ASC

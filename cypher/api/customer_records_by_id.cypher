@@ -7,12 +7,14 @@
 //   $after_key: null; $after_id: the previous page's last record_id, null on the first page;
 //   $limit: int (page size + 1, so the caller sees whether a next page exists).
 // Returns: rows of item (map of CustomerRecord properties), key (null), id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (n:CustomerRecord)
 WHERE n.record_id > coalesce($after_id, '')
   AND ($source_system IS NULL OR n.source_system = $source_system)
   AND ($country IS NULL OR n.country = $country)
   AND ($created_from IS NULL OR n.created_at >= $created_from)
   AND ($created_to IS NULL OR n.created_at < $created_to)
-RETURN n {.*} AS item, null AS key, n.record_id AS id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item, null AS key, n.record_id AS id
 ORDER BY n.record_id ASC
 LIMIT $limit

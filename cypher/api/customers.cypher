@@ -6,9 +6,11 @@
 // Params: $status: string|null; $after_key: null; $after_id: the previous page's last
 //   customer_id, null on the first page; $limit: int (page size + 1: is there a next page?).
 // Returns: rows of item (map of Customer properties), key (null), id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (c:Customer)
 WHERE c.customer_id > coalesce($after_id, '')
   AND ($status IS NULL OR c.status = $status)
-RETURN c {.*} AS item, null AS key, c.customer_id AS id
+RETURN c {.*, first_seen: toString(c.first_seen), last_seen: toString(c.last_seen)} AS item, null AS key, c.customer_id AS id
 ORDER BY c.customer_id ASC
 LIMIT $limit

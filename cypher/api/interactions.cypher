@@ -13,6 +13,8 @@
 //   first page;
 //   $limit: int (page size + 1, so the caller sees whether a next page exists).
 // Returns: rows of item (map of Interaction properties), key, id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (i:Interaction)
 WHERE ($kind IS NULL OR i.kind = $kind)
   AND ($channel IS NULL OR i.channel = $channel)
@@ -30,7 +32,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id > $after_id
            WHEN $sort ENDS WITH '_DESC' THEN key < $after_key
            ELSE key > $after_key END
-RETURN i {.*} AS item, key, id
+RETURN i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN $sort ENDS WITH '_DESC' THEN key END DESC,
          CASE WHEN NOT $sort ENDS WITH '_DESC' THEN key END ASC,
          id ASC

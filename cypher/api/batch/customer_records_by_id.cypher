@@ -1,6 +1,8 @@
 // API DataLoader: person records by record_id, for a batch of keys in one round trip.
 // Params: $keys: [string].
 // Returns: key, item (map of CustomerRecord properties) for each key that exists.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 UNWIND $keys AS key
 MATCH (n:CustomerRecord {record_id: key})
-RETURN key, n {.*} AS item
+RETURN key, n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item

@@ -1,7 +1,9 @@
 // API DataLoader: each person record's most recent interactions (PERFORMED), newest first, for a batch of keys in one round trip.
 // Params: $keys: [string], $limit: int.
 // Returns: key, items ([Interaction map], at most $limit).
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 UNWIND $keys AS key
 MATCH (:CustomerRecord {record_id: key})-[:PERFORMED]->(i:Interaction)
 WITH key, i ORDER BY i.occurred_at DESC, i.interaction_id
-RETURN key, collect(i {.*})[..$limit] AS items
+RETURN key, collect(i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null})[..$limit] AS items

@@ -1,6 +1,8 @@
 // API DataLoader: the person record that PERFORMED each interaction, for a batch of keys in one round trip.
 // Params: $keys: [string].
 // Returns: key, item (CustomerRecord map).
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 UNWIND $keys AS key
 MATCH (c:CustomerRecord)-[:PERFORMED]->(:Interaction {interaction_id: key})
-RETURN key, c {.*} AS item
+RETURN key, c {.*, created_at: toString(c.created_at), updated_at: toString(c.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item
