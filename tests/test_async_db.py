@@ -1,0 +1,73 @@
+"""The API's async read path against the real Neo4j: auto-commit reads, retried only when the
+driver says the error may pass."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import neo4j
+import pytest
+from neo4j import AsyncGraphDatabase
+
+from graph import async_db
+from graph.async_db import AsyncDatabase
+from graph.db import DRIVER_OPTIONS, Database
+from graph.local_server.testing import free_ports
+from graph.settings import Settings
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_reads_return_plain_values(db: Database, settings: Settings) -> None:
+    reader = await AsyncDatabase.open(settings)
+    try:
+        rows = await reader.read(
+            "RETURN $n + 1 AS n, datetime('2024-03-01T10:15:30Z') AS at, [date('2024-03-01')] AS d",
+            {"n": 41},
+        )
+    finally:
+        await reader.close()
+    assert rows[0]["n"] == 42
+    assert rows[0]["at"].isoformat() == "2024-03-01T10:15:30+00:00"
+    assert [d.isoformat() for d in rows[0]["d"]] == ["2024-03-01"]
+
+
+async def test_a_bad_query_fails_at_once(
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    reader = await AsyncDatabase.open(settings)
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger=async_db.__name__),
+            pytest.raises(neo4j.exceptions.CypherSyntaxError),
+        ):
+            await reader.read("RETURN nonsense(")
+    finally:
+        await reader.close()
+    assert not [r for r in caplog.records if "retrying" in r.getMessage()]
+
+
+async def test_an_unreachable_server_is_retried_then_reported(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing listens on the port: the driver raises ServiceUnavailable, which it marks
+    retryable, so the read tries READ_ATTEMPTS times with growing pauses and then raises."""
+    (port,) = free_ports(1)
+    driver = AsyncGraphDatabase.driver(
+        f"bolt://127.0.0.1:{port}", auth=("neo4j", "unused"), **DRIVER_OPTIONS
+    )
+    reader = AsyncDatabase(driver, "neo4j")
+    began = time.perf_counter()
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger=async_db.__name__),
+            pytest.raises(neo4j.exceptions.ServiceUnavailable),
+        ):
+            await reader.read("RETURN 1 AS one")
+    finally:
+        await reader.close()
+    retries = [r for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == async_db.READ_ATTEMPTS - 1
+    pauses = sum(async_db.READ_RETRY_DELAY_S * n for n in range(1, async_db.READ_ATTEMPTS))
+    assert time.perf_counter() - began >= pauses
