@@ -14,6 +14,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
 from tests.api_helpers import api_client, api_settings, codes, gql, load_demo
@@ -100,6 +101,8 @@ async def walk(
             assert len(nodes) < 10_000
             return nodes
         assert len(edges) == first
+        assert info["endCursor"] != after, "the page did not move past its cursor"
+        assert len(nodes) < 10_000
         after = info["endCursor"]
 
 
@@ -421,3 +424,71 @@ async def test_review_queue_counts_only_when_selected(
     )
     assert len(without) == 1 and "how many" not in without[0]
     assert len(with_count) == 2 and any("how many" in c for c in with_count)
+
+
+# Records with tied and missing names in a filter of their own, for the index-backed name sorts.
+NAMED_RECORDS: dict[str, tuple[str, str, str, str]] = {
+    # list: (label, name property, filter argument, filter property)
+    "customerRecords": ("CustomerRecord", "full_name", "country", "country"),
+    "accountRecords": ("AccountRecord", "name", "industry", "industry"),
+}
+SEEK_NAMES = ["Zed Tie", "Zed Tie", "Zed Tie", "Ada", None, None, None, "", "Émile", "Bob"]
+
+
+#: An unfiltered first page of each name-sorted list, for EXPLAIN.
+SEEK_PARAMS: dict[str, dict[str, Any]] = {
+    "customer_records": {"source_system": None, "country": None, "created_from": None,
+                         "created_to": None, "after_key": None, "after_id": None, "limit": 21},
+    "account_records": {"source_system": None, "industry": None, "country": None,
+                        "after_key": None, "after_id": None, "limit": 21},
+}  # fmt: skip
+
+
+def plan_operators(db: Database, cypher: str, params: dict[str, Any]) -> list[str]:
+    """The operator names of a query's plan (EXPLAIN: planned, not run)."""
+    with db.driver.session(database=db.database) as session:
+        plan = session.run("EXPLAIN " + cypher, params).consume().plan
+    names: list[str] = []
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        names.append(str(node["operatorType"]).split("@")[0])
+        stack.extend(node.get("children", []))
+    return names
+
+
+@pytest.mark.parametrize("field", sorted(NAMED_RECORDS))
+@pytest.mark.parametrize("sort", ["NAME_ASC", "NAME_DESC"])
+async def test_name_sorts_seek_through_ties_and_missing_names(
+    client: httpx.AsyncClient, loaded: Database, field: str, sort: str
+) -> None:
+    """NAME_ASC/NAME_DESC run queries written for the name index (`*_by_name*.cypher`): walks
+    across three tied names, an empty name and missing names at every page size still give
+    every record once, in the generic query's order (ties by id, no name last ascending and
+    first descending); and the plan reads the index in order instead of sorting every record."""
+    label, prop, arg, filter_prop = NAMED_RECORDS[field]
+    rows = [{"id": f"zz-seek-{i:02d}", "name": name} for i, name in enumerate(SEEK_NAMES)]
+    loaded.query(
+        f"UNWIND $rows AS row CREATE (n:{label} {{record_id: row.id}}) "
+        f"SET n.{prop} = row.name, n.{filter_prop} = 'zz-seek'",
+        {"rows": rows}, write=True,
+    )  # fmt: skip
+    try:
+        select = "recordId fullName" if field == "customerRecords" else "recordId name"
+        name_field = select.split()[1]
+        args = f'filter: {{{arg}: "zz-seek"}}, sort: {sort},'
+        expected = expected_order([(r["id"], r["name"]) for r in rows], sort.endswith("_DESC"))
+        for first in (1, 2, 3, 4, 11):
+            nodes = await walk(client, field, args, select, first=first)
+            _check_walk(nodes, "recordId", expected)
+            assert [n[name_field] for n in nodes] == [
+                next(r["name"] for r in rows if r["id"] == n["recordId"]) for n in nodes
+            ]
+        suffix = "by_name_desc" if sort.endswith("_DESC") else "by_name"
+        base = "customer_records" if field == "customerRecords" else "account_records"
+        operators = plan_operators(loaded, load_query(f"api/{base}_{suffix}"), SEEK_PARAMS[base])
+        assert any(op.startswith(("NodeIndexSeekByRange", "NodeIndexScan")) for op in operators)
+        assert not {"Sort", "Top"} & set(operators), operators  # PartialTop within a name only
+    finally:
+        loaded.query(f"MATCH (n:{label}) WHERE n.record_id STARTS WITH 'zz-seek-' DELETE n",
+                     write=True)  # fmt: skip

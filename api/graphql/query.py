@@ -42,6 +42,9 @@ from graph.cypher_catalog import load_query
 Info = strawberry.Info[Any, None]
 T = TypeVar("T")
 DEFAULT_PAGE = 20
+#: Sorts of the record lists with a query written out for an index (`<list>_<suffix>.cypher`);
+#: other sorts run the list's generic query, which sorts every matching record.
+SEEK_QUERIES = {"RECORD_ID_ASC": "by_id", "NAME_ASC": "by_name", "NAME_DESC": "by_name_desc"}
 
 
 async def _page(
@@ -51,19 +54,20 @@ async def _page(
     first: int,
     after: str | None,
     convert: Callable[[dict[str, Any]], T],
-    by_id: bool = False,
+    seek: str = "",
 ) -> Connection[T]:
     """One keyset page of list `query` (rows after the `after` cursor) as a Connection.
 
     The cursor is tagged with the list and sort, so a cursor from another list, sort or search
-    is an input error rather than a wrong page. `by_id` runs `<query>_by_id.cypher`, the same
-    list written for the id-only sort so that the id's unique index serves seek and order.
+    is an input error rather than a wrong page. A `seek` suffix runs `<query>_<seek>.cypher`, the
+    same list written out for one sort so that an index serves seek and order (`by_id`,
+    `by_name`, `by_name_desc`; see SEEK_QUERIES); the cursors are the same either way.
     `totalCount` is `<query>_count.cypher` over the same filters, run only if selected.
     """
     tag = f"{query}:{params.get('sort', '')}"
     page = keyset_args(first, after, tag, info.context.settings.api_max_page_size)
     db = info.context.db
-    page_query = f"{query}_by_id" if by_id else query
+    page_query = f"{query}_{seek}" if seek else query
     rows = await db.read(load_query(f"api/{page_query}"), {**params, **page.params()})
 
     async def count() -> int:
@@ -93,9 +97,9 @@ class Query:
         elif sort is inp.CustomerRecordSort.RELEVANCE:
             sort = inp.CustomerRecordSort.RECORD_ID_ASC
         params["sort"] = sort.value
-        by_id = query == "customer_records" and sort is inp.CustomerRecordSort.RECORD_ID_ASC
+        seek = SEEK_QUERIES.get(sort.value, "") if query == "customer_records" else ""
         return await _page(
-            info, query, params, first, after, lambda r: record_from(r, role), by_id=by_id
+            info, query, params, first, after, lambda r: record_from(r, role), seek=seek
         )
 
     @strawberry.field(description="Company records as exported, filtered and sorted.")
@@ -110,7 +114,6 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.AccountRecordFilterModel, filter, "filter")
         params["sort"] = sort.value
-        by_id = sort is inp.AccountRecordSort.RECORD_ID_ASC
         return await _page(
             info,
             "account_records",
@@ -118,7 +121,7 @@ class Query:
             first,
             after,
             lambda r: from_row(AccountRecord, r),
-            by_id=by_id,
+            seek=SEEK_QUERIES.get(sort.value, ""),
         )
 
     @strawberry.field(description="Interactions of every kind, filtered by kind/channel/date.")

@@ -1,0 +1,52 @@
+// API: customer_records.cypher for sort NAME_DESC, written out so that the range index on full_name
+// (migration 0008) serves the seek and the order, read backwards. Records with no full_name come
+// first (Neo4j orders nulls first descending), in record_id order (the record_id index); then
+// named records from the top, or from the cursor's name downwards, in index order (ties by
+// record_id ascending: a partial sort within one name). Each part is gated by a one-row
+// WITH ... WHERE, so a part the cursor has passed reads nothing. Ties on the cursor's
+// name are a CASE, not an OR: the planner splits an OR of two seekable predicates into a union
+// of two seeks, which loses the index order (a Top over every name below the cursor). Same rows, order and cursors
+// as customer_records.cypher.
+// Params: $source_system, $country: string|null; $created_from, $created_to: datetime|null;
+//   $after_key: the previous page's last full_name (null: it had none); $after_id: its
+//   record_id, null on the first page; $limit: int (page size + 1: is there a next page?).
+// Returns: rows of item (map of CustomerRecord properties), key (full_name), id.
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
+CALL () {
+  WITH 1 AS go WHERE $after_key IS NULL
+  MATCH (n:CustomerRecord)
+  WHERE n.record_id > coalesce($after_id, '')
+    AND n.full_name IS NULL
+    AND ($source_system IS NULL OR n.source_system = $source_system)
+    AND ($country IS NULL OR n.country = $country)
+    AND ($created_from IS NULL OR n.created_at >= $created_from)
+    AND ($created_to IS NULL OR n.created_at < $created_to)
+  WITH n ORDER BY n.record_id ASC LIMIT $limit
+  RETURN collect(n) AS unnamed
+}
+CALL (unnamed) {
+  WITH 1 AS go WHERE $after_key IS NULL AND size(unnamed) < $limit
+  MATCH (n:CustomerRecord)
+  WHERE n.full_name IS NOT NULL
+    AND ($source_system IS NULL OR n.source_system = $source_system)
+    AND ($country IS NULL OR n.country = $country)
+    AND ($created_from IS NULL OR n.created_at >= $created_from)
+    AND ($created_to IS NULL OR n.created_at < $created_to)
+  WITH n ORDER BY n.full_name DESC, n.record_id ASC LIMIT $limit
+  RETURN collect(n) AS top
+}
+CALL () {
+  WITH 1 AS go WHERE $after_key IS NOT NULL
+  MATCH (n:CustomerRecord)
+  WHERE n.full_name <= $after_key
+    AND CASE WHEN n.full_name = $after_key THEN n.record_id > $after_id ELSE true END
+    AND ($source_system IS NULL OR n.source_system = $source_system)
+    AND ($country IS NULL OR n.country = $country)
+    AND ($created_from IS NULL OR n.created_at >= $created_from)
+    AND ($created_to IS NULL OR n.created_at < $created_to)
+  WITH n ORDER BY n.full_name DESC, n.record_id ASC LIMIT $limit
+  RETURN collect(n) AS below
+}
+UNWIND (unnamed + top + below)[..$limit] AS n
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), first_seen: null, last_seen: null, last_changed: null} AS item, n.full_name AS key, n.record_id AS id
