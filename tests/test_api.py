@@ -371,3 +371,40 @@ async def test_temporals_come_back_as_the_stored_instants(
         assert max(p["lastPurchasedAt"] for p in view["productsOwned"]) == bought
     finally:
         loaded.query("MATCH (c:Customer {customer_id: 'test-time'}) DETACH DELETE c", write=True)
+
+
+async def test_products_owned_order_by_time_not_by_text(
+    client: httpx.AsyncClient, loaded: Database
+) -> None:
+    """Purchase times come back as text, but both the 360 view and the per-field fallback query
+    sort by the datetime: as text, `10:00:45Z` sorts above the later `10:00:45.5Z`."""
+    loaded.query(
+        "CREATE (r:CustomerRecord {record_id: 'zz-time-r'}) "
+        "WITH r MATCH (p:Product) WITH r, p ORDER BY p.sku LIMIT 2 "
+        "WITH r, collect(p) AS ps WITH r, ps[0] AS early, ps[1] AS late "
+        "CREATE (r)-[:PERFORMED]->(:Interaction:Order {interaction_id: 'zz-time-o1', "
+        "  kind: 'purchase', occurred_at: datetime('2024-05-01T10:00:45Z')})"
+        "  -[:CONTAINS {quantity: 1, unit_price: 1.0}]->(early) "
+        "CREATE (r)-[:PERFORMED]->(:Interaction:Order {interaction_id: 'zz-time-o2', "
+        "  kind: 'purchase', occurred_at: datetime('2024-05-01T10:00:45.5Z')})"
+        "  -[:CONTAINS {quantity: 1, unit_price: 1.0}]->(late)",
+        write=True,
+    )
+    try:
+        skus = [r["sku"] for r in loaded.query(
+            "MATCH (p:Product) RETURN p.sku AS sku ORDER BY sku LIMIT 2")]  # fmt: skip
+        rows = loaded.query(load_query("api/customer360_products"), {"record_ids": ["zz-time-r"]})
+        assert [r["sku"] for r in rows] == [skus[1], skus[0]]
+        body = await gql(
+            client,
+            '{ customer360(recordId: "zz-time-r") { productsOwned { sku lastPurchasedAt } } }',
+        )
+        assert body["data"]["customer360"]["productsOwned"] == [
+            {"sku": skus[1], "lastPurchasedAt": "2024-05-01T10:00:45.500000+00:00"},
+            {"sku": skus[0], "lastPurchasedAt": "2024-05-01T10:00:45+00:00"},
+        ]
+    finally:
+        loaded.query(
+            "MATCH (n) WHERE n.record_id = 'zz-time-r' OR n.interaction_id STARTS WITH 'zz-time-' "
+            "DETACH DELETE n", write=True,
+        )  # fmt: skip

@@ -45,19 +45,20 @@ async def test_a_bad_query_fails_at_once(
             await reader.read("RETURN nonsense(")
     finally:
         await reader.close()
-    assert not [r for r in caplog.records if "retrying" in r.getMessage()]
+    assert not [r for r in caplog.records if "retry" in r.getMessage()]
 
 
 async def test_an_unreachable_server_is_retried_then_reported(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Nothing listens on the port: the driver raises ServiceUnavailable, which it marks
-    retryable, so the read tries READ_ATTEMPTS times with growing pauses and then raises."""
+    retryable, so the read retries with growing pauses (0.2, 0.4 s, ...) until its retry budget
+    would run out, then raises the error."""
     (port,) = free_ports(1)
     driver = AsyncGraphDatabase.driver(
         f"bolt://127.0.0.1:{port}", auth=("neo4j", "unused"), **DRIVER_OPTIONS
     )
-    reader = AsyncDatabase(driver, "neo4j")
+    reader = AsyncDatabase(driver, "neo4j", retry_seconds=1.0)
     began = time.perf_counter()
     try:
         with (
@@ -67,7 +68,7 @@ async def test_an_unreachable_server_is_retried_then_reported(
             await reader.read("RETURN 1 AS one")
     finally:
         await reader.close()
-    retries = [r for r in caplog.records if "retrying" in r.getMessage()]
-    assert len(retries) == async_db.READ_ATTEMPTS - 1
-    pauses = sum(async_db.READ_RETRY_DELAY_S * n for n in range(1, async_db.READ_ATTEMPTS))
-    assert time.perf_counter() - began >= pauses
+    elapsed = time.perf_counter() - began
+    retries = [r for r in caplog.records if "retry" in r.getMessage()]
+    assert 1 <= len(retries) <= 3, [r.getMessage() for r in retries]
+    assert async_db.READ_RETRY_DELAY_S <= elapsed < 1.0 + 5, elapsed

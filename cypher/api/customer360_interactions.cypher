@@ -5,6 +5,7 @@
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (r:CustomerRecord)-[:PERFORMED]->(i:Interaction)
 WHERE r.record_id IN $record_ids
-RETURN DISTINCT i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null} AS item, i.occurred_at AS at
-ORDER BY at DESC, item.interaction_id
+WITH DISTINCT i
+ORDER BY i.occurred_at DESC, i.interaction_id
 LIMIT $limit
+RETURN i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null} AS item

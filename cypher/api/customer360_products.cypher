@@ -6,7 +6,8 @@
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 MATCH (r:CustomerRecord)-[:PERFORMED]->(o:Order)-[l:CONTAINS]->(p:Product)
 WHERE r.record_id IN $record_ids
-RETURN p.sku AS sku, p.name AS name, p.category AS category,
-       sum(l.quantity) AS units, sum(l.quantity * l.unit_price) AS spent,
-       count(DISTINCT o) AS orders, toString(max(o.occurred_at)) AS last_purchased_at
-ORDER BY last_purchased_at DESC, sku
+WITH p, sum(l.quantity) AS units, sum(l.quantity * l.unit_price) AS spent,
+     count(DISTINCT o) AS orders, max(o.occurred_at) AS last
+ORDER BY last DESC, p.sku
+RETURN p.sku AS sku, p.name AS name, p.category AS category, units, spent, orders,
+       toString(last) AS last_purchased_at
