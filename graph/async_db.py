@@ -10,7 +10,6 @@ nothing outside `graph/` needs to know about `neo4j` types.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import time
 from collections.abc import Mapping
@@ -95,8 +94,9 @@ class AsyncDatabase:
         retryable — a lost connection, a cluster member going away, a transient server error.
         """
         deadline = time.monotonic() + self.retry_seconds
-        pause = READ_RETRY_DELAY_S
-        for attempt in itertools.count(1):
+        pause, attempt = READ_RETRY_DELAY_S, 0
+        while True:
+            attempt += 1
             try:
                 async with self.driver.session(
                     database=self.database, default_access_mode=neo4j.READ_ACCESS
@@ -109,4 +109,3 @@ class AsyncDatabase:
                 log.warning("read failed (%s); retry %d in %.1f s", exc, attempt, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, READ_RETRY_MAX_DELAY_S)
-        raise AssertionError("unreachable: the last attempt returns or raises")

@@ -427,11 +427,22 @@ async def test_review_queue_counts_only_when_selected(
 
 
 # Records with tied and missing names in a filter of their own, for the index-backed name sorts.
-NAMED_RECORDS: dict[str, tuple[str, str, str, str]] = {
-    # list: (label, name property, filter argument, filter property)
-    "customerRecords": ("CustomerRecord", "full_name", "country", "country"),
-    "accountRecords": ("AccountRecord", "name", "industry", "industry"),
-}
+NamedCase = tuple[str, str, str, LiteralString, LiteralString]
+NAMED_RECORDS: dict[str, NamedCase] = {
+    # list: (query file, name field, filter argument, Cypher creating $rows, Cypher deleting them)
+    "customerRecords": (
+        "customer_records", "fullName", "country",
+        "UNWIND $rows AS row CREATE (n:CustomerRecord {record_id: row.id}) "
+        "SET n.full_name = row.name, n.country = 'zz-seek'",
+        "MATCH (n:CustomerRecord) WHERE n.record_id STARTS WITH 'zz-seek-' DELETE n",
+    ),
+    "accountRecords": (
+        "account_records", "name", "industry",
+        "UNWIND $rows AS row CREATE (n:AccountRecord {record_id: row.id}) "
+        "SET n.name = row.name, n.industry = 'zz-seek'",
+        "MATCH (n:AccountRecord) WHERE n.record_id STARTS WITH 'zz-seek-' DELETE n",
+    ),
+}  # fmt: skip
 SEEK_NAMES = ["Zed Tie", "Zed Tie", "Zed Tie", "Ada", None, None, None, "", "Émile", "Bob"]
 
 
@@ -466,16 +477,11 @@ async def test_name_sorts_seek_through_ties_and_missing_names(
     across three tied names, an empty name and missing names at every page size still give
     every record once, in the generic query's order (ties by id, no name last ascending and
     first descending); and the plan reads the index in order instead of sorting every record."""
-    label, prop, arg, filter_prop = NAMED_RECORDS[field]
+    base, name_field, arg, create, delete = NAMED_RECORDS[field]
     rows = [{"id": f"zz-seek-{i:02d}", "name": name} for i, name in enumerate(SEEK_NAMES)]
-    loaded.query(
-        f"UNWIND $rows AS row CREATE (n:{label} {{record_id: row.id}}) "
-        f"SET n.{prop} = row.name, n.{filter_prop} = 'zz-seek'",
-        {"rows": rows}, write=True,
-    )  # fmt: skip
+    loaded.query(create, {"rows": rows}, write=True)
     try:
-        select = "recordId fullName" if field == "customerRecords" else "recordId name"
-        name_field = select.split()[1]
+        select = f"recordId {name_field}"
         args = f'filter: {{{arg}: "zz-seek"}}, sort: {sort},'
         expected = expected_order([(r["id"], r["name"]) for r in rows], sort.endswith("_DESC"))
         for first in (1, 2, 3, 4, 11):
@@ -485,10 +491,8 @@ async def test_name_sorts_seek_through_ties_and_missing_names(
                 next(r["name"] for r in rows if r["id"] == n["recordId"]) for n in nodes
             ]
         suffix = "by_name_desc" if sort.endswith("_DESC") else "by_name"
-        base = "customer_records" if field == "customerRecords" else "account_records"
         operators = plan_operators(loaded, load_query(f"api/{base}_{suffix}"), SEEK_PARAMS[base])
         assert any(op.startswith(("NodeIndexSeekByRange", "NodeIndexScan")) for op in operators)
         assert not {"Sort", "Top"} & set(operators), operators  # PartialTop within a name only
     finally:
-        loaded.query(f"MATCH (n:{label}) WHERE n.record_id STARTS WITH 'zz-seek-' DELETE n",
-                     write=True)  # fmt: skip
+        loaded.query(delete, write=True)

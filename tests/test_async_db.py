@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
 
 import neo4j
 import pytest
+import pytest_asyncio
 from neo4j import AsyncGraphDatabase
 
 from graph import async_db
@@ -19,32 +21,34 @@ from graph.settings import Settings
 pytestmark = pytest.mark.asyncio
 
 
-async def test_reads_return_plain_values(db: Database, settings: Settings) -> None:
-    reader = await AsyncDatabase.open(settings)
+@pytest_asyncio.fixture
+async def reader(db: Database, settings: Settings) -> AsyncIterator[AsyncDatabase]:
+    """The API's reader on the test session's Neo4j."""
+    opened = await AsyncDatabase.open(settings)
     try:
-        rows = await reader.read(
-            "RETURN $n + 1 AS n, datetime('2024-03-01T10:15:30Z') AS at, [date('2024-03-01')] AS d",
-            {"n": 41},
-        )
+        yield opened
     finally:
-        await reader.close()
+        await opened.close()
+
+
+async def test_reads_return_plain_values(reader: AsyncDatabase) -> None:
+    rows = await reader.read(
+        "RETURN $n + 1 AS n, datetime('2024-03-01T10:15:30Z') AS at, [date('2024-03-01')] AS d",
+        {"n": 41},
+    )
     assert rows[0]["n"] == 42
     assert rows[0]["at"].isoformat() == "2024-03-01T10:15:30+00:00"
     assert [d.isoformat() for d in rows[0]["d"]] == ["2024-03-01"]
 
 
 async def test_a_bad_query_fails_at_once(
-    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+    reader: AsyncDatabase, caplog: pytest.LogCaptureFixture
 ) -> None:
-    reader = await AsyncDatabase.open(settings)
-    try:
-        with (
-            caplog.at_level(logging.WARNING, logger=async_db.__name__),
-            pytest.raises(neo4j.exceptions.CypherSyntaxError),
-        ):
-            await reader.read("RETURN nonsense(")
-    finally:
-        await reader.close()
+    with (
+        caplog.at_level(logging.WARNING, logger=async_db.__name__),
+        pytest.raises(neo4j.exceptions.CypherSyntaxError),
+    ):
+        await reader.read("RETURN nonsense(")
     assert not [r for r in caplog.records if "retry" in r.getMessage()]
 
 

@@ -5,7 +5,7 @@ type picks the declared fields (ignoring provenance extras like row_hash) so add
 to a node never breaks the API. Person records are masked here for the caller's role.
 
 Why temporal fields arrive as text: the neo4j driver builds each DateTime in pure Python
-(~65 µs apiece), which made a 20-record page cost twice its Cypher. The API's queries return
+(~55 µs apiece), which made a 20-record page cost twice its Cypher. The API's queries return
 the temporals a type exposes as `toString(...)` (and null the provenance ones it does not), and
 `from_row` parses ISO text for every `datetime`/`date` field (~1 µs); driver values still pass.
 """
