@@ -35,6 +35,8 @@ from models.linkpred.features import Vocabulary
 from models.linkpred.gnn import GNNRanker
 from models.linkpred.gnn_net import DECODERS, BlockedPairMLP, Decoder
 from models.linkpred.metrics import ranking_metrics
+from models.linkpred.propensity import fit_propensity
+from models.linkpred.scoring import score_all
 from models.linkpred.service import TrainOutcome
 from models.linkpred.snapshot import PAIR_SIGNALS, Snapshot
 from models.linkpred.windows import Labels, Window, plan_windows, window_labels
@@ -219,6 +221,30 @@ def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphF
     everyone = gnn.score(snapshot, np.arange(frames.n_customers))
     assert partial.shape == (25, frames.n_products)
     assert np.allclose(partial, everyone[few], atol=1e-5)
+
+
+def test_scoring_everyone_with_a_gnn_encodes_the_graph_once(frames: GraphFrames) -> None:
+    """`score_all` asks chunk by chunk, and a chunk's receptive field is most of the graph
+    (customers share products): the graph is encoded once per scoring run, not per chunk."""
+    plan = plan_windows(frames, 60, train_windows=1)
+    vocabulary = Vocabulary.from_frames(frames)
+    training, validation = [
+        (Snapshot.build(frames, w.input_end, 60, vocabulary), window_labels(frames, w))
+        for w in (*plan.train, plan.validation)
+    ]
+    gnn = GNNRanker(validation, hidden=16, epochs=3, eval_every=3)
+    gnn.fit([training], seed=5)
+    propensity, _ = fit_propensity([training], validation, validation, seed=5)
+    assert gnn.model is not None
+    encoded: list[int] = []
+    gnn.model.encoder.register_forward_hook(lambda *_: encoded.append(1))
+    chunk = 16
+    assert chunk * 4 < frames.n_customers  # alone, each chunk would take its receptive field
+    now = Snapshot.build(frames, frames.last_event_at + 1, 60, vocabulary)
+    result = score_all(frames, now, gnn, propensity, k=5, chunk=chunk)
+    assert len(encoded) == 1
+    assert result.recommendations > 0
+    assert {row["customer_id"] for row in result.rows} <= set(frames.customers["customer_id"])
 
 
 @pytest.mark.parametrize("kind", DECODERS)
