@@ -6,6 +6,7 @@ server is actually started.
 
 from __future__ import annotations
 
+import gc
 import socket
 from typing import Annotated
 
@@ -49,6 +50,7 @@ def serve(
         build_scheduler(settings).start()
         console.print(f"Scheduled jobs: {schedules(settings) or 'none configured'}")
     if workers == 1:
+        tune_garbage_collection(settings.api_gc_gen0)
         uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
     else:
         from uvicorn.supervisors import Multiprocess
@@ -83,4 +85,23 @@ def app_from_env() -> object:
     """uvicorn factory for multi-worker mode (each worker builds its own app and driver)."""
     from api.graphql.app import create_app
 
-    return create_app(get_settings())
+    settings = get_settings()
+    app = create_app(settings)
+    tune_garbage_collection(settings.api_gc_gen0)
+    return app
+
+
+def tune_garbage_collection(gen0: int) -> None:
+    """Fewer, cheaper garbage collections in a serving process, once its app is built.
+
+    Why: a customer-360 request allocates thousands of short-lived containers (driver records,
+    GraphQL results), so Python's default (a young collection every 700 allocations) ran
+    several collections per request, ~10% of a worker's CPU (bench/README.md, session 8). What
+    exists now (libraries, schema, app) is frozen out of collection, so the rarer full
+    collections no longer walk it. Cycles are still collected, in larger batches. Only for
+    `serve`: tests build many apps in one process and keep Python's defaults."""
+    if gen0 <= 0:
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(gen0, *gc.get_threshold()[1:])

@@ -16,7 +16,7 @@ measures, at each concurrency (default 1, 8 and 32 clients):
                 of the record before it, so every request carries a real cursor and gets a
                 full page of 20.
 
-Every cell is measured on two paths with the same ids/pages in the same order:
+Every cell is measured on each path with the same ids/pages in the same order:
 
   graphql       HTTP POST to /graphql, driven either by wrk (`--driver wrk`: C, epoll, one
                 thread; a Lua script rotates over the pre-built request bodies and counts
@@ -34,7 +34,11 @@ Every cell is measured on two paths with the same ids/pages in the same order:
                 concurrently); or for the list, what its resolvers run for the same cursors
                 (the same $after_key/$after_id/$limit): customer_records_by_id (the page,
                 first + 1 rows), then employer_of_customer_records for the page's ids and, if
-                totalCount is selected, customer_records_count, concurrently.
+                totalCount is selected, customer_records_count, concurrently;
+  http floor    (customer360, wrk only, unless --no-floor) bench/http_floor.py with the same
+                worker count: one Starlette route running customer360_view per POST and
+                answering its rows as JSON, no GraphQL. The least a Python HTTP API on this
+                stack can cost, so graphql vs floor is what the GraphQL layer costs.
 
 A "client" is one connection (wrk) or asyncio task (httpx, raw) issuing requests back to back;
 each cell stops after --seconds (wrk: its duration; httpx/raw: also --max-requests), after a
@@ -126,6 +130,14 @@ LIST_FILTERS: dict[str, Any] = {
 }  # fmt: skip
 
 
+FLOOR_PATH = "http floor (no graphql, wrk)"
+
+
+def path_order(path: str) -> int:
+    """Rows per cell: raw Cypher, then the HTTP floor, then GraphQL."""
+    return 0 if path.startswith("raw") else 1 if path == FLOOR_PATH else 2
+
+
 def list_workload(total_count: bool) -> str:
     return f"list first:{PAGE} + account" + (" + totalCount" if total_count else "")
 
@@ -168,8 +180,9 @@ def sample_ids(db: Database, id_kind: str, seed: int) -> list[str]:
 
 
 @contextmanager
-def api_server(settings: Settings, workers: int) -> Iterator[str]:
-    """`marketgraph serve` on 127.0.0.1:<free port> in a subprocess; yields its base URL."""
+def api_server(settings: Settings, workers: int, floor: bool = False) -> Iterator[str]:
+    """`marketgraph serve` on 127.0.0.1:<free port> in a subprocess; yields its base URL.
+    With ``floor``, bench/http_floor.py instead: the same read over HTTP without GraphQL."""
     port = free_ports(1)[0]
     env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "MARKETGRAPH_NEO4J_URI")}
     env.update({
@@ -182,6 +195,9 @@ def api_server(settings: Settings, workers: int) -> Iterator[str]:
     })  # fmt: skip
     command = [str(Path(sys.executable).parent / "marketgraph"), "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    if floor:
+        command = [sys.executable, str(Path(__file__).with_name("http_floor.py")), "127.0.0.1",
+                   str(port), str(workers)]  # fmt: skip
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -431,9 +447,9 @@ def cell_table(cells: list[Cell]) -> Table:
                  "p95 ms", "p99 ms", "req/s", "p95 ratio"):  # fmt: skip
         out.add_column(name, justify="left" if name in ("workload", "path") else "right")
     raw = {(c.workload, c.clients): c for c in cells if c.path == "raw cypher"}
-    for c in sorted(cells, key=lambda c: (c.workload, c.clients, c.path.startswith("graphql"))):
+    for c in sorted(cells, key=lambda c: (c.workload, c.clients, path_order(c.path))):
         base = raw.get((c.workload, c.clients))
-        ratio = f"{c.p95 / base.p95:.1f}x" if c.path.startswith("graphql") and base else ""
+        ratio = f"{c.p95 / base.p95:.1f}x" if not c.path.startswith("raw") and base else ""
         out.add_row(
             c.workload, str(c.clients), c.path, str(c.workers or ""), f"{c.requests:,}",
             str(c.errors), f"{c.p50:,.1f}", f"{c.p95:,.1f}", f"{c.p99:,.1f}", f"{c.rate:,.1f}",
@@ -456,11 +472,12 @@ def verdict(cells: list[Cell]) -> list[str]:
     lines = []
     raw = {c.clients: c for c in cells if c.workload == "customer360" and c.path == "raw cypher"}
     for c in cells:
-        if c.workload != "customer360" or not c.path.startswith("graphql") or c.clients not in raw:
+        if c.workload != "customer360" or c.path.startswith("raw") or c.clients not in raw:
             continue
         ratio = c.p95 / raw[c.clients].p95
         lines.append(
-            f"customer360 @ {c.clients} clients, {c.workers} worker(s): p95 {ratio:.2f}x raw "
+            f"customer360 @ {c.clients} clients, {c.workers} worker(s), {c.path}: p95 "
+            f"{ratio:.2f}x raw "
             f"({'met' if ratio <= 2 else 'NOT met'}: <= 2x), {c.rate:,.0f} req/s "
             f"({'met' if c.rate >= 300 else 'NOT met'}: >= 300)"
         )
@@ -527,6 +544,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--verify", type=int, default=50,
         help="requests per workload checked with httpx before the wrk cells (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false",
+        help="skip the HTTP floor (wrk only): by default customer360 is also measured against "
+        "bench/http_floor.py, the same one view query per POST over uvicorn + Starlette with "
+        "no GraphQL, which is the least any Python HTTP API here can cost",
     )  # fmt: skip
     parser.add_argument(
         "--reuse-graph", action="store_true",
@@ -611,6 +634,12 @@ def main() -> None:
                         cells += wrk_cells(url, bodies, workers, args, Path(work))
                     else:
                         cells += asyncio.run(httpx_cells(url, bodies, workers, args))
+                    if args.floor and args.driver == "wrk":
+                        with api_server(settings, workers, floor=True) as floor_url:
+                            cells += wrk_cells(
+                                floor_url, {"customer360": bodies["customer360"]}, workers, args,
+                                Path(work), path=FLOOR_PATH,
+                            )  # fmt: skip
                     if args.per_query_runs and not breakdown:
                         breakdown = asyncio.run(
                             per_query(url, settings, ids, id_kind, pages, args.per_query_runs)

@@ -201,9 +201,15 @@ def verify_sample(url: str, payloads: list[str], count: int) -> int:
 
 
 def wrk_cells(
-    url: str, bodies: dict[str, list[str]], workers: int, args: argparse.Namespace, work: Path
+    url: str,
+    bodies: dict[str, list[str]],
+    workers: int,
+    args: argparse.Namespace,
+    work: Path,
+    path: str = "graphql (wrk)",
 ) -> list[Cell]:
-    """GraphQL cells driven by wrk (C, epoll, one thread by default): a light load generator."""
+    """Cells driven by wrk (C, epoll, one thread by default): a light load generator. ``path``
+    names what answers at ``url`` (the API, or api_bench's HTTP floor)."""
     cells: list[Cell] = []
     scripts = {w: wrk_script(work / f"{w.split()[0]}.lua", b) for w, b in bodies.items()}
     for workload, payloads in bodies.items():
@@ -212,14 +218,14 @@ def wrk_cells(
             raise RuntimeError(f"{failed} of {args.verify} sampled {workload} requests failed")
     for clients in args.clients:
         for workload, script in scripts.items():
-            with console.status(f"{workload} via graphql (wrk), {clients} clients"):
+            with console.status(f"{workload} via {path}, {clients} clients"):
                 if args.warmup_seconds > 0:  # not counted: connections, plan cache, JIT
                     run_wrk(args.wrk, script, url, clients, args.warmup_seconds, args.wrk_threads)
                 out = run_wrk(args.wrk, script, url, clients, args.seconds, args.wrk_threads)
             socket_errors = out["connect"] + out["read"] + out["write"] + out["timeout"]
             errors = out["bad"] + socket_errors
             cells.append(Cell(
-                workload, clients, "graphql (wrk)", workers, out["requests"] - out["bad"],
+                workload, clients, path, workers, out["requests"] - out["bad"],
                 errors, out["duration_us"] / 1e6,
                 out["p50_us"] / 1000, out["p95_us"] / 1000, out["p99_us"] / 1000,
             ))  # fmt: skip

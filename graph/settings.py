@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     api_max_tokens: int = Field(default=2_000, ge=50, description="Tokens per GraphQL document.")
     api_max_aliases: int = Field(default=15, ge=1, description="Aliases per GraphQL document.")
     api_max_page_size: int = Field(default=100, ge=1, le=1_000, description="Largest `first`.")
+    api_gc_gen0: int = Field(
+        default=50_000,
+        ge=0,
+        description="Allocations between young garbage collections in each API worker, whose "
+        "start-up objects are also frozen out of collection; 0 keeps Python's defaults.",
+    )
     api_ingest_dir: Path | None = Field(
         default=None,
         description="Server folder `ingestFile` may read from; unset disables the mutation.",
