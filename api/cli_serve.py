@@ -43,6 +43,8 @@ def serve(
     app = create_app(settings)  # fails fast on missing keys, before binding a port
     bind_host, bind_port = host or settings.api_host, port or settings.api_port
     console.print(f"GraphQL API on http://{bind_host}:{bind_port}/graphql")
+    if workers == 1:  # this process serves: tune it before a scheduled job allocates anything
+        tune_garbage_collection(settings.api_gc_gen0)
     if scheduler:
         from api.scheduler import build_scheduler, schedules
 
@@ -50,7 +52,6 @@ def serve(
         build_scheduler(settings).start()
         console.print(f"Scheduled jobs: {schedules(settings) or 'none configured'}")
     if workers == 1:
-        tune_garbage_collection(settings.api_gc_gen0)
         uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
     else:
         from uvicorn.supervisors import Multiprocess

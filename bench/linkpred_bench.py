@@ -166,9 +166,10 @@ def report(label: str, frames: GraphFrames, params: TrainingParams) -> TrainedMo
 def time_scoring(
     frames: GraphFrames, trained: TrainedModels, params: TrainingParams
 ) -> ScoreResult:
-    """Per candidate model: raw scores of every customer × product (chunks of 4,096, as
-    `marketgraph score` does), then the full scoring with reasons that `marketgraph score` runs
-    when that model serves (the ≤ 30 s target holds for whichever model serves)."""
+    """Per candidate model: raw scores of every customer × product (chunks of 4,096), then
+    `score_all` with reasons, top K and propensity (chunks of 2,048), which is what
+    `marketgraph score` runs when that model serves (the ≤ 30 s target holds for whichever
+    model serves)."""
     from models.linkpred.snapshot import Snapshot
 
     def now() -> Snapshot:  # a new object each time: a GNN's embeddings are cached per snapshot
@@ -198,7 +199,6 @@ def time_scoring(
     if serving is None:
         raise RuntimeError("the serving model is not among the trained candidates")
     return serving
-    return result
 
 
 def demo(

@@ -203,9 +203,12 @@ def test_training_is_deterministic_for_a_seed(frames: GraphFrames) -> None:
     assert not np.array_equal(scores[0], other.score(validation[0], customers))
 
 
-def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphFrames) -> None:
-    """Training steps and small scoring calls compute only the batch's receptive field; that
-    must be the same arithmetic as the full-graph pass, not an approximation."""
+SmallGNN = tuple[GNNRanker, tuple[Snapshot, Labels], tuple[Snapshot, Labels], Vocabulary]
+
+
+@pytest.fixture(scope="module")
+def small_gnn(frames: GraphFrames) -> SmallGNN:
+    """A quickly trained GNN on one window, with its training and validation windows."""
     plan = plan_windows(frames, 60, train_windows=1)
     vocabulary = Vocabulary.from_frames(frames)
     training, validation = [
@@ -214,7 +217,18 @@ def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphF
     ]
     gnn = GNNRanker(validation, hidden=16, epochs=3, eval_every=3)
     gnn.fit([training], seed=5)
-    snapshot = validation[0]
+    return gnn, training, validation, vocabulary
+
+
+def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(
+    frames: GraphFrames, small_gnn: SmallGNN
+) -> None:
+    """Training steps and small scoring calls compute only the batch's receptive field; that
+    must be the same arithmetic as the full-graph pass, not an approximation."""
+    gnn, _, validation, _ = small_gnn
+    # A snapshot object the GNN has not embedded (its cache is per object): `few` must take
+    # the receptive-field path, not read a cached full pass.
+    snapshot = Snapshot.build(frames, validation[0].at, 60, validation[0].vocabulary)
     few = np.random.default_rng(0).choice(frames.n_customers, 25, replace=False)
     assert len(few) * 4 < frames.n_customers  # takes the receptive-field path
     partial = gnn.score(snapshot, few)
@@ -223,25 +237,23 @@ def test_gnn_scores_a_few_customers_exactly_as_it_scores_everyone(frames: GraphF
     assert np.allclose(partial, everyone[few], atol=1e-5)
 
 
-def test_scoring_everyone_with_a_gnn_encodes_the_graph_once(frames: GraphFrames) -> None:
+def test_scoring_everyone_with_a_gnn_encodes_the_graph_once(
+    frames: GraphFrames, small_gnn: SmallGNN
+) -> None:
     """`score_all` asks chunk by chunk, and a chunk's receptive field is most of the graph
     (customers share products): the graph is encoded once per scoring run, not per chunk."""
-    plan = plan_windows(frames, 60, train_windows=1)
-    vocabulary = Vocabulary.from_frames(frames)
-    training, validation = [
-        (Snapshot.build(frames, w.input_end, 60, vocabulary), window_labels(frames, w))
-        for w in (*plan.train, plan.validation)
-    ]
-    gnn = GNNRanker(validation, hidden=16, epochs=3, eval_every=3)
-    gnn.fit([training], seed=5)
+    gnn, training, validation, vocabulary = small_gnn
     propensity, _ = fit_propensity([training], validation, validation, seed=5)
     assert gnn.model is not None
     encoded: list[int] = []
-    gnn.model.encoder.register_forward_hook(lambda *_: encoded.append(1))
+    hook = gnn.model.encoder.register_forward_hook(lambda *_: encoded.append(1))
     chunk = 16
     assert chunk * 4 < frames.n_customers  # alone, each chunk would take its receptive field
     now = Snapshot.build(frames, frames.last_event_at + 1, 60, vocabulary)
-    result = score_all(frames, now, gnn, propensity, k=5, chunk=chunk)
+    try:
+        result = score_all(frames, now, gnn, propensity, k=5, chunk=chunk)
+    finally:
+        hook.remove()
     assert len(encoded) == 1
     assert result.recommendations > 0
     assert {row["customer_id"] for row in result.rows} <= set(frames.customers["customer_id"])
