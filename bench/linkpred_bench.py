@@ -290,7 +290,11 @@ def main() -> None:
     )
     parser.add_argument("--state-dir", type=Path, default=Path("/tmp/mg-lpbench"))
     parser.add_argument(
-        "--origins", type=int, default=4, help="MovieLens: rolling origins to pool (1 = one split)"
+        "--origins",
+        type=int,
+        default=None,
+        help="rolling origins whose test metrics are pooled (1 = one split; default 4 for "
+        "MovieLens, 1 for frames: one split judges too few users to separate close models)",
     )
     parser.add_argument("--dump-frames", type=Path, default=None, help="demo: pickle the export")
     args = parser.parse_args()
@@ -312,11 +316,14 @@ def main() -> None:
             trained = report(f"{Path(path).stem} ({args.gnn_loss})", frames, params)
             if args.score_all:
                 time_scoring(frames, trained, params)
+            if (args.origins or 1) > 1:
+                rolling(Path(path).stem, frames, params, args.origins)
     elif args.dataset == "movielens":
         frames = movielens_frames()
         report("MovieLens small", frames, params)
-        if args.origins > 1:
-            rolling("MovieLens small", frames, params, args.origins)
+        origins = 4 if args.origins is None else args.origins
+        if origins > 1:
+            rolling("MovieLens small", frames, params, origins)
     else:
         sizes = [
             int(float(s.lower().replace("k", "e3").replace("m", "e6")))
