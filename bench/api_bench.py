@@ -91,7 +91,8 @@ from graph.settings import Settings
 from ingestion.demo_data import generate
 from ingestion.loader import IngestRun
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling load_drivers module
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling bench modules
+from http_floor import view_params
 from load_drivers import (
     API_KEY,
     REQUEST_TIMEOUT_S,
@@ -231,7 +232,8 @@ def raw_customer360(db: AsyncDatabase, ids: list[str], id_kind: str) -> Call:
 
     async def call(n: int) -> bool:
         key = ids[n % len(ids)]
-        rows = await db.read(load_query("api/customer360_view"), view_params(key, id_kind))
+        params = view_params(key, id_kind, INTERACTIONS)
+        rows = await db.read(load_query("api/customer360_view"), params)
         return bool(rows and rows[0]["records"])
 
     return call
@@ -261,12 +263,6 @@ def raw_customer360_split(db: AsyncDatabase, ids: list[str], id_kind: str) -> Ca
         return True
 
     return call
-
-
-def view_params(key: str, id_kind: str) -> dict[str, Any]:
-    return {"record_id": key if id_kind == "recordId" else None,
-            "customer_id": key if id_kind == "customerId" else None, "limit": INTERACTIONS,
-            "with_account": True, "with_interactions": True, "with_products": True}  # fmt: skip
 
 
 def raw_list(db: AsyncDatabase, pages: list[dict[str, Any]], total_count: bool) -> Call:
@@ -394,7 +390,8 @@ async def per_query(
         page_keys = [str(row["item"]["record_id"]) for row in page[:PAGE]]
         queries: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
             ("customer360_view (all parts)", lambda n: db.read(
-                load_query("api/customer360_view"), view_params(ids[n % len(ids)], id_kind))),
+                load_query("api/customer360_view"),
+                view_params(ids[n % len(ids)], id_kind, INTERACTIONS))),
             ("customer360_records", lambda n: db.read(
                 load_query("api/customer360_records"),
                 {"record_id": ids[n % len(ids)] if id_kind == "recordId" else None,

@@ -31,6 +31,14 @@ from graph.cypher_catalog import load_query
 from graph.settings import get_settings
 
 
+def view_params(key: str, id_kind: str, limit: int) -> dict[str, Any]:
+    """`customer360_view.cypher`'s parameters for every part, as `load_customer360` sends them
+    for a full 360 selection (`id_kind`: "recordId" or "customerId")."""
+    return {"record_id": key if id_kind == "recordId" else None,
+            "customer_id": key if id_kind == "customerId" else None, "limit": limit,
+            "with_account": True, "with_interactions": True, "with_products": True}  # fmt: skip
+
+
 def create_app() -> Starlette:
     """The floor app on the settings from the environment (the same as `marketgraph serve`)."""
     settings = get_settings()
@@ -48,12 +56,10 @@ def create_app() -> Starlette:
         request_body: dict[str, Any] = await request.json()
         variables = request_body["variables"]
         by_record = "customer360(recordId:" in request_body["query"]  # api_bench --no-resolve
+        id_kind = "recordId" if by_record else "customerId"
         rows = await request.app.state.db.read(
-            view,
-            {"record_id": variables["id"] if by_record else None,
-             "customer_id": None if by_record else variables["id"], "limit": variables["n"],
-             "with_account": True, "with_interactions": True, "with_products": True},
-        )  # fmt: skip
+            view, view_params(variables["id"], id_kind, variables["n"])
+        )
         body = json.dumps({"data": rows[0] if rows else None}, default=str)
         return Response(body, media_type="application/json")
 
