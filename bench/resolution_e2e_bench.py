@@ -56,7 +56,7 @@ from graph.maintenance import delete_all_data
 from graph.migrations import apply_migrations
 from ingestion.demo_data import generate
 from ingestion.loader import IngestRun
-from models.resolution import engine, score, store
+from models.resolution import engine, score, scoring, store
 from models.resolution import run as resolution_run
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
@@ -103,11 +103,14 @@ class Stopwatch:
 #: Where a run's time goes. Model steps are Splink (DuckDB); the rest is Neo4j round trips.
 STAGES: dict[str, tuple[Any, str]] = {
     "read": (store, "read_records"),
+    "candidates": (store, "read_candidates"),
+    "members": (store, "read_members"),
     "train": (sm, "train"),
     "predict": (sm, "predict"),
     "predict new": (sm, "predict_new"),
     "cluster": (engine, "cluster"),
     "links": (store, "write_links"),
+    "keys": (store, "write_keys"),
     "reviews": (store, "write_reviews"),
     "events": (store, "write_events"),
     "works_at": (store, "write_works_at"),
@@ -188,7 +191,7 @@ def timed_run(
 
 def model_only(db: Database, truth: pd.Series) -> tuple[float, float]:
     """Train + predict + cluster on the person records in the graph, no write-back."""
-    frame = engine.frame_for("customer", store.read_records(db, "customer"))
+    frame = scoring.frame_for("customer", store.read_records(db, "customer"))
     started = time.perf_counter()
     model = sm.train(frame, "customer", "duckdb")
     pairs = engine._with_rules(sm.predict(frame, model, "duckdb", 0.15, 1e-3), "customer")
@@ -228,17 +231,19 @@ def bench_size(
 
 
 def render(results: list[RunResult]) -> Table:
-    """One row per run; stage columns are seconds (write = links, reviews, events, WORKS_AT)."""
+    """One row per run; stage columns are seconds (read = records, candidates and members;
+    write = links, keys, reviews, events, WORKS_AT)."""
     table = Table(title="marketgraph resolve, end to end through Neo4j")
-    columns = ["size", "run", "records", "new", "links written", "customers touched", "wall s",
+    columns = ["size", "run", "records read", "new", "links written", "customers touched", "wall s",
                "records/s", "read", "train", "predict", "cluster", "write", "charts", "other",
                "py MiB", "neo4j MiB", "F1", "B3-F1"]  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column in ("size", "run") else "right")
     for r in results:
         s = r.stages
-        write = sum(s.get(k, 0.0) for k in ("links", "reviews", "events", "works_at"))
-        stages = [s.get("read", 0.0), s.get("train", 0.0),
+        write = sum(s.get(k, 0.0) for k in ("links", "keys", "reviews", "events", "works_at"))
+        read = sum(s.get(k, 0.0) for k in ("read", "candidates", "members"))
+        stages = [read, s.get("train", 0.0),
                   s.get("predict", 0.0) + s.get("predict new", 0.0), s.get("cluster", 0.0),
                   write, s.get("charts", 0.0), r.seconds - sum(s.values())]  # fmt: skip
         table.add_row(

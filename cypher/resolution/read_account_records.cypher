@@ -9,4 +9,4 @@ WITH r, a
 WHERE NOT $only_unresolved OR a IS NULL
 RETURN r.record_id AS record_id, r.source_system AS source_system, r.name AS name,
        r.domain AS domain, r.city AS city, r.country AS country, r.industry AS industry,
-       a.account_id AS entity_id
+       a.account_id AS entity_id, r.rk_digest AS keys_digest

@@ -12,4 +12,4 @@ RETURN r.record_id AS record_id, r.source_system AS source_system,
        r.first_name AS first_name, r.last_name AS last_name, r.full_name AS full_name,
        r.email AS email, r.phone AS phone, r.city AS city, r.postcode AS postcode,
        r.country AS country, r.company_name AS company_name,
-       a.record_id AS account_record_id, c.customer_id AS entity_id
+       a.record_id AS account_record_id, c.customer_id AS entity_id, r.rk_digest AS keys_digest

@@ -22,7 +22,7 @@ import pandas as pd
 from graph.db import Database
 from graph.settings import Settings
 from models.collector import collector_paused
-from models.resolution import normalise, store
+from models.resolution import scoring, store
 from models.resolution import splink_model as sm
 from models.resolution.clustering import Clustering, IdChange, assign_ids, cluster
 from models.resolution.comparisons import IDENTIFIER
@@ -38,6 +38,8 @@ class KindReport:
 
     kind: str
     mode: str
+    #: Records read: all of them in a full run; the new ones, the existing records their
+    #: blocking keys found and the clusters those belong to in an incremental run.
     records: int = 0
     new_records: int = 0
     pairs_scored: int = 0
@@ -65,11 +67,6 @@ class RunContext:
     #: Each kind's records with the entity ids this run left them on, so that deriving
     #: WORKS_AT does not read every record from Neo4j a second time.
     records: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-
-def frame_for(kind: sm.EntityKind, raw: pd.DataFrame) -> pd.DataFrame:
-    """The model's normalised view of raw records of this kind."""
-    return normalise.people_frame(raw) if kind == "customer" else normalise.company_frame(raw)
 
 
 def _with_rules(pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.DataFrame:
@@ -209,70 +206,34 @@ def _review_rows(
     return rows
 
 
-def _score(
-    ctx: RunContext, kind: sm.EntityKind, frame: pd.DataFrame, prior: dict[str, str | None],
-    incremental: bool, report: KindReport,
-) -> tuple[sm.TrainedModel, pd.DataFrame, list[str], list[tuple[str, str]]] | None:  # fmt: skip
-    """Train or load the model and score pairs; returns (model, pairs, records, must-links)."""
-    backend = ctx.settings.resolution_backend
-    floor = ctx.settings.resolution_review_floor * 0.5
-    veto = ctx.settings.resolution_veto_below
-    model = sm.TrainedModel.load_latest(ctx.settings.resolution_dir, kind) if incremental else None
-    if model is not None and not sm.is_current(model):
-        log.info("saved %s model %s compares other fields: retraining", kind, model.version)
-        model = None
-    is_new = frame["unique_id"].map(lambda r: prior.get(r) is None)
-    report.new_records = int(is_new.sum())
-    if model is None or not (~is_new).any():
-        report.mode = "full"
-        model = sm.train(frame, kind, backend)
-        model.save(ctx.settings.resolution_dir)
-        pairs = sm.predict(frame, model, backend, floor, veto)
-        return model, pairs, frame["unique_id"].tolist(), []
-    if report.new_records == 0:
-        return None
-    pairs = sm.predict_new(frame[is_new], frame[~is_new], model, backend, floor, veto)
-    # Existing clusters the new records touch come along whole and stay together.
-    touched = {prior[r] for r in pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]])
-               if prior.get(r) is not None}  # fmt: skip
-    members: dict[str, list[str]] = {}
-    for record, entity in prior.items():
-        if entity is not None and entity in touched:
-            members.setdefault(entity, []).append(record)
-    must = [(recs[0], other) for recs in members.values() for other in recs[1:]]
-    involved = frame.loc[is_new, "unique_id"].tolist() + [r for v in members.values() for r in v]
-    return model, pairs, involved, must
-
-
 def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> KindReport:
     """Resolve every record of ``kind`` (or only the new ones) and write the result back."""
     started = time.perf_counter()
     report = KindReport(kind, "incremental" if incremental else "full")
-    raw = store.read_records(ctx.db, kind)
-    ctx.records[kind] = raw
-    report.records = len(raw)
-    if raw.empty:
-        return report
-    frame = frame_for(kind, raw)
-    prior: dict[str, str | None] = {
-        str(r): (str(e) if isinstance(e, str) else None)
-        for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)
-    }
-    scored = _score(ctx, kind, frame, prior, incremental, report)
+    floor = ctx.settings.resolution_review_floor * 0.5
+    saved = scoring.saved_state(ctx.db, ctx.settings, kind) if incremental else None
+    if saved is None:
+        report.mode = "full"
+        scored = scoring.score_everyone(ctx.db, ctx.settings, kind, floor)
+    else:
+        scored = scoring.score_new(ctx.db, ctx.settings, kind, floor, *saved)
     if scored is None:
         report.seconds = time.perf_counter() - started
         return report
-    model, pairs, involved, must = scored
-    report.model_version, report.pairs_scored = model.version, len(pairs)
+    model, pairs, involved, prior = scored.model, scored.pairs, scored.involved, scored.prior
+    report.records, report.pairs_scored = scored.read, len(pairs)
+    report.model_version = model.version
+    report.new_records = sum(e is None for e in prior.values())
     pairs = _with_rules(pairs, kind)
     accepted, rejected = store.read_decisions(ctx.db, kind)
     threshold = ctx.settings.resolution_threshold
     vetoes = _vetoes(pairs, ctx.settings.resolution_veto_below)
-    result = cluster(involved, pairs, threshold, [*accepted, *must], rejected, vetoes)
+    result = cluster(involved, pairs, threshold, [*accepted, *scored.must], rejected, vetoes)
     involved_prior = {r: prior.get(r) for r in involved}
     ids, changes = assign_ids(
         result.label, involved_prior, _ID_PREFIX[kind], lambda: store.read_issued_ids(ctx.db, kind)
     )
+    raw = scored.records
     ctx.records[kind] = raw.assign(
         entity_id=[ids.get(r, e) for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)]
     )
@@ -285,6 +246,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     report.links_written = store.write_links(
         ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
     )
+    store.write_keys(ctx.db, kind, scored.key_rows, batch)
     redirect = {old: c.entity_id for c in changes if c.kind == "merge" for old in c.other_ids}
     vacated = sorted({p for p in involved_prior.values() if p is not None} - set(ids.values()))
     report.retired = store.retire_entities(
@@ -306,9 +268,11 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     report.reviews_opened = store.write_reviews(
         ctx.db, reviews, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
     )
+    # Saved last: the next incremental run counts this run's records only once they are in.
+    scored.counts.save(scoring.counts_path(ctx.settings, kind))
     report.entities = len(set(ids.values()))
-    if report.mode == "full":
-        report.charts = _charts(ctx, frame, model)
+    if scored.frame is not None:
+        report.charts = _charts(ctx, scored.frame, model)
     report.seconds = time.perf_counter() - started
     log.info("resolved %s: %s", kind, report)
     return report

@@ -228,16 +228,27 @@ def company_name(values: pd.Series) -> pd.Series:
 _PROVIDER_SHARE: Final = 0.01
 
 
-def employer_key(company: pd.Series, email: pd.Series, email_domain: pd.Series) -> pd.Series:
+def address_shares(email_domain: pd.Series, email: pd.Series) -> pd.Series:
+    """Each e-mail domain's share of the distinct addresses (``employer_key``'s provider test)."""
+    return email_domain[~email.duplicated() & email.notna()].value_counts(normalize=True)
+
+
+def employer_key(
+    company: pd.Series, email: pd.Series, email_domain: pd.Series,
+    shares: pd.Series | None = None,
+) -> pd.Series:  # fmt: skip
     """Letters naming a person's employer: the company they typed, else their work domain.
 
     "Mills & Mitchell Ltd", "MILLS AND MITCHELL" and jane@millsmitchell.co.uk all give
     "millsmitchell". A domain is a work domain unless it holds 1% or more of the distinct
     addresses (then it is a mail provider, whatever its name: no list of them to keep).
+    ``shares`` are the whole population's (``address_shares``) when these records are only
+    part of it (an incremental run's); by default they are the records' own.
     """
     typed = letters(company_name(company).str.replace(r"\band\b", " ", regex=True))
-    addresses = email_domain[~email.duplicated() & email.notna()]
-    share = email_domain.map(addresses.value_counts(normalize=True)).astype("float64")
+    if shares is None:
+        shares = address_shares(email_domain, email)
+    share = email_domain.map(shares).astype("float64")
     work = email_domain.where(share < _PROVIDER_SHARE)
     distinct = pd.Series(work.dropna().unique(), dtype="string")
     stems = distinct.map(_longest_label).astype("string")
@@ -259,8 +270,10 @@ def domain(values: pd.Series) -> pd.Series:
     return text.where(text.str.len() > 0)
 
 
-def people_frame(raw: pd.DataFrame) -> pd.DataFrame:
-    """The model's view of person records; ``raw`` has the CustomerRecord property names."""
+def people_frame(raw: pd.DataFrame, shares: pd.Series | None = None) -> pd.DataFrame:
+    """The model's view of person records; ``raw`` has the CustomerRecord property names.
+
+    ``shares``: e-mail domains' shares of the population's addresses (``employer_key``)."""
     first, last = name_token(raw["first_name"]), name_token(raw["last_name"])
     split_first, split_last = split_full_name(raw["full_name"])
     no_names = first.isna() & last.isna()
@@ -296,7 +309,7 @@ def people_frame(raw: pd.DataFrame) -> pd.DataFrame:
             "city": ascii_lower(raw["city"]),
             "postcode": postcode(raw["postcode"]),
             "country": ascii_lower(raw["country"]),
-            "employer": employer_key(raw["company_name"], email, email_domain),
+            "employer": employer_key(raw["company_name"], email, email_domain, shares),
         }
     ).reset_index(drop=True)
 

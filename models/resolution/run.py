@@ -52,7 +52,8 @@ def resolve(
     ctx = RunContext(db, settings, run_id, at, by)
     accounts = resolve_kind(ctx, "account", incremental=incremental)
     customers = resolve_kind(ctx, "customer", incremental=incremental)
-    links = works_at_rows(ctx.records.get("customer"), ctx.records.get("account"))
+    people = ctx.records.get("customer")
+    links = works_at_rows(people, _companies_for_works_at(ctx, people, accounts, customers))
     store.write_works_at(
         db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
     )
@@ -63,6 +64,24 @@ def resolve(
                 stats[f"{report.kind}_{key}"] = value
     store.finish_run(db, run_id=run_id, at=datetime.now(UTC), stats=stats)
     return ResolutionReport(run_id, mode, accounts, customers, len(links))
+
+
+def _companies_for_works_at(
+    ctx: RunContext, people: pd.DataFrame | None, accounts: KindReport, customers: KindReport
+) -> pd.DataFrame | None:
+    """The company records (with this run's entity ids) that WORKS_AT needs for ``people``.
+
+    A full account pass read them all. Otherwise: all of them again when every person is
+    being linked (a full person pass), else only those the people's records point at or
+    name, found by index (an incremental run reads no population).
+    """
+    if accounts.mode == "full" or people is None or people.empty:
+        return ctx.records.get("account")
+    if customers.mode == "full":
+        return store.read_records(ctx.db, "account")
+    names = normalise.company_name(people["company_name"]).dropna().unique().tolist()
+    crm = people["account_record_id"].dropna().astype(str).unique().tolist()
+    return store.read_works_at_accounts(ctx.db, crm, names)
 
 
 def works_at_rows(

@@ -27,7 +27,7 @@ from graph.errors import ResolutionError
 from models.resolution import comparisons, spark_session
 from models.resolution.comparisons import IDENTIFIER
 from models.resolution.comparisons import EntityKind as EntityKind
-from models.resolution.frequencies import full_name_frequencies
+from models.resolution.frequencies import PopulationCounts, full_name_frequencies
 
 log = logging.getLogger(__name__)
 
@@ -266,26 +266,24 @@ def _kept(linker: Any, scored: Any, model: TrainedModel, floor: float, veto: flo
 
 def predict_new(
     new: pd.DataFrame, existing: pd.DataFrame, model: TrainedModel, backend: Backend,
-    floor: float, veto: float = 0.0,
+    floor: float, veto: float = 0.0, counts: PopulationCounts | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Score new records against existing ones and among themselves, with the saved model.
 
     Existing-vs-existing pairs are never formed, so an incremental run costs in proportion to
-    the new records and their blocks, not to the population.
+    the new records and their blocks, not to the population. ``existing`` may be only the
+    records the blocking rules pair the new ones with (``blocking_keys``); term frequencies
+    then come from ``counts``, the whole population's (default: ``existing`` and ``new``).
     """
     from splink import Linker
 
+    population = pd.concat([existing, new], ignore_index=True)
+    counts = counts if counts is not None else population_counts(population, model)
     with _released(db_api(backend)) as api:
         new_sdf = _register(api, new, f"{model.kind}_new")
         parts = []
-        # Term frequencies come from the whole population, as they did when the model was trained.
-        population = pd.concat([existing, new], ignore_index=True)
-        everyone = _register(api, population, f"{model.kind}_tf")
-        linker: Any = Linker(everyone, _in_dialect(model, backend), log_level=logging.WARNING)
-        named = _register_name_frequencies(linker, api, population, model)
-        for column in _tf_columns(model.settings):
-            if column != named:
-                linker.table_management.compute_tf_table(column)
+        linker: Any = Linker(new_sdf, _in_dialect(model, backend), log_level=logging.WARNING)
+        _register_term_frequencies(linker, api, population, model, counts)
         if len(new) > 1:
             within = linker.inference.predict_within(
                 new_sdf, threshold_match_probability=None, warning_mode="never"
@@ -298,6 +296,25 @@ def predict_new(
             )
             parts.append(_tidy(_kept(linker, between, model, floor, veto)))
         return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
+
+
+def population_counts(frame: pd.DataFrame, model: TrainedModel) -> PopulationCounts:
+    """The counts ``predict_new`` needs for the term frequencies of ``model``, over ``frame``."""
+    return PopulationCounts.of(frame, _tf_columns(model.settings))
+
+
+def _register_term_frequencies(
+    linker: Any, api: Any, compared: pd.DataFrame, model: TrainedModel, counts: PopulationCounts
+) -> None:
+    """Register each term-frequency lookup for the values of ``compared``, as shares of the
+    population ``counts`` describes (full names: ``frequencies``, not Splink's counts)."""
+    for column in _tf_columns(model.settings):
+        if column == "full_name_canon":
+            table = full_name_frequencies(compared, counts)
+        else:
+            table = counts.term_frequencies(column, compared[column])
+        lookup = _register(api, table.astype({column: "string"}), f"{model.kind}_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(lookup, column)
 
 
 def _register_name_frequencies(

@@ -59,6 +59,40 @@ def read_records(db: Database, kind: EntityKind, *, only_unresolved: bool = Fals
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
 
 
+def _frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
+    columns, rows = db.frame(_q(query), params)
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
+
+
+def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[str]]) -> pd.DataFrame:
+    """Resolved records sharing a blocking key with the ``probes`` (``blocking_keys.probes``),
+    with the columns of ``read_records``: index lookups, however large the population."""
+    return _frame(db, f"resolution/find_{kind}_candidates", {"probes": probes})
+
+
+def read_members(db: Database, kind: EntityKind, entity_ids: Sequence[str]) -> pd.DataFrame:
+    """Every record of the given entities, with the columns of ``read_records``."""
+    return _frame(db, f"resolution/read_{kind}_members", {"ids": list(entity_ids)})
+
+
+def read_works_at_accounts(
+    db: Database, record_ids: Sequence[str], names: Sequence[str]
+) -> pd.DataFrame:
+    """Company records by id and every one with a normalised name in ``names``."""
+    params = {"record_ids": list(record_ids), "names": list(names)}
+    return _frame(db, "resolution/read_works_at_accounts", params)
+
+
+def count_resolved(db: Database, kind: EntityKind) -> int:
+    """How many records of ``kind`` resolve to an entity (from Neo4j's count store)."""
+    return int(db.query(_q("resolution/count_resolved"))[0][kind])
+
+
+def write_keys(db: Database, kind: EntityKind, rows: Sequence[dict[str, Any]], batch: int) -> int:
+    """Store records' blocking keys (``blocking_keys.key_rows``); returns records written."""
+    return _write_batches(db, f"resolution/write_{kind}_keys", rows, batch, writers=2)
+
+
 def read_decisions(
     db: Database, kind: EntityKind
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

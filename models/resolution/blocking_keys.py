@@ -1,0 +1,143 @@
+"""Blocking keys stored on the source records, so an incremental run finds its candidates in
+the graph instead of reading the whole population.
+
+Why: an incremental run must compare each new record with every existing record that one of
+the model's blocking rules (``comparisons.blocking``) would pair it with, and with no others.
+Each rule is an equality join on normalised values, so each existing record carries, as
+indexed ``rk_*`` properties, the values it would be joined on; a new record *probes* those
+properties with its own values, and the records found are exactly the ones the rules would
+block it with (a rule such as ``l.email_user = r.name_key`` is probed in both directions).
+Splink then applies the real rules to the new records and these candidates, so a candidate
+that no rule pairs costs a comparison, never a wrong match.
+
+The keys are computed by the same normaliser the model sees; a full run rewrites the keys of
+records whose values changed (``rk_digest``), and each run writes the keys of its new records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from models.resolution.comparisons import EntityKind
+
+#: Separates the parts of a composite key (a character no normalised value contains).
+_SEPARATOR = "|"
+
+#: Part of every record's digest: bump when the keys below change, so a full run rewrites them.
+KEYS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One stored key: ``parts`` of the record, joined, become property ``rk_<name>``.
+
+    A part is a column of the normalised frame, or ``column[:n]`` for its first n letters.
+    ``probes`` are the parts of a *new* record to look the key up with (default: ``parts``).
+    """
+
+    name: str
+    parts: tuple[str, ...]
+    probes: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def prop(self) -> str:
+        return f"rk_{self.name}"
+
+    def probe_parts(self) -> tuple[tuple[str, ...], ...]:
+        return self.probes or (self.parts,)
+
+
+#: One key per blocking rule of ``comparisons.blocking``, in the same order.
+KEYS: dict[EntityKind, tuple[Key, ...]] = {
+    "customer": (
+        Key("email", ("email",)),
+        Key("phone", ("phone",)),
+        # Also the swapped-names rule: a new record's (last, first) against (first, last).
+        Key(
+            "first_last",
+            ("first_name_canon", "last_name"),
+            (("first_name_canon", "last_name"), ("last_name", "first_name_canon")),
+        ),
+        Key("email_local", ("email_local",)),
+        Key("last_postcode", ("last_name", "postcode")),
+        Key("last_employer", ("last_name", "employer")),
+        Key("first_last3", ("first_name_canon", "last_name[:3]")),
+        Key("first_employer", ("first_name_canon", "employer")),
+        Key("initial_last_city", ("first_name_canon[:1]", "last_name", "city")),
+        # User names against names, in both directions.
+        Key("email_user", ("email_user",), (("name_key",), ("name_key_canon",), ("initial_key",))),
+        Key("name_key", ("name_key",), (("email_user",),)),
+        Key("name_key_canon", ("name_key_canon",), (("email_user",),)),
+        Key("initial_key", ("initial_key",), (("email_user",),)),
+    ),
+    "account": (
+        Key("name", ("name",)),
+        Key("domain", ("domain",)),
+        Key("name4_country", ("name[:4]", "country")),
+    ),
+}
+
+
+def _part(frame: pd.DataFrame, part: str) -> pd.Series:
+    column, _, prefix = part.partition("[:")
+    values = frame[column].astype("string")
+    if prefix:
+        values = values.str.slice(0, int(prefix.rstrip("]")))
+    return values.where(values.str.len() > 0)
+
+
+def _joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> pd.Series:
+    """The parts joined; null when any part is null (an equality join never matches null)."""
+    out = _part(frame, parts[0])
+    for part in parts[1:]:
+        out = out + _SEPARATOR + _part(frame, part)
+    return out
+
+
+def key_frame(kind: EntityKind, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each record's ``rk_*`` values and their ``rk_digest``, indexed like ``frame``."""
+    keys = pd.DataFrame({key.prop: _joined(frame, key.parts) for key in KEYS[kind]})
+    hashed = pd.util.hash_pandas_object(keys.fillna(""), index=False)
+    keys["rk_digest"] = [f"{KEYS_VERSION}-{h:016x}" for h in hashed.to_numpy()]
+    return keys
+
+
+def key_rows(
+    kind: EntityKind, frame: pd.DataFrame, stored: pd.Series | None = None
+) -> list[dict[str, Any]]:
+    """Rows for ``store.write_keys``: records whose keys differ from ``stored`` digests (all
+    records when None). A null key is written as null, which removes a stale property."""
+    keys = key_frame(kind, frame)
+    changed = (
+        pd.Series(True, index=frame.index)
+        if stored is None
+        else keys["rk_digest"].ne(stored.astype("string").reindex(frame.index)).fillna(True)
+    )
+    ids = frame.loc[changed, "unique_id"].astype(str).tolist()
+    values = keys.loc[changed].astype(object).where(keys.loc[changed].notna(), None)
+    return [
+        {"record_id": record, "keys": row}
+        for record, row in zip(ids, values.to_dict("records"), strict=True)
+    ]
+
+
+def probes(kind: EntityKind, frame: pd.DataFrame) -> dict[str, list[str]]:
+    """For each key property, the distinct values the records of ``frame`` look it up with."""
+    out: dict[str, list[str]] = {}
+    for key in KEYS[kind]:
+        values = pd.concat([_joined(frame, parts) for parts in key.probe_parts()])
+        out[key.prop] = sorted(set(values.dropna().astype(str)))
+    return out
+
+
+def matches(kind: EntityKind, existing: pd.DataFrame, wanted: dict[str, list[str]]) -> pd.Series:
+    """Which ``existing`` records a lookup with ``wanted`` (``probes``) finds: the graph's
+    candidate query, in pandas, for tests and benchmarks without Neo4j."""
+    keys = key_frame(kind, existing)
+    found = pd.Series(False, index=existing.index)
+    for prop, values in wanted.items():
+        found |= keys[prop].isin(values).fillna(False).astype(bool)
+    return found

@@ -1,0 +1,158 @@
+"""Which records a run reads and compares, and the pairs it scores: everyone (a full run) or
+the new records against the existing ones they could match (an incremental run).
+
+Why an incremental run reads so little: the existing records a new one could be paired with
+are those sharing one of its blocking keys, which the graph finds by index lookups on the
+``rk_*`` keys every run stores (``blocking_keys``); the clusters those belong to come along
+whole, held together as must-links. Term frequencies come from the population counts the
+previous run saved plus the new records, so scores are those a read of everyone would give.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from graph.db import Database
+from graph.settings import Settings
+from models.resolution import blocking_keys, normalise, store
+from models.resolution import splink_model as sm
+from models.resolution.frequencies import PopulationCounts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Scored:
+    """What a run scored, and what it must write besides the links."""
+
+    model: sm.TrainedModel
+    pairs: pd.DataFrame
+    #: The records clustering assigns (all of them, or the new ones and the touched clusters).
+    involved: list[str]
+    #: Pairs held together: the existing clusters an incremental run's new records touch.
+    must: list[tuple[str, str]]
+    #: The raw records read for ``involved`` (with their current entity ids).
+    records: pd.DataFrame
+    #: Each involved record's entity before this run (None: never resolved).
+    prior: dict[str, str | None]
+    #: The population's counts after this run, saved for the next incremental run.
+    counts: PopulationCounts
+    #: Blocking keys to store (records that are new or whose keys changed).
+    key_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: The normalised frame of a full run (for the charts); None for an incremental run.
+    frame: pd.DataFrame | None = None
+    #: Records read: the whole population, or the new ones, their candidates and clusters.
+    read: int = 0
+
+
+def frame_for(
+    kind: sm.EntityKind, raw: pd.DataFrame, counts: PopulationCounts | None = None
+) -> pd.DataFrame:
+    """The model's normalised view of raw records of this kind; ``counts`` describe the whole
+    population when ``raw`` is only part of it (what is a mail provider depends on it)."""
+    if kind == "account":
+        return normalise.company_frame(raw)
+    return normalise.people_frame(raw, counts.address_shares() if counts is not None else None)
+
+
+def counts_path(settings: Settings, kind: sm.EntityKind) -> Path:
+    """Where a run saves the population counts (named for the blocking keys it stored)."""
+    version = blocking_keys.KEYS_VERSION
+    return settings.resolution_dir / f"{kind}-population-keys{version}.parquet"
+
+
+def _prior(raw: pd.DataFrame) -> dict[str, str | None]:
+    return {
+        str(r): (str(e) if isinstance(e, str) else None)
+        for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)
+    }
+
+
+def saved_state(
+    db: Database, settings: Settings, kind: sm.EntityKind
+) -> tuple[sm.TrainedModel, PopulationCounts] | None:
+    """The saved model and population counts an incremental run needs, or None when it must
+    run in full: no model yet, a model of older fields, no counts (the keys were never
+    stored: resolution ran before they existed), or no resolved records to join."""
+    model = sm.TrainedModel.load_latest(settings.resolution_dir, kind)
+    if model is None:
+        return None
+    if not sm.is_current(model):
+        log.info("saved %s model %s compares other fields: retraining", kind, model.version)
+        return None
+    counts = PopulationCounts.load(counts_path(settings, kind))
+    if counts is None:
+        log.info("no saved %s population counts (keys not stored yet): a full run", kind)
+        return None
+    if store.count_resolved(db, kind) == 0:
+        return None
+    return model, counts
+
+
+def score_everyone(
+    db: Database, settings: Settings, kind: sm.EntityKind, floor: float
+) -> Scored | None:
+    """Read every record, train, and score every blocked pair; None when there are none."""
+    raw = store.read_records(db, kind)
+    if raw.empty:
+        return None
+    frame = frame_for(kind, raw)
+    backend = settings.resolution_backend
+    model = sm.train(frame, kind, backend)
+    model.save(settings.resolution_dir)
+    pairs = sm.predict(frame, model, backend, floor, settings.resolution_veto_below)
+    stored = raw.get("keys_digest")
+    return Scored(
+        model, pairs, frame["unique_id"].tolist(), [], raw, _prior(raw),
+        sm.population_counts(frame, model), blocking_keys.key_rows(kind, frame, stored),
+        frame, len(raw),
+    )  # fmt: skip
+
+
+def score_new(
+    db: Database, settings: Settings, kind: sm.EntityKind, floor: float,
+    model: sm.TrainedModel, counts: PopulationCounts,
+) -> Scored | None:  # fmt: skip
+    """Score the records with no entity yet against the existing records their blocking keys
+    find in the graph, and among themselves; None when there are no new records."""
+    raw_new = store.read_records(db, kind, only_unresolved=True)
+    if raw_new.empty:
+        return None
+    # Which domains are mail providers depends on everyone's addresses, the new ones included
+    # (an address does not depend on the population; an employer does).
+    addresses = PopulationCounts.of(frame_for(kind, raw_new), ["email"])
+    new = frame_for(kind, raw_new, counts.plus(addresses))
+    counts = counts.plus(sm.population_counts(new, model))
+    candidates_raw = store.read_candidates(db, kind, blocking_keys.probes(kind, new))
+    if candidates_raw.empty:
+        candidates_raw = raw_new.iloc[:0]
+    candidates = frame_for(kind, candidates_raw, counts)
+    pairs = sm.predict_new(
+        new, candidates, model, settings.resolution_backend, floor,
+        settings.resolution_veto_below, counts,
+    )  # fmt: skip
+    entity_of = _prior(candidates_raw)
+    ends = pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]]).astype(str).unique()
+    touched = sorted({e for r in ends if (e := entity_of.get(r)) is not None})
+    members = store.read_members(db, kind, touched) if touched else raw_new.iloc[:0]
+    records = pd.concat([raw_new, members], ignore_index=True)
+    # Existing clusters the new records touch come along whole and stay together.
+    by_entity: dict[str, list[str]] = {}
+    for record, entity in zip(members["record_id"], members["entity_id"], strict=True):
+        by_entity.setdefault(str(entity), []).append(str(record))
+    must = [(recs[0], other) for recs in by_entity.values() for other in recs[1:]]
+    involved = new["unique_id"].astype(str).tolist() + [r for v in by_entity.values() for r in v]
+    log.info(
+        "%s: %d new records, %d candidates found by their keys, %d records in %d touched "
+        "entities", kind, len(new), len(candidates), len(members), len(touched),
+    )  # fmt: skip
+    return Scored(
+        model, pairs, involved, must, records, _prior(records), counts,
+        blocking_keys.key_rows(kind, new), None,
+        len(raw_new) + len(candidates_raw) + len(members),
+    )  # fmt: skip

@@ -1,0 +1,145 @@
+"""Incremental resolution through the graph: new records are scored against only the existing
+records their blocking keys find (index lookups on ``rk_*``), with the population's term
+frequencies, and the result is what comparing them with everyone would give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graph.db import Database
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.resolution import ResolutionReport, blocking_keys, resolve, scoring, store
+from models.resolution import splink_model as sm
+from tests.resolution_fixtures import assignments, demo_people_frame, resolved, twin_and_stranger
+
+__all__ = ["resolved"]  # the fixture, re-exported for pytest
+
+FLOOR, VETO = 0.15, 1e-3
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """Person records of 400 demo customers (no malformed rows), as resolution prepares them."""
+    from ingestion.demo_data import generate
+
+    folder = tmp_path_factory.mktemp("demo-incremental")
+    generate(folder, customers=400, seed=7, bad_row_rate=0.0)
+    return demo_people_frame(folder)
+
+
+def _by_pair(pairs: pd.DataFrame) -> pd.Series:
+    return pairs.set_index(["unique_id_l", "unique_id_r"])["match_probability"].sort_index()
+
+
+def test_candidates_found_by_keys_score_exactly_as_everyone(people: pd.DataFrame) -> None:
+    """The keys find every existing record a blocking rule pairs a new one with: scoring new
+    records against those candidates (with the population's counts) gives the same pairs and
+    probabilities as scoring them against every existing record."""
+    frame = people
+    model = sm.train(frame, "customer", "duckdb")
+    is_new = pd.Series(np.random.default_rng(5).random(len(frame)) < 0.05, index=frame.index)
+    new, existing = frame[is_new], frame[~is_new]
+    found = blocking_keys.matches("customer", existing, blocking_keys.probes("customer", new))
+    assert 0 < found.sum() < len(existing) / 3  # a small share of the population
+    everyone = sm.predict_new(new, existing, model, "duckdb", FLOOR, VETO)
+    counts = sm.population_counts(frame, model)
+    keyed = sm.predict_new(new, existing[found], model, "duckdb", FLOOR, VETO, counts)
+    assert len(everyone) > 10
+    a, b = _by_pair(everyone), _by_pair(keyed)
+    assert list(a.index) == list(b.index)
+    assert (a - b).abs().max() < 1e-12
+
+
+def test_population_counts_add_up_to_the_counts_of_everyone(people: pd.DataFrame) -> None:
+    """Counts of two halves, added, give the full-name frequencies and term frequencies of
+    the whole (so an incremental run's saved counts plus its new records are the population)."""
+    from models.resolution.frequencies import PopulationCounts, full_name_frequencies
+
+    frame = people
+    columns = ["last_name", "email", "employer"]
+    half = len(frame) // 2
+    whole = PopulationCounts.of(frame, columns)
+    added = PopulationCounts.of(frame.iloc[:half], columns).plus(
+        PopulationCounts.of(frame.iloc[half:], columns)
+    )
+    names = full_name_frequencies(frame)
+    from_counts = full_name_frequencies(frame.iloc[:10], added).set_index("full_name_canon")
+    expected = names.set_index("full_name_canon")["tf_full_name_canon"]
+    got = from_counts["tf_full_name_canon"]
+    assert np.allclose(got, expected.reindex(got.index), rtol=1e-12)
+    share = frame["last_name"].dropna().value_counts(normalize=True)
+    tf = added.term_frequencies("last_name", frame["last_name"]).set_index("last_name")
+    assert np.allclose(tf["tf_last_name"], share.reindex(tf.index), rtol=1e-12)
+    assert added.address_shares() is not None
+    assert whole.address_shares().sort_index().equals(added.address_shares().sort_index())
+
+
+def test_the_graph_finds_the_records_the_keys_name(
+    resolved: tuple[Database, ResolutionReport],
+) -> None:
+    """Every resolved record carries its keys; the graph's candidate query (index lookups)
+    returns exactly the records a lookup of the same keys in the full frame finds."""
+    db, _ = resolved
+    missing = db.query(
+        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->() WHERE r.rk_digest IS NULL RETURN count(r) AS n"
+    )[0]["n"]
+    assert missing == 0
+    raw = store.read_records(db, "customer")
+    frame = scoring.frame_for("customer", raw)
+    probe = frame.sample(40, random_state=3)
+    wanted = blocking_keys.probes("customer", probe)
+    from_graph = set(store.read_candidates(db, "customer", wanted)["record_id"])
+    expected = set(frame.loc[blocking_keys.matches("customer", frame, wanted), "unique_id"])
+    keyed = blocking_keys.key_frame("customer", probe).drop(columns="rk_digest").notna()
+    assert set(probe.loc[keyed.any(axis=1), "unique_id"]) <= from_graph
+    assert from_graph == expected and len(expected) < len(frame) / 3
+
+
+def test_an_incremental_run_reads_only_the_new_records_and_their_neighbourhood(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    db, first = resolved
+    before = assignments(db)
+    export, original = twin_and_stranger(demo_dir, before, tmp_path)
+    IngestRun(db, settings).run([export])
+
+    report = resolve(db, settings, incremental=True)
+    people = report.customers
+    assert people.mode == "incremental" and people.new_records == 2
+    assert 2 < people.records < first.customers.records / 10  # read: new, candidates, clusters
+    after = assignments(db)
+    assert after["crm:CNEW0001"] == before[original]
+    assert {r: after[r] for r in before} == before
+    keys = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.record_id IN ['crm:CNEW0001', 'crm:CNEW0002'] "
+        "RETURN r.rk_digest IS NOT NULL AND r.rk_email IS NOT NULL AS stored"
+    )
+    assert [k["stored"] for k in keys] == [True, True]  # found by the next incremental run
+
+
+def test_without_saved_counts_an_incremental_run_runs_in_full(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Resolution state from before keys were stored (no counts saved) cannot be trusted to
+    find candidates: the run falls back to a full one, which stores every key."""
+    db, _ = resolved
+    scoring.counts_path(settings, "customer").unlink()
+    db.query("MATCH (r:CustomerRecord) REMOVE r.rk_digest, r.rk_email", write=True)
+    export, _ = twin_and_stranger(demo_dir, assignments(db), tmp_path)
+    IngestRun(db, settings).run([export])
+
+    report = resolve(db, settings, incremental=True)
+    assert report.customers.mode == "full" and report.accounts.mode == "incremental"
+    assert scoring.counts_path(settings, "customer").is_file()
+    missing = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.placeholder IS NULL AND r.rk_digest IS NULL "
+        "RETURN count(r) AS n"
+    )[0]["n"]
+    assert missing == 0
