@@ -4,11 +4,13 @@
 // records): there is no stale link to drop and none to MERGE against, so the link is CREATEd
 // (write_account_links.cypher handles records that move between entities).
 // Params: $rows: [{record_id, entity_id, match_probability, match_weight, rule, matched_with,
-//   evidence_fields, evidence_levels, evidence_weights}], $run_id, $at: datetime,
+//   evidence_fields, evidence_levels, evidence_weights,
+//   keys: the record's changed blocking keys (rk_*, blocking_keys.py) or null}], $run_id, $at: datetime,
 //   $model_version: string.
 // Returns: written.
 UNWIND $rows AS row
 MATCH (r:AccountRecord {record_id: row.record_id})
+SET r += coalesce(row.keys, {})
 MERGE (e:Account {account_id: row.entity_id})
   ON CREATE SET e.source_system = 'resolution', e.source_id = row.entity_id,
                 e.first_run = $run_id, e.first_seen = $at

@@ -2,11 +2,13 @@
 // RESOLVES_TO to another Account, so every record resolves to exactly one entity. The link carries
 // the evidence for the pair that joined the record to its cluster (fields, levels, weights).
 // Params: $rows: [{record_id, entity_id, match_probability, match_weight, rule, matched_with,
-//   evidence_fields, evidence_levels, evidence_weights}], $run_id, $at: datetime,
+//   evidence_fields, evidence_levels, evidence_weights,
+//   keys: the record's changed blocking keys (rk_*, blocking_keys.py) or null}], $run_id, $at: datetime,
 //   $model_version: string.
 // Returns: written.
 UNWIND $rows AS row
 MATCH (r:AccountRecord {record_id: row.record_id})
+SET r += coalesce(row.keys, {})
 MERGE (e:Account {account_id: row.entity_id})
   ON CREATE SET e.source_system = 'resolution', e.source_id = row.entity_id,
                 e.first_run = $run_id, e.first_seen = $at

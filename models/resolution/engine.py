@@ -243,10 +243,14 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     # for the whole run kept Splink's and pandas' cyclic garbage alive (+25% peak at 100k).
     with collector_paused():
         rows = _link_rows(involved, ids, prior, result, evidence)
+        # A record's keys travel with its link when it gets one (one write, not two).
+        keys = {row["record_id"]: row["keys"] for row in scored.key_rows}
+        for row in rows:
+            row["keys"] = keys.pop(row["record_id"], None)
     report.links_written = store.write_links(
         ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
     )
-    store.write_keys(ctx.db, kind, scored.key_rows, batch)
+    store.write_keys(ctx.db, kind, [{"record_id": r, "keys": k} for r, k in keys.items()], batch)
     redirect = {old: c.entity_id for c in changes if c.kind == "merge" for old in c.other_ids}
     vacated = sorted({p for p in involved_prior.values() if p is not None} - set(ids.values()))
     report.retired = store.retire_entities(
