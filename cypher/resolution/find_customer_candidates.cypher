@@ -1,7 +1,7 @@
 // The resolved CustomerRecords that share a blocking key with the new records of an incremental run:
 // the only existing records Splink's blocking rules could pair them with (each branch is an
 // index lookup on one rk_* key; models/resolution/blocking_keys.py says which).
-// Params: $probes: map of rk_* property → list of the values the new records look it up with
+// Params: $probes: map of rk_* property → list of the hashes the new records look it up with
 //   (every key present, an empty list when no new record has a value).
 // Returns one row per record, with the columns of read_customer_records.cypher.
 CALL () {

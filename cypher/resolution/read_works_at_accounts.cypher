@@ -1,7 +1,7 @@
 // The company records an incremental run needs to derive WORKS_AT for its people: those their
 // CRM records point at, and every one whose normalised name (rk_name) is a name the people
 // typed, so that a name shared by several accounts is seen to be (and names none of them).
-// Params: $record_ids: [AccountRecord.record_id], $names: [normalised company name].
+// Params: $record_ids: [AccountRecord.record_id], $names: [rk_name hash of a normalised name].
 // Returns one row per record, with the columns of read_account_records.cypher.
 CALL () {
   UNWIND $record_ids AS id MATCH (r:AccountRecord {record_id: id}) RETURN r

@@ -12,6 +12,9 @@ that no rule pairs costs a comparison, never a wrong match.
 
 The keys are computed by the same normaliser the model sees; a full run rewrites the keys of
 records whose values changed (``rk_digest``), and each run writes the keys of its new records.
+They are stored as 64-bit hashes of the joined values, not as text: at 1M records writing 14
+text keys per record cost ~40% more than integers (bench/README.md), and a collision can only
+add a candidate that Splink's real rules then leave unpaired, never lose one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from models.resolution.comparisons import EntityKind
@@ -27,7 +31,7 @@ from models.resolution.comparisons import EntityKind
 _SEPARATOR = "|"
 
 #: Part of every record's digest: bump when the keys below change, so a full run rewrites them.
-KEYS_VERSION = "1"
+KEYS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,19 @@ def _joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> pd.Series:
     return out
 
 
+def hashed(values: pd.Series) -> pd.Series:
+    """Text as signed 64-bit hashes (Neo4j's integer), null kept null; stable across runs."""
+    missing = values.isna().to_numpy()
+    codes = pd.util.hash_pandas_object(values.astype("string").fillna(""), index=False)
+    exact = pd.arrays.IntegerArray(codes.to_numpy().view(np.int64), mask=missing)  # no floats
+    return pd.Series(exact, index=values.index)
+
+
 def key_frame(kind: EntityKind, frame: pd.DataFrame) -> pd.DataFrame:
-    """Each record's ``rk_*`` values and their ``rk_digest``, indexed like ``frame``."""
-    keys = pd.DataFrame({key.prop: _joined(frame, key.parts) for key in KEYS[kind]})
-    hashed = pd.util.hash_pandas_object(keys.fillna(""), index=False)
-    keys["rk_digest"] = [f"{KEYS_VERSION}-{h:016x}" for h in hashed.to_numpy()]
+    """Each record's ``rk_*`` hashes and their ``rk_digest``, indexed like ``frame``."""
+    keys = pd.DataFrame({key.prop: hashed(_joined(frame, key.parts)) for key in KEYS[kind]})
+    digest = pd.util.hash_pandas_object(keys.fillna(0).astype("int64"), index=False)
+    keys["rk_digest"] = [f"{KEYS_VERSION}-{h:016x}" for h in digest.to_numpy()]
     return keys
 
 
@@ -117,23 +129,35 @@ def key_rows(
         else keys["rk_digest"].ne(stored.astype("string").reindex(frame.index)).fillna(True)
     )
     ids = frame.loc[changed, "unique_id"].astype(str).tolist()
-    values = keys.loc[changed].astype(object).where(keys.loc[changed].notna(), None)
+    part = keys.loc[changed]
+    columns = {c: _plain(part[c]) for c in part.columns}
     return [
-        {"record_id": record, "keys": row}
-        for record, row in zip(ids, values.to_dict("records"), strict=True)
+        {"record_id": record, "keys": {c: values[i] for c, values in columns.items()}}
+        for i, record in enumerate(ids)
     ]
 
 
-def probes(kind: EntityKind, frame: pd.DataFrame) -> dict[str, list[str]]:
-    """For each key property, the distinct values the records of ``frame`` look it up with."""
-    out: dict[str, list[str]] = {}
+def _plain(values: pd.Series) -> list[Any]:
+    """Python ints / strings with None for missing, as the driver sends them."""
+    return [None if pd.isna(v) else (int(v) if isinstance(v, np.integer | int) else v)
+            for v in values.astype(object)]  # fmt: skip
+
+
+def probes(kind: EntityKind, frame: pd.DataFrame) -> dict[str, list[int]]:
+    """For each key property, the distinct hashes the records of ``frame`` look it up with."""
+    out: dict[str, list[int]] = {}
     for key in KEYS[kind]:
-        values = pd.concat([_joined(frame, parts) for parts in key.probe_parts()])
-        out[key.prop] = sorted(set(values.dropna().astype(str)))
+        values = pd.concat([hashed(_joined(frame, parts)) for parts in key.probe_parts()])
+        out[key.prop] = sorted(int(v) for v in values.dropna().unique())
     return out
 
 
-def matches(kind: EntityKind, existing: pd.DataFrame, wanted: dict[str, list[str]]) -> pd.Series:
+def name_hashes(company_names: pd.Series) -> list[int]:
+    """Distinct ``rk_name`` hashes of normalised company names (to find accounts by name)."""
+    return sorted(int(v) for v in hashed(company_names).dropna().unique())
+
+
+def matches(kind: EntityKind, existing: pd.DataFrame, wanted: dict[str, list[int]]) -> pd.Series:
     """Which ``existing`` records a lookup with ``wanted`` (``probes``) finds: the graph's
     candidate query, in pandas, for tests and benchmarks without Neo4j."""
     keys = key_frame(kind, existing)

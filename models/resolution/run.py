@@ -15,7 +15,7 @@ import pandas as pd
 
 from graph.db import Database
 from graph.settings import Settings
-from models.resolution import normalise, store
+from models.resolution import blocking_keys, normalise, store
 from models.resolution.engine import KindReport, RunContext, resolve_kind
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _companies_for_works_at(
         return ctx.records.get("account")
     if customers.mode == "full":
         return store.read_records(ctx.db, "account")
-    names = normalise.company_name(people["company_name"]).dropna().unique().tolist()
+    names = blocking_keys.name_hashes(normalise.company_name(people["company_name"]))
     crm = people["account_record_id"].dropna().astype(str).unique().tolist()
     return store.read_works_at_accounts(ctx.db, crm, names)
 

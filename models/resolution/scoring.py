@@ -137,7 +137,13 @@ def score_new(
         settings.resolution_veto_below, counts,
     )  # fmt: skip
     entity_of = _prior(candidates_raw)
-    ends = pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]]).astype(str).unique()
+    # A cluster comes along when a pair could join it (or open a review); a pair the model
+    # all but rules out (a veto) only binds inside a cluster that something else joins.
+    vetoed = (pairs["match_probability"] < settings.resolution_veto_below) & ~pairs[
+        "same_identifier"
+    ].fillna(False).astype(bool)
+    joinable = pairs[~vetoed]
+    ends = pd.concat([joinable["unique_id_l"], joinable["unique_id_r"]]).astype(str).unique()
     touched = sorted({e for r in ends if (e := entity_of.get(r)) is not None})
     members = store.read_members(db, kind, touched) if touched else raw_new.iloc[:0]
     records = pd.concat([raw_new, members], ignore_index=True)

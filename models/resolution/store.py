@@ -64,7 +64,7 @@ def _frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
 
 
-def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[str]]) -> pd.DataFrame:
+def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[int]]) -> pd.DataFrame:
     """Resolved records sharing a blocking key with the ``probes`` (``blocking_keys.probes``),
     with the columns of ``read_records``: index lookups, however large the population."""
     return _frame(db, f"resolution/find_{kind}_candidates", {"probes": probes})
@@ -76,9 +76,10 @@ def read_members(db: Database, kind: EntityKind, entity_ids: Sequence[str]) -> p
 
 
 def read_works_at_accounts(
-    db: Database, record_ids: Sequence[str], names: Sequence[str]
+    db: Database, record_ids: Sequence[str], names: Sequence[int]
 ) -> pd.DataFrame:
-    """Company records by id and every one with a normalised name in ``names``."""
+    """Company records by id and every one whose ``rk_name`` is in ``names`` (hashes of
+    normalised names, ``blocking_keys.name_hashes``)."""
     params = {"record_ids": list(record_ids), "names": list(names)}
     return _frame(db, "resolution/read_works_at_accounts", params)
 
