@@ -143,3 +143,21 @@ def test_without_saved_counts_an_incremental_run_runs_in_full(
         "RETURN count(r) AS n"
     )[0]["n"]
     assert missing == 0
+
+
+def test_a_minted_id_never_reuses_an_issued_one() -> None:
+    """``assign_ids`` hands ``taken`` the ids it expects to mint (what an incremental run
+    looks up in the graph) and salts past any that were issued before."""
+    from models.resolution.clustering import assign_ids, mint_id
+
+    first = mint_id("cus", ["r1", "r2"], ())
+    asked: list[list[str]] = []
+
+    def taken(wanted: list[str]) -> set[str]:
+        asked.append(wanted)
+        return {first}
+
+    ids, changes = assign_ids({"r1": "a", "r2": "a", "r3": "b"}, {"r3": "cus-old"}, "cus", taken)
+    assert asked == [[first]]  # only the new cluster's id, looked up once
+    assert ids["r1"] == ids["r2"] != first and ids["r3"] == "cus-old"
+    assert [c.kind for c in changes] == ["create"]

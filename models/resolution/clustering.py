@@ -178,13 +178,14 @@ def mint_id(prefix: str, members: Iterable[str], taken: Container[str]) -> str:
 
 def assign_ids(
     label: dict[str, str], prior: dict[str, str | None], prefix: str,
-    taken: Callable[[], Container[str]],
+    taken: Callable[[list[str]], Container[str]],
 ) -> tuple[dict[str, str], list[IdChange]]:  # fmt: skip
     """Golden id per record from cluster labels and each record's prior id.
 
-    ``taken`` returns every id ever issued (active or retired), so a fresh id never reuses
-    one. It is called only when some cluster needs a fresh id: a re-run on unchanged data
-    mints none, and reading every issued id costs seconds at a million entities.
+    ``taken`` answers which ids were ever issued (active or retired), so a fresh id never
+    reuses one; it is given the ids this run would mint first, so that it can look up just
+    those (an incremental run) or read every issued id (a full run). It is called only when
+    some cluster needs a fresh id: a re-run on unchanged data mints none.
     """
     members: dict[str, list[str]] = defaultdict(list)
     for record, lab in label.items():
@@ -205,14 +206,14 @@ def assign_ids(
             continue
         owner[pid], chosen[lab] = lab, pid
     issued: set[str] = set()
-    earlier: Container[str] | None = None
+    fresh = [mint_id(prefix, members[lab], ()) for lab in sorted(members) if lab not in chosen]
+    earlier: Container[str] = taken(fresh) if fresh else ()
     result: dict[str, str] = {}
     changes: list[IdChange] = []
     for lab in sorted(members):
         recs = sorted(members[lab])
         entity = chosen.get(lab)
         if entity is None:
-            earlier = taken() if earlier is None else earlier
             entity = mint_id(prefix, recs, _Either(earlier, issued))
             issued.add(entity)
             prev_ids = sorted(votes[lab])

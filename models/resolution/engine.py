@@ -12,6 +12,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -230,9 +231,13 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     vetoes = _vetoes(pairs, ctx.settings.resolution_veto_below)
     result = cluster(involved, pairs, threshold, [*accepted, *scored.must], rejected, vetoes)
     involved_prior = {r: prior.get(r) for r in involved}
-    ids, changes = assign_ids(
-        result.label, involved_prior, _ID_PREFIX[kind], lambda: store.read_issued_ids(ctx.db, kind)
-    )
+
+    def issued(wanted: list[str]) -> Container[str]:
+        if scored.frame is None:  # an incremental run: look up only the ids it would mint
+            return store.IssuedAmong(ctx.db, kind, wanted)
+        return store.read_issued_ids(ctx.db, kind)
+
+    ids, changes = assign_ids(result.label, involved_prior, _ID_PREFIX[kind], issued)
     raw = scored.records
     ctx.records[kind] = raw.assign(
         entity_id=[ids.get(r, e) for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)]
