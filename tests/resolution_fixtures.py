@@ -51,6 +51,17 @@ def twin_and_stranger(demo_dir: Path, before: dict[str, str], folder: Path) -> t
     return export, f"crm:{contacts.iloc[0]['contact_id']}"
 
 
+def ingest_twin_and_stranger(
+    db: Database, settings: Settings, demo_dir: Path, folder: Path
+) -> tuple[dict[str, str], str]:
+    """Ingest ``twin_and_stranger``'s export into a resolved graph; returns the assignments
+    before it and the twin's original record id."""
+    before = assignments(db)
+    export, original = twin_and_stranger(demo_dir, before, folder)
+    IngestRun(db, settings).run([export])
+    return before, original
+
+
 @pytest.fixture
 def resolved(
     empty_db: Database, settings: Settings, demo_dir: Path

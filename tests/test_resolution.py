@@ -9,7 +9,6 @@ import pandas as pd
 
 from graph.db import Database
 from graph.settings import Settings
-from ingestion.loader import IngestRun
 from models.resolution import (
     ResolutionReport,
     explain,
@@ -25,8 +24,8 @@ from tests.resolution_fixtures import (
     assignments,
     demo_people_frame,
     ground_truth,
+    ingest_twin_and_stranger,
     resolved,
-    twin_and_stranger,
 )
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
@@ -96,9 +95,7 @@ def test_incremental_joins_new_records_without_renumbering(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     db, _ = resolved
-    before = assignments(db)
-    export, original = twin_and_stranger(demo_dir, before, tmp_path)
-    IngestRun(db, settings).run([export])
+    before, original = ingest_twin_and_stranger(db, settings, demo_dir, tmp_path)
 
     report = resolve(db, settings, incremental=True)
     assert report.customers.mode == "incremental"

@@ -12,10 +12,14 @@ import pytest
 
 from graph.db import Database
 from graph.settings import Settings
-from ingestion.loader import IngestRun
 from models.resolution import ResolutionReport, blocking_keys, resolve, scoring, store
 from models.resolution import splink_model as sm
-from tests.resolution_fixtures import assignments, demo_people_frame, resolved, twin_and_stranger
+from tests.resolution_fixtures import (
+    assignments,
+    demo_people_frame,
+    ingest_twin_and_stranger,
+    resolved,
+)
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
 
@@ -105,9 +109,7 @@ def test_an_incremental_run_reads_only_the_new_records_and_their_neighbourhood(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     db, first = resolved
-    before = assignments(db)
-    export, original = twin_and_stranger(demo_dir, before, tmp_path)
-    IngestRun(db, settings).run([export])
+    before, original = ingest_twin_and_stranger(db, settings, demo_dir, tmp_path)
 
     report = resolve(db, settings, incremental=True)
     people = report.customers
@@ -132,8 +134,7 @@ def test_without_saved_counts_an_incremental_run_runs_in_full(
     db, _ = resolved
     scoring.counts_path(settings, "customer").unlink()
     db.query("MATCH (r:CustomerRecord) REMOVE r.rk_digest, r.rk_email", write=True)
-    export, _ = twin_and_stranger(demo_dir, assignments(db), tmp_path)
-    IngestRun(db, settings).run([export])
+    ingest_twin_and_stranger(db, settings, demo_dir, tmp_path)
 
     report = resolve(db, settings, incremental=True)
     assert report.customers.mode == "full" and report.accounts.mode == "incremental"

@@ -25,11 +25,15 @@ import pytest
 
 from graph.db import Database
 from graph.settings import Settings
-from ingestion.loader import IngestRun
 from models.resolution import ResolutionReport, resolve
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
-from tests.resolution_fixtures import assignments, demo_people_frame, resolved, twin_and_stranger
+from tests.resolution_fixtures import (
+    assignments,
+    demo_people_frame,
+    ingest_twin_and_stranger,
+    resolved,
+)
 
 _IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _MISSING = (
@@ -146,9 +150,7 @@ def test_switching_to_spark_resolves_new_records_through_the_graph(
     resolved on Spark against the entities a DuckDB run made, with the model DuckDB saved
     (re-rendered in Spark's SQL), and written back like any incremental run."""
     db, _ = resolved
-    before = assignments(db)
-    export, original = twin_and_stranger(demo_dir, before, tmp_path)
-    IngestRun(db, settings).run([export])
+    before, original = ingest_twin_and_stranger(db, settings, demo_dir, tmp_path)
 
     spark_settings = settings.model_copy(update={"resolution_backend": "spark"})
     report = resolve(db, spark_settings, incremental=True)

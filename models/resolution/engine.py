@@ -233,7 +233,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     involved_prior = {r: prior.get(r) for r in involved}
 
     def issued(wanted: list[str]) -> Container[str]:
-        if scored.frame is None:  # an incremental run: look up only the ids it would mint
+        if report.mode == "incremental":  # look up only the ids it would mint
             return store.IssuedAmong(ctx.db, kind, wanted)
         return store.read_issued_ids(ctx.db, kind)
 

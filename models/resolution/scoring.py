@@ -123,10 +123,11 @@ def score_new(
     raw_new = store.read_records(db, kind, only_unresolved=True)
     if raw_new.empty:
         return None
-    # Which domains are mail providers depends on everyone's addresses, the new ones included
-    # (an address does not depend on the population; an employer does).
-    addresses = PopulationCounts.of(frame_for(kind, raw_new), ["email"])
-    new = frame_for(kind, raw_new, counts.plus(addresses))
+    new = frame_for(kind, raw_new)
+    if kind == "customer":
+        # Which domains are mail providers depends on everyone's addresses, the new ones
+        # included (an address does not depend on the population; an employer does).
+        new = frame_for(kind, raw_new, counts.plus(PopulationCounts.of(new, ["email"])))
     counts = counts.plus(sm.population_counts(new, model))
     candidates_raw = store.read_candidates(db, kind, blocking_keys.probes(kind, new))
     if candidates_raw.empty:

@@ -213,7 +213,7 @@ def predict(
     with _released(db_api(backend)) as api:
         table = _register(api, frame, f"{model.kind}_all")
         linker: Any = Linker(table, _in_dialect(model, backend), log_level=logging.WARNING)
-        _register_name_frequencies(linker, api, frame, model)
+        _register_term_frequencies(linker, api, frame, model, population_counts(frame, model))
         chunks = max(1, math.ceil(len(frame) / chunk_records))
         parts = []
         for chunk in range(1, chunks + 1):
@@ -315,23 +315,6 @@ def _register_term_frequencies(
             table = counts.term_frequencies(column, compared[column])
         lookup = _register(api, table.astype({column: "string"}), f"{model.kind}_tf_{column}")
         linker.table_management.register_term_frequency_lookup(lookup, column)
-
-
-def _register_name_frequencies(
-    linker: Any, api: Any, population: pd.DataFrame, model: TrainedModel
-) -> str | None:
-    """Give the linker full-name frequencies among other people (``frequencies``), not
-    Splink's record counts. Returns the column name, or None when the model has no full-name
-    term frequencies (accounts) or nobody has both names."""
-    column = "full_name_canon"
-    if column not in _tf_columns(model.settings) or population.empty:
-        return None
-    table = full_name_frequencies(population)
-    if table.empty:
-        return None
-    lookup = _register(api, table.astype({column: "string"}), f"{model.kind}_tf_{column}")
-    linker.table_management.register_term_frequency_lookup(lookup, column)
-    return column
 
 
 def _tf_columns(settings: dict[str, Any]) -> list[str]:

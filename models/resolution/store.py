@@ -59,8 +59,7 @@ def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str,
 
 def read_records(db: Database, kind: EntityKind, *, only_unresolved: bool = False) -> pd.DataFrame:
     """Raw records of one kind with their current entity id (None when never resolved)."""
-    columns, rows = db.frame(_q(_RECORD_QUERY[kind]), {"only_unresolved": only_unresolved})
-    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
+    return _frame(db, _RECORD_QUERY[kind], {"only_unresolved": only_unresolved})
 
 
 def _frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
