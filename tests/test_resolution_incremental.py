@@ -59,6 +59,22 @@ def test_candidates_found_by_keys_score_exactly_as_everyone(people: pd.DataFrame
     assert (a - b).abs().max() < 1e-12
 
 
+def test_a_new_record_with_swapped_names_finds_its_match_by_keys(people: pd.DataFrame) -> None:
+    """The swapped-names blocking rule has no key of its own: a new record whose first and
+    last names are swapped, sharing nothing else, is still found through ``rk_first_last3``."""
+    named = people[people["first_name_canon"].notna() & people["last_name"].notna()]
+    original = named.iloc[[0]]
+    swapped = original.copy()
+    swapped["unique_id"] = "new:swapped"
+    swapped["first_name_canon"] = original["last_name"].to_numpy()
+    swapped["last_name"] = original["first_name_canon"].to_numpy()
+    shared = ["email", "phone", "email_local", "email_user", "name_key", "name_key_canon",
+              "initial_key", "postcode", "employer", "city"]  # fmt: skip
+    swapped[shared] = None
+    found = blocking_keys.matches("customer", people, blocking_keys.probes("customer", swapped))
+    assert found[original.index[0]]
+
+
 def test_population_counts_add_up_to_the_counts_of_everyone(people: pd.DataFrame) -> None:
     """Counts of two halves, added, give the full-name frequencies and term frequencies of
     the whole (so an incremental run's saved counts plus its new records are the population)."""
@@ -102,6 +118,20 @@ def test_the_graph_finds_the_records_the_keys_name(
     keyed = blocking_keys.key_frame("customer", probe).drop(columns="rk_digest").notna()
     assert set(probe.loc[keyed.any(axis=1), "unique_id"]) <= from_graph
     assert from_graph == expected and len(expected) < len(frame) / 3
+
+
+def test_records_read_in_pages_are_the_records_read_at_once(
+    resolved: tuple[Database, ResolutionReport],
+) -> None:
+    """Pages of 7 records give the same frame, in record-id order, as one page of all."""
+    db, _ = resolved
+    whole = store.read_records(db, "customer")
+    paged = store.read_records(db, "customer", page=7)
+    assert len(whole) > 7 * 3 and whole["record_id"].is_monotonic_increasing
+    pd.testing.assert_frame_equal(paged, whole)
+    accounts = store.read_records(db, "account", page=7)
+    pd.testing.assert_frame_equal(accounts, store.read_records(db, "account"))
+    assert store.read_records(db, "customer", only_unresolved=True, page=7).empty
 
 
 def test_an_incremental_run_reads_only_the_new_records_and_their_neighbourhood(

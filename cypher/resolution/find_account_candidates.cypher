@@ -2,8 +2,10 @@
 // the only existing records Splink's blocking rules could pair them with (each branch is an
 // index lookup on one rk_* key; models/resolution/blocking_keys.py says which).
 // Params: $probes: map of rk_* property → list of the hashes the new records look it up with
-//   (every key present, an empty list when no new record has a value).
-// Returns one row per record, with the columns of read_account_records.cypher.
+//   (every key present, an empty list when no new record has a value),
+//   $page: integer (records per result row; read_customer_records.cypher says why).
+// Returns one row per page of $page records: columns (the field names of
+//   read_account_records.cypher), rows (one list of field values per record, in that order).
 CALL () {
   UNWIND $probes.rk_name AS v MATCH (r:AccountRecord {rk_name: v}) RETURN r
   UNION
@@ -12,8 +14,15 @@ CALL () {
   UNWIND $probes.rk_name4_country AS v MATCH (r:AccountRecord {rk_name4_country: v}) RETURN r
 }
 WITH DISTINCT r
-WHERE r.placeholder IS NULL
-MATCH (r)-[:RESOLVES_TO]->(e:Account)
-RETURN r.record_id AS record_id, r.source_system AS source_system, r.name AS name,
-       r.domain AS domain, r.city AS city, r.country AS country, r.industry AS industry,
-       e.account_id AS entity_id, r.rk_digest AS keys_digest
+WITH collect(r) AS found
+UNWIND range(0, size(found) - 1, $page) AS start
+CALL (found, start) {
+  UNWIND found[start..start + $page] AS r
+  WITH r
+  WHERE r.placeholder IS NULL
+  MATCH (r)-[:RESOLVES_TO]->(e:Account)
+  RETURN collect([r.record_id, r.source_system, r.name, r.domain, r.city, r.country,
+                  r.industry, e.account_id, r.rk_digest]) AS rows
+}
+RETURN ['record_id', 'source_system', 'name', 'domain', 'city', 'country', 'industry',
+        'entity_id', 'keys_digest'] AS columns, rows

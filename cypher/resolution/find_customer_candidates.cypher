@@ -2,14 +2,15 @@
 // the only existing records Splink's blocking rules could pair them with (each branch is an
 // index lookup on one rk_* key; models/resolution/blocking_keys.py says which).
 // Params: $probes: map of rk_* property → list of the hashes the new records look it up with
-//   (every key present, an empty list when no new record has a value).
-// Returns one row per record, with the columns of read_customer_records.cypher.
+//   (every key present, an empty list when no new record has a value),
+//   $page: integer (records per result row: a row of lists unpacks in the driver's Rust
+//   extension, a row per record costs Python time; read_customer_records.cypher).
+// Returns one row per page of $page records: columns (the field names of
+//   read_customer_records.cypher), rows (one list of field values per record, in that order).
 CALL () {
   UNWIND $probes.rk_email AS v MATCH (r:CustomerRecord {rk_email: v}) RETURN r
   UNION
   UNWIND $probes.rk_phone AS v MATCH (r:CustomerRecord {rk_phone: v}) RETURN r
-  UNION
-  UNWIND $probes.rk_first_last AS v MATCH (r:CustomerRecord {rk_first_last: v}) RETURN r
   UNION
   UNWIND $probes.rk_email_local AS v MATCH (r:CustomerRecord {rk_email_local: v}) RETURN r
   UNION
@@ -32,11 +33,18 @@ CALL () {
   UNWIND $probes.rk_initial_key AS v MATCH (r:CustomerRecord {rk_initial_key: v}) RETURN r
 }
 WITH DISTINCT r
-WHERE r.placeholder IS NULL
-MATCH (r)-[:RESOLVES_TO]->(e:Customer)
-OPTIONAL MATCH (r)-[:WORKS_AT]->(a:AccountRecord)
-RETURN r.record_id AS record_id, r.source_system AS source_system,
-       r.first_name AS first_name, r.last_name AS last_name, r.full_name AS full_name,
-       r.email AS email, r.phone AS phone, r.city AS city, r.postcode AS postcode,
-       r.country AS country, r.company_name AS company_name,
-       a.record_id AS account_record_id, e.customer_id AS entity_id, r.rk_digest AS keys_digest
+WITH collect(r) AS found
+UNWIND range(0, size(found) - 1, $page) AS start
+CALL (found, start) {
+  UNWIND found[start..start + $page] AS r
+  WITH r
+  WHERE r.placeholder IS NULL
+  MATCH (r)-[:RESOLVES_TO]->(e:Customer)
+  OPTIONAL MATCH (r)-[:WORKS_AT]->(a:AccountRecord)
+  RETURN collect([r.record_id, r.source_system, r.first_name, r.last_name, r.full_name,
+                  r.email, r.phone, r.city, r.postcode, r.country, r.company_name,
+                  a.record_id, e.customer_id, r.rk_digest]) AS rows
+}
+RETURN ['record_id', 'source_system', 'first_name', 'last_name', 'full_name', 'email', 'phone',
+        'city', 'postcode', 'country', 'company_name', 'account_record_id', 'entity_id',
+        'keys_digest'] AS columns, rows

@@ -1,12 +1,26 @@
-// Every non-placeholder company record with the fields entity resolution compares and the
-// unified (:Account) it resolves to now (null when never resolved).
-// Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet).
-// Returns one row per record; values exactly as the source exported them.
+// One page of non-placeholder company records, in record-id order, with the fields entity
+// resolution compares and the unified (:Account) each resolves to now (null when never
+// resolved). A page is one row holding a list per record (read_customer_records.cypher: why).
+// Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet),
+//   $after: string (the previous page's `last`; "" for the first page), $page: integer.
+// Returns one row: last (the last record id this page scanned; null when it scanned none: the
+//   end), columns (the field names), rows (one list of field values per record, in that order);
+//   values exactly as the source exported them.
 MATCH (r:AccountRecord)
-WHERE r.placeholder IS NULL
-OPTIONAL MATCH (r)-[:RESOLVES_TO]->(a:Account)
-WITH r, a
-WHERE NOT $only_unresolved OR a IS NULL
-RETURN r.record_id AS record_id, r.source_system AS source_system, r.name AS name,
-       r.domain AS domain, r.city AS city, r.country AS country, r.industry AS industry,
-       a.account_id AS entity_id, r.rk_digest AS keys_digest
+WHERE r.record_id > $after
+WITH r ORDER BY r.record_id LIMIT $page
+WITH collect(r) AS scanned
+CALL (scanned) {
+  UNWIND scanned AS r
+  WITH r
+  WHERE r.placeholder IS NULL
+  OPTIONAL MATCH (r)-[:RESOLVES_TO]->(a:Account)
+  WITH r, a
+  WHERE NOT $only_unresolved OR a IS NULL
+  RETURN collect([r.record_id, r.source_system, r.name, r.domain, r.city, r.country,
+                  r.industry, a.account_id, r.rk_digest]) AS rows
+}
+RETURN scanned[-1].record_id AS last,
+       ['record_id', 'source_system', 'name', 'domain', 'city', 'country', 'industry',
+        'entity_id', 'keys_digest'] AS columns,
+       rows

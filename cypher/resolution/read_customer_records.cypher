@@ -1,15 +1,31 @@
-// Every non-placeholder person record with the fields entity resolution compares, the unified
-// (:Customer) it resolves to now (null when never resolved) and its CRM account record.
-// Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet).
-// Returns one row per record; values exactly as the source exported them.
+// One page of non-placeholder person records, in record-id order, with the fields entity
+// resolution compares, the unified (:Customer) each resolves to now (null when never resolved)
+// and its CRM account record. A page is answered as one row holding a list per record: the
+// driver unpacks lists in its Rust extension, while each result row costs ~35 µs of Python
+// (bench/README.md, session 10). Pages keep the server's memory bounded.
+// Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet),
+//   $after: string (the previous page's `last`; "" for the first page), $page: integer.
+// Returns one row: last (the last record id this page scanned; null when it scanned none: the
+//   end), columns (the field names), rows (one list of field values per record, in that order);
+//   values exactly as the source exported them.
 MATCH (r:CustomerRecord)
-WHERE r.placeholder IS NULL
-OPTIONAL MATCH (r)-[:RESOLVES_TO]->(c:Customer)
-WITH r, c
-WHERE NOT $only_unresolved OR c IS NULL
-OPTIONAL MATCH (r)-[:WORKS_AT]->(a:AccountRecord)
-RETURN r.record_id AS record_id, r.source_system AS source_system,
-       r.first_name AS first_name, r.last_name AS last_name, r.full_name AS full_name,
-       r.email AS email, r.phone AS phone, r.city AS city, r.postcode AS postcode,
-       r.country AS country, r.company_name AS company_name,
-       a.record_id AS account_record_id, c.customer_id AS entity_id, r.rk_digest AS keys_digest
+WHERE r.record_id > $after
+WITH r ORDER BY r.record_id LIMIT $page
+WITH collect(r) AS scanned
+CALL (scanned) {
+  UNWIND scanned AS r
+  WITH r
+  WHERE r.placeholder IS NULL
+  OPTIONAL MATCH (r)-[:RESOLVES_TO]->(c:Customer)
+  WITH r, c
+  WHERE NOT $only_unresolved OR c IS NULL
+  OPTIONAL MATCH (r)-[:WORKS_AT]->(a:AccountRecord)
+  RETURN collect([r.record_id, r.source_system, r.first_name, r.last_name, r.full_name, r.email,
+                  r.phone, r.city, r.postcode, r.country, r.company_name, a.record_id,
+                  c.customer_id, r.rk_digest]) AS rows
+}
+RETURN scanned[-1].record_id AS last,
+       ['record_id', 'source_system', 'first_name', 'last_name', 'full_name', 'email', 'phone',
+        'city', 'postcode', 'country', 'company_name', 'account_record_id', 'entity_id',
+        'keys_digest'] AS columns,
+       rows

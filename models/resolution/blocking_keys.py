@@ -12,7 +12,7 @@ that no rule pairs costs a comparison, never a wrong match.
 
 The keys are computed by the same normaliser the model sees; a full run rewrites the keys of
 records whose values changed (``rk_digest``), and each run writes the keys of its new records.
-They are stored as 64-bit hashes of the joined values, not as text: at 1M records writing 14
+They are stored as 31-bit hashes of the joined values, not as text: at 1M records writing 14
 text keys per record cost ~40% more than integers (bench/README.md), and a collision can only
 add a candidate that Splink's real rules then leave unpaired, never lose one.
 """
@@ -30,8 +30,14 @@ from models.resolution.comparisons import EntityKind
 #: Separates the parts of a composite key (a character no normalised value contains).
 _SEPARATOR = "|"
 
+#: Bits of pandas' 64-bit hash dropped to get a 31-bit key (``hashed``).
+_DROPPED_BITS = 33
+
+#: None as ``to_numpy``'s missing value (pandas takes it; pandas-stubs do not admit it).
+_MISSING: Any = None
+
 #: Part of every record's digest: bump when the keys below change, so a full run rewrites them.
-KEYS_VERSION = "2"
+KEYS_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -54,21 +60,22 @@ class Key:
         return self.probes or (self.parts,)
 
 
-#: One key per blocking rule of ``comparisons.blocking``, in the same order.
+#: The keys behind the blocking rules of ``comparisons.blocking``, in the same order; a rule
+#: whose pairs another key already finds (same names: ``first_last3``) has none of its own.
 KEYS: dict[EntityKind, tuple[Key, ...]] = {
     "customer": (
         Key("email", ("email",)),
         Key("phone", ("phone",)),
-        # Also the swapped-names rule: a new record's (last, first) against (first, last).
-        Key(
-            "first_last",
-            ("first_name_canon", "last_name"),
-            (("first_name_canon", "last_name"), ("last_name", "first_name_canon")),
-        ),
         Key("email_local", ("email_local",)),
         Key("last_postcode", ("last_name", "postcode")),
         Key("last_employer", ("last_name", "employer")),
-        Key("first_last3", ("first_name_canon", "last_name[:3]")),
+        # Also the same-names and swapped-names rules (first + last; a new record's last +
+        # first against first + last): equal names share their first three letters too.
+        Key(
+            "first_last3",
+            ("first_name_canon", "last_name[:3]"),
+            (("first_name_canon", "last_name[:3]"), ("last_name", "first_name_canon[:3]")),
+        ),
         Key("first_employer", ("first_name_canon", "employer")),
         Key("initial_last_city", ("first_name_canon[:1]", "last_name", "city")),
         # User names against names, in both directions.
@@ -102,11 +109,17 @@ def _joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> pd.Series:
 
 
 def hashed(values: pd.Series) -> pd.Series:
-    """Text as signed 64-bit hashes (Neo4j's integer), null kept null; stable across runs."""
+    """Text as non-negative 31-bit hashes, null kept null; stable across runs.
+
+    Why 31 bits: Neo4j keeps an integer that small in one block of the node's property
+    record, where a 64-bit one takes two (replaying a first run's link write at 100k records
+    was 5–15% faster, bench/README.md). Two values share a hash about once per 2^31 pairs;
+    that adds a candidate, never loses one.
+    """
     missing = values.isna().to_numpy()
     codes = pd.util.hash_pandas_object(values.astype("string").fillna(""), index=False)
-    exact = pd.arrays.IntegerArray(codes.to_numpy().view(np.int64), mask=missing)  # no floats
-    return pd.Series(exact, index=values.index)
+    small = (codes.to_numpy() >> np.uint64(_DROPPED_BITS)).astype(np.int64)
+    return pd.Series(pd.arrays.IntegerArray(small, mask=missing), index=values.index)  # no floats
 
 
 def key_frame(kind: EntityKind, frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,17 +143,13 @@ def key_rows(
     )
     ids = frame.loc[changed, "unique_id"].astype(str).tolist()
     part = keys.loc[changed]
-    columns = {c: _plain(part[c]) for c in part.columns}
+    names = list(part.columns)
+    # Python ints / strings with None for missing, as the driver sends them.
+    columns = [part[c].to_numpy(dtype=object, na_value=_MISSING).tolist() for c in names]
     return [
-        {"record_id": record, "keys": {c: values[i] for c, values in columns.items()}}
-        for i, record in enumerate(ids)
+        {"record_id": record, "keys": dict(zip(names, values, strict=True))}
+        for record, values in zip(ids, zip(*columns, strict=True), strict=True)
     ]
-
-
-def _plain(values: pd.Series) -> list[Any]:
-    """Python ints / strings with None for missing, as the driver sends them."""
-    return [None if pd.isna(v) else (int(v) if isinstance(v, np.integer | int) else v)
-            for v in values.astype(object)]  # fmt: skip
 
 
 def probes(kind: EntityKind, frame: pd.DataFrame) -> dict[str, list[int]]:

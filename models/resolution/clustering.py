@@ -206,15 +206,18 @@ def assign_ids(
             continue
         owner[pid], chosen[lab] = lab, pid
     issued: set[str] = set()
-    fresh = [mint_id(prefix, members[lab], ()) for lab in sorted(members) if lab not in chosen]
-    earlier: Container[str] = taken(fresh) if fresh else ()
+    # Each cluster's first-choice id (no salt), minted once: a first full run mints ~10^6.
+    fresh = {lab: mint_id(prefix, members[lab], ()) for lab in members if lab not in chosen}
+    earlier: Container[str] = taken(list(fresh.values())) if fresh else ()
     result: dict[str, str] = {}
     changes: list[IdChange] = []
     for lab in sorted(members):
         recs = sorted(members[lab])
         entity = chosen.get(lab)
         if entity is None:
-            entity = mint_id(prefix, recs, _Either(earlier, issued))
+            entity = fresh[lab]
+            if entity in issued or entity in earlier:
+                entity = mint_id(prefix, recs, _Either(earlier, issued))
             issued.add(entity)
             prev_ids = sorted(votes[lab])
             kind = "split" if prev_ids else "create"

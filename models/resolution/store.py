@@ -57,9 +57,33 @@ def chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str,
         yield list(rows[start : start + size])
 
 
-def read_records(db: Database, kind: EntityKind, *, only_unresolved: bool = False) -> pd.DataFrame:
-    """Raw records of one kind with their current entity id (None when never resolved)."""
-    return _frame(db, _RECORD_QUERY[kind], {"only_unresolved": only_unresolved})
+#: Records per page of ``read_records``: each page is one result row of lists, held whole by
+#: the server while it answers (~10 MB of values at 50k person records).
+READ_PAGE = 50_000
+
+
+def read_records(
+    db: Database, kind: EntityKind, *, only_unresolved: bool = False, page: int = READ_PAGE
+) -> pd.DataFrame:
+    """Raw records of one kind with their current entity id (None when never resolved), in
+    record-id order.
+
+    Read in pages of ``page`` records, each answered as one row of lists: a result row per
+    record cost ~35 µs of Python in the driver (70% of the read at 100k records), a list
+    per record inside one row almost nothing.
+    """
+    query, after = _q(_RECORD_QUERY[kind]), ""
+    columns: list[str] = []
+    rows: list[list[Any]] = []
+    while True:
+        params = {"only_unresolved": only_unresolved, "after": after, "page": page}
+        names, answer = db.frame(query, params)  # not `query`: Record.data() walks every value
+        found = dict(zip(names, answer[0], strict=True)) if answer else {}
+        if found.get("last") is None:
+            break
+        columns, after = found["columns"], found["last"]
+        rows.extend(found["rows"])
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
 
 
 def _frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -67,15 +91,28 @@ def _frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
 
 
+def _paged_frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFrame:
+    """The records of a query that answers pages of ``READ_PAGE`` records, each a result row
+    of (``columns``, ``rows``: a list of values per record); see ``read_records``."""
+    names, pages = db.frame(_q(query), {**params, "page": READ_PAGE})
+    columns: list[str] = []
+    rows: list[list[Any]] = []
+    for values in pages:
+        found = dict(zip(names, values, strict=True))
+        columns = found["columns"]
+        rows.extend(found["rows"])
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame()
+
+
 def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[int]]) -> pd.DataFrame:
     """Resolved records sharing a blocking key with the ``probes`` (``blocking_keys.probes``),
     with the columns of ``read_records``: index lookups, however large the population."""
-    return _frame(db, f"resolution/find_{kind}_candidates", {"probes": probes})
+    return _paged_frame(db, f"resolution/find_{kind}_candidates", {"probes": probes})
 
 
 def read_members(db: Database, kind: EntityKind, entity_ids: Sequence[str]) -> pd.DataFrame:
     """Every record of the given entities, with the columns of ``read_records``."""
-    return _frame(db, f"resolution/read_{kind}_members", {"ids": list(entity_ids)})
+    return _paged_frame(db, f"resolution/read_{kind}_members", {"ids": list(entity_ids)})
 
 
 def read_works_at_accounts(
