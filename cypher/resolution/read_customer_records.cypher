@@ -1,7 +1,7 @@
 // One page of non-placeholder person records, in record-id order, with the fields entity
 // resolution compares, the unified (:Customer) each resolves to now (null when never resolved)
 // and its CRM account record. A page is answered as one row holding a list per record: the
-// driver unpacks lists in its Rust extension, while each result row costs ~35 µs of Python
+// driver unpacks lists in its Rust extension, while each result row costs ~40 µs of Python
 // (bench/README.md, session 10). Pages keep the server's memory bounded.
 // Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet),
 //   $after: string (the previous page's `last`; "" for the first page), $page: integer.

@@ -216,7 +216,7 @@ def assign_ids(
         entity = chosen.get(lab)
         if entity is None:
             entity = fresh[lab]
-            if entity in issued or entity in earlier:
+            if entity in _Either(earlier, issued):
                 entity = mint_id(prefix, recs, _Either(earlier, issued))
             issued.add(entity)
             prev_ids = sorted(votes[lab])
