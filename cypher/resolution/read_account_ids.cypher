@@ -1,4 +1,5 @@
 // Every Account id ever issued (active or retired), so a freshly minted id never reuses one.
-// Params: none.   Returns: id.
+// One row holding a list (see read_customer_ids.cypher).
+// Params: none.   Returns: ids: [string].
 MATCH (e:Account)
-RETURN e.account_id AS id
+RETURN collect(e.account_id) AS ids
