@@ -99,6 +99,14 @@ class Settings(BaseSettings):
         "chain of other matches connects them (reviewers' accepts still do); 0 turns this off.",
     )
 
+    resolution_key_index_rebuild_at: int = Field(
+        default=100_000,
+        ge=0,
+        description="A full resolution run that writes the blocking keys of at least this many "
+        "records (and of at least half of those it read) drops the key indexes for the write "
+        "and rebuilds them in one scan after it (faster at scale); 0 never drops them.",
+    )
+
     # --- GraphQL API (api/graphql) -------------------------------------------------------
     api_keys: SecretStr | None = Field(
         default=None,

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graph.cypher_catalog import load_query, split_statements
 from graph.db import Database
 from graph.settings import Settings
+from ingestion.loader import IngestRun
 from models.resolution import ResolutionReport, blocking_keys, resolve, scoring, store
 from models.resolution import splink_model as sm
 from tests.resolution_fixtures import (
@@ -192,3 +194,51 @@ def test_a_minted_id_never_reuses_an_issued_one() -> None:
     assert asked == [[first]]  # only the new cluster's id, looked up once
     assert ids["r1"] == ids["r2"] != first and ids["r3"] == "cus-old"
     assert [c.kind for c in changes] == ["create"]
+
+
+def _key_indexes(db: Database) -> dict[str, tuple[int, str]]:
+    rows = db.query(
+        "SHOW RANGE INDEXES YIELD id, name, state, properties "
+        "WHERE any(p IN properties WHERE p STARTS WITH 'rk_') RETURN id, name, state"
+    )
+    return {r["name"]: (r["id"], r["state"]) for r in rows}
+
+
+def _index_file_props(kind: sm.EntityKind) -> set[str]:
+    text = load_query(f"resolution/{kind}_key_indexes")
+    return {s.rsplit("(n.", 1)[1].rstrip(")") for s in split_statements(text)}
+
+
+def test_the_key_index_files_index_exactly_the_stored_keys() -> None:
+    for kind in ("customer", "account"):
+        assert _index_file_props(kind) == {k.prop for k in blocking_keys.KEYS[kind]}
+
+
+def test_a_bulk_key_write_rebuilds_the_key_indexes_and_a_crash_leaves_none_missing(
+    empty_db: Database, settings: Settings, demo_dir: Path
+) -> None:
+    """A full run writing most keys drops their indexes and rebuilds them (new index ids, all
+    online, lookups exact); an index a crash left dropped is back after the next run."""
+    db = empty_db
+    before = _key_indexes(db)
+    assert len(before) == 15 and {s for _, s in before.values()} == {"ONLINE"}
+    IngestRun(db, settings).run([demo_dir])
+    bulk = settings.model_copy(update={"resolution_key_index_rebuild_at": 1})
+    first = resolve(db, bulk)
+    after = _key_indexes(db)
+    assert after.keys() == before.keys() and {s for _, s in after.values()} == {"ONLINE"}
+    assert all(after[name][0] != before[name][0] for name in before)  # dropped and rebuilt
+    frame = scoring.frame_for("customer", store.read_records(db, "customer"))
+    wanted = blocking_keys.probes("customer", frame.sample(40, random_state=5))
+    from_graph = set(store.read_candidates(db, "customer", wanted)["record_id"])
+    assert from_graph == set(
+        frame.loc[blocking_keys.matches("customer", frame, wanted), "unique_id"]
+    )
+
+    again = resolve(db, bulk)  # a re-run writes no keys: nothing dropped
+    assert _key_indexes(db) == after and again.customers.links_written == 0
+    assert again.customers.entities == first.customers.entities
+
+    db.run_autocommit("DROP INDEX customer_record_rk_email")  # as if a bulk write crashed
+    resolve(db, settings, incremental=True)
+    assert _key_indexes(db).keys() == before.keys()

@@ -206,6 +206,16 @@ def _review_rows(
     return rows
 
 
+def _bulk_keys(
+    ctx: RunContext, report: KindReport, rows: list[dict[str, Any]], keys: dict[str, Any]
+) -> bool:
+    """Whether this write sets so many keys that rebuilding their indexes after it is cheaper:
+    a full run writing the keys of at least half of its records, and of enough of them."""
+    at_least = ctx.settings.resolution_key_index_rebuild_at
+    writing = len(keys) + sum(row["keys"] is not None for row in rows)
+    return bool(at_least) and report.mode == "full" and writing >= max(at_least, report.records / 2)
+
+
 def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> KindReport:
     """Resolve every record of ``kind`` (or only the new ones) and write the result back."""
     started = time.perf_counter()
@@ -251,10 +261,12 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         keys = {row["record_id"]: row["keys"] for row in scored.key_rows}
         for row in rows:
             row["keys"] = keys.pop(row["record_id"], None)
-    report.links_written = store.write_links(
-        ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
-    )
-    store.write_keys(ctx.db, kind, [{"record_id": r, "keys": k} for r, k in keys.items()], batch)
+    with store.key_indexes_dropped(ctx.db, kind, drop=_bulk_keys(ctx, report, rows, keys)):
+        report.links_written = store.write_links(
+            ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
+        )
+        keys_only = [{"record_id": r, "keys": k} for r, k in keys.items()]
+        store.write_keys(ctx.db, kind, keys_only, batch)
     redirect = {old: c.entity_id for c in changes if c.kind == "merge" for old in c.other_ids}
     vacated = sorted({p for p in involved_prior.values() if p is not None} - set(ids.values()))
     report.retired = store.retire_entities(

@@ -49,6 +49,8 @@ def resolve(
     run_id = new_run_id(at)
     mode = "incremental" if incremental else "full"
     store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
+    for kind in ("account", "customer"):  # back if a crashed bulk write left them dropped
+        store.ensure_key_indexes(db, kind)
     ctx = RunContext(db, settings, run_id, at, by)
     accounts = resolve_kind(ctx, "account", incremental=incremental)
     customers = resolve_kind(ctx, "customer", incremental=incremental)

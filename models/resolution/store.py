@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, LiteralString
 
 import pandas as pd
+from neo4j import ManagedTransaction
+from neo4j.exceptions import Neo4jError
 
-from graph.cypher_catalog import load_query
+from graph.cypher_catalog import load_query, split_statements
 from graph.db import Database
 from models.resolution.splink_model import EntityKind
 
@@ -41,6 +44,9 @@ _ISSUED_AMONG_QUERY: dict[EntityKind, str] = {
     "customer": "resolution/read_customer_ids_among",
     "account": "resolution/read_account_ids_among",
 }
+_LABEL: dict[EntityKind, str] = {"customer": "CustomerRecord", "account": "AccountRecord"}
+#: Seconds a run waits at most for rebuilt key indexes to come online (they keep building after).
+INDEX_WAIT_S = 3_600
 _IDS_QUERY: dict[EntityKind, str] = {
     "customer": "resolution/read_customer_ids",
     "account": "resolution/read_account_ids",
@@ -284,3 +290,45 @@ def start_run(db: Database, *, run_id: str, mode: str, backend: str, at: datetim
 def finish_run(db: Database, *, run_id: str, at: datetime, stats: dict[str, Any]) -> None:
     """Record the run's counts and mark it completed."""
     db.query(_q("resolution/run_finish"), {"run_id": run_id, "at": at, "stats": stats}, write=True)
+
+
+def ensure_key_indexes(db: Database, kind: EntityKind, *, wait: bool = False) -> None:
+    """Create whichever blocking-key indexes of ``kind`` are missing, in one schema transaction
+    (Neo4j then fills them in one scan of the records); with ``wait``, until they are online.
+
+    Every run calls this first, so indexes a crashed bulk write left dropped come back.
+    """
+    statements = split_statements(_q(f"resolution/{kind}_key_indexes"))
+
+    def work(tx: ManagedTransaction) -> None:
+        for statement in statements:
+            tx.run(statement).consume()
+
+    db.write(work)
+    if wait:
+        try:
+            db.run_autocommit(_q("resolution/await_indexes"), {"seconds": INDEX_WAIT_S})
+        except Neo4jError as exc:  # still filling: lookups work meanwhile, only slower
+            log.warning("%s key indexes not online yet (%s); they keep building", kind, exc)
+
+
+@contextmanager
+def key_indexes_dropped(db: Database, kind: EntityKind, *, drop: bool) -> Iterator[None]:
+    """With ``drop``, write without ``kind``'s blocking-key indexes and rebuild them after.
+
+    Why: a full run sets 12 indexed keys on every person record; updating 12 indexes row by
+    row cost ~2.5x the write without them, filling them afterwards in one scan far less
+    (bench/README.md, session 11). The rebuild runs even when the write fails; a crashed
+    process leaves them to the next run's `ensure_key_indexes`.
+    """
+    if not drop:
+        yield
+        return
+    names = [r["name"] for r in db.query(_q("resolution/key_index_names"), {"label": _LABEL[kind]})]
+    for name in names:
+        db.run_autocommit(_q("resolution/drop_index"), {"name": name})
+    log.info("dropped %d %s key indexes for a bulk write", len(names), kind)
+    try:
+        yield
+    finally:
+        ensure_key_indexes(db, kind, wait=True)
