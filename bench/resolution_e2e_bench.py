@@ -115,6 +115,7 @@ STAGES: dict[str, tuple[Any, str]] = {
     "events": (store, "write_events"),
     "works_at": (store, "write_works_at"),
     "charts": (engine, "_charts"),
+    "indexes": (store, "ensure_key_indexes"),  # rebuilding dropped key indexes, in "write"
 }
 
 
@@ -232,7 +233,7 @@ def bench_size(
 
 def render(results: list[RunResult]) -> Table:
     """One row per run; stage columns are seconds (read = records, candidates and members;
-    write = links, keys, reviews, events, WORKS_AT)."""
+    write = links, keys, reviews, events, WORKS_AT, key indexes rebuilt or ensured)."""
     table = Table(title="marketgraph resolve, end to end through Neo4j")
     columns = ["size", "run", "records read", "new", "links written", "customers touched", "wall s",
                "records/s", "read", "train", "predict", "cluster", "write", "charts", "other",
@@ -241,7 +242,9 @@ def render(results: list[RunResult]) -> Table:
         table.add_column(column, justify="left" if column in ("size", "run") else "right")
     for r in results:
         s = r.stages
-        write = sum(s.get(k, 0.0) for k in ("links", "keys", "reviews", "events", "works_at"))
+        write = sum(
+            s.get(k, 0.0) for k in ("links", "keys", "reviews", "events", "works_at", "indexes")
+        )
         read = sum(s.get(k, 0.0) for k in ("read", "candidates", "members"))
         stages = [read, s.get("train", 0.0),
                   s.get("predict", 0.0) + s.get("predict new", 0.0), s.get("cluster", 0.0),

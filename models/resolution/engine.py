@@ -188,8 +188,8 @@ def _review_rows(
     band = pairs[(pairs["cluster_score"] >= floor) & (pairs["cluster_score"] < threshold)]
     rows = []
     for idx, a, b, p, w in zip(
-        band.index, band["unique_id_l"], band["unique_id_r"], band["match_probability"],
-        band["match_weight"], strict=True,
+        band.index.tolist(), band["unique_id_l"].tolist(), band["unique_id_r"].tolist(),
+        band["match_probability"].tolist(), band["match_weight"].tolist(), strict=True,
     ):  # fmt: skip
         if a not in label or b not in label or label[a] == label[b]:
             continue
@@ -249,7 +249,10 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     ids, changes = assign_ids(result.label, involved_prior, _ID_PREFIX[kind], issued)
     raw = scored.records
     ctx.records[kind] = raw.assign(
-        entity_id=[ids.get(r, e) for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)]
+        entity_id=[
+            ids.get(r, e)
+            for r, e in zip(raw["record_id"].tolist(), raw["entity_id"].tolist(), strict=True)
+        ]
     )
     evidence = _Evidence(pairs, sm.level_labels(model))
     batch = ctx.settings.batch_size

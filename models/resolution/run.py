@@ -96,10 +96,8 @@ def works_at_rows(
     """
     if people is None or companies is None or people.empty or companies.empty:
         return []
-    account_of = {
-        r: e for r, e in zip(companies["record_id"], companies["entity_id"], strict=True)
-        if isinstance(e, str)
-    }  # fmt: skip
+    records, entities = companies["record_id"].tolist(), companies["entity_id"].tolist()
+    account_of = {r: e for r, e in zip(records, entities, strict=True) if isinstance(e, str)}
     named = {"name": normalise.company_name(companies["name"]), "account": companies["entity_id"]}
     names = pd.DataFrame(named).dropna().drop_duplicates()
     # A name shared by several accounts names none of them.
@@ -116,5 +114,10 @@ def works_at_rows(
     frame = frame.sort_values("via").drop_duplicates(["customer_id", "account_id"])
     return [
         {"customer_id": str(c), "account_id": str(a), "via": str(v)}
-        for c, a, v in zip(frame["customer_id"], frame["account_id"], frame["via"], strict=True)
+        for c, a, v in zip(
+            frame["customer_id"].tolist(),
+            frame["account_id"].tolist(),
+            frame["via"].tolist(),
+            strict=True,
+        )
     ]

@@ -69,7 +69,7 @@ def counts_path(settings: Settings, kind: sm.EntityKind) -> Path:
 def _prior(raw: pd.DataFrame) -> dict[str, str | None]:
     return {
         str(r): (str(e) if isinstance(e, str) else None)
-        for r, e in zip(raw["record_id"], raw["entity_id"], strict=True)
+        for r, e in zip(raw["record_id"].tolist(), raw["entity_id"].tolist(), strict=True)
     }
 
 
@@ -150,7 +150,9 @@ def score_new(
     records = pd.concat([raw_new, members], ignore_index=True)
     # Existing clusters the new records touch come along whole and stay together.
     by_entity: dict[str, list[str]] = {}
-    for record, entity in zip(members["record_id"], members["entity_id"], strict=True):
+    for record, entity in zip(
+        members["record_id"].tolist(), members["entity_id"].tolist(), strict=True
+    ):
         by_entity.setdefault(str(entity), []).append(str(record))
     must = [(recs[0], other) for recs in by_entity.values() for other in recs[1:]]
     involved = new["unique_id"].astype(str).tolist() + [r for v in by_entity.values() for r in v]

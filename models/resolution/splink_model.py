@@ -261,7 +261,13 @@ def _kept(linker: Any, scored: Any, model: TrainedModel, floor: float, veto: flo
         f"WHERE match_probability >= {float(floor)!r} OR match_probability < {float(veto)!r} "
         f"OR {same}"
     )
-    return linker.misc.query_sql(sql, output_type="pandas")  # type: ignore[no-any-return]
+    kept = linker.misc.query_sql(sql)
+    try:
+        if kept.db_api.sql_dialect.sql_dialect_str == "duckdb":  # Arrow: no Python strings
+            return kept.as_pyarrow_table().to_pandas()  # type: ignore[no-any-return]
+        return kept.as_pandas_dataframe()  # type: ignore[no-any-return]
+    finally:
+        kept.drop_table_from_database_and_remove_from_cache()
 
 
 def predict_new(
