@@ -100,11 +100,12 @@ class Settings(BaseSettings):
     )
 
     resolution_key_index_rebuild_at: int = Field(
-        default=100_000,
+        default=500_000,
         ge=0,
         description="A full resolution run that writes the blocking keys of at least this many "
         "records (and of at least half of those it read) drops the key indexes for the write "
-        "and rebuilds them in one scan after it (faster at scale); 0 never drops them.",
+        "and rebuilds them in one scan after it (cheaper for 1M records, no gain at 100k: "
+        "bench/README.md); 0 never drops them.",
     )
 
     # --- GraphQL API (api/graphql) -------------------------------------------------------
