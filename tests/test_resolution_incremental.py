@@ -197,12 +197,13 @@ def test_a_minted_id_never_reuses_an_issued_one() -> None:
     assert [c.kind for c in changes] == ["create"]
 
 
-def _key_indexes(db: Database) -> dict[str, tuple[int, str]]:
+def _key_indexes(db: Database) -> dict[str, str]:
+    """Blocking-key index name → state."""
     rows = db.query(
-        "SHOW RANGE INDEXES YIELD id, name, state, properties "
-        "WHERE any(p IN properties WHERE p STARTS WITH 'rk_') RETURN id, name, state"
+        "SHOW RANGE INDEXES YIELD name, state, properties "
+        "WHERE any(p IN properties WHERE p STARTS WITH 'rk_') RETURN name, state"
     )
-    return {r["name"]: (r["id"], r["state"]) for r in rows}
+    return {r["name"]: r["state"] for r in rows}
 
 
 def _index_file_props(kind: sm.EntityKind) -> set[str]:
@@ -218,23 +219,26 @@ def test_the_key_index_files_index_exactly_the_stored_keys() -> None:
 def test_a_bulk_key_write_rebuilds_the_key_indexes_and_a_crash_leaves_none_missing(
     empty_db: Database, settings: Settings, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full run writing most keys drops their indexes and rebuilds them (new index ids, all
+    """A full run writing most keys writes without their indexes and rebuilds them (all
     online, lookups exact); a failed write recreates them before its error propagates, and an
     index a killed process left dropped is back after the next run."""
     db = empty_db
     before = set(_key_indexes(db))
-    assert len(before) == 15 and {s for _, s in _key_indexes(db).values()} == {"ONLINE"}
+    assert len(before) == 15 and set(_key_indexes(db).values()) == {"ONLINE"}
     IngestRun(db, settings).run([demo_dir])
     bulk = settings.model_copy(update={"resolution_key_index_rebuild_at": 1})
     original = store.write_links
     present: dict[str, list[str]] = {}  # each kind's key indexes while its links were written
 
-    def observed_write(_db: Database, kind: str, *args: Any, **kwargs: Any) -> int:
+    def note_indexes(kind: str) -> None:
         present[kind] = [n for n in _key_indexes(db) if n.startswith(f"{kind}_record_")]
+
+    def observed_write(_db: Database, kind: str, *args: Any, **kwargs: Any) -> int:
+        note_indexes(kind)
         return original(_db, kind, *args, **kwargs)
 
     def failing_write(_db: Database, kind: str, *args: Any, **kwargs: Any) -> int:
-        present[kind] = [n for n in _key_indexes(db) if n.startswith(f"{kind}_record_")]
+        note_indexes(kind)
         raise RuntimeError("the write failed")
 
     monkeypatch.setattr(store, "write_links", failing_write)
@@ -246,7 +250,7 @@ def test_a_bulk_key_write_rebuilds_the_key_indexes_and_a_crash_leaves_none_missi
     first = resolve(db, bulk)
     assert present == {"account": [], "customer": []}  # both written without their indexes
     after = _key_indexes(db)
-    assert set(after) == before and {s for _, s in after.values()} == {"ONLINE"}
+    assert set(after) == before and set(after.values()) == {"ONLINE"}
     frame = scoring.frame_for("customer", store.read_records(db, "customer"))
     wanted = blocking_keys.probes("customer", frame.sample(40, random_state=5))
     from_graph = set(store.read_candidates(db, "customer", wanted)["record_id"])
