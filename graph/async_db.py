@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 
 import neo4j
 from neo4j import AsyncGraphDatabase
+from neo4j.graph import Node, Path, Relationship
 
 from graph.db import DRIVER_OPTIONS
 from graph.errors import Neo4jServerError
@@ -38,7 +39,12 @@ _TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)
 
 
 def to_native(value: Any) -> Any:
-    """Neo4j temporal values become `datetime`/`date`, recursively through lists and maps."""
+    """Neo4j temporal values become `datetime`/`date`, recursively through lists and maps;
+    nodes and relationships become what `Record.data()` makes of them.
+
+    Why not `Record.data()` first: it walks every value once more, testing each against the
+    `collections.abc` ABCs, and that walk was ~15% of the API process's CPU per customer 360
+    (cProfile, in-process, 2k demo graph; bench/README "Session 12")."""
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -48,6 +54,16 @@ def to_native(value: Any) -> Any:
         return [to_native(v) for v in value]
     if isinstance(value, _TEMPORAL):
         return value.to_native()
+    if isinstance(value, Node):
+        return {k: to_native(v) for k, v in value.items()}
+    if isinstance(value, Relationship):
+        ends = [to_native(node) if node is not None else {} for node in value.nodes]
+        return (ends[0], type(value).__name__, ends[1])
+    if isinstance(value, Path):
+        steps: list[Any] = [to_native(value.start_node)]
+        for relationship, node in zip(value.relationships, value.nodes[1:], strict=True):
+            steps += [type(relationship).__name__, to_native(node)]
+        return steps
     return value
 
 
@@ -102,7 +118,11 @@ class AsyncDatabase:
                     database=self.database, default_access_mode=neo4j.READ_ACCESS
                 ) as session:
                     result = await session.run(cypher, dict(params or {}))
-                    return [to_native(record.data()) async for record in result]
+                    keys = result.keys()
+                    return [
+                        {key: to_native(value) for key, value in zip(keys, record, strict=True)}
+                        async for record in result
+                    ]
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
                 if not exc.is_retryable() or time.monotonic() + pause > deadline:
                     raise

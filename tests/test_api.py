@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, LiteralString
 
+import graphql
 import httpx
 import pytest
 import pytest_asyncio
 
+from api.graphql.customer360 import _child_field_names
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
@@ -249,6 +252,29 @@ async def test_customer360_by_customer_id(client: httpx.AsyncClient, loaded: Dat
 VIEW_QUERY = """query($c: ID!) { customer360(customerId: $c, interactions: 7) {
   records { recordId } ...Parts ... on Customer360 { productsOwned { sku units spent orders } } } }
 fragment Parts on Customer360 { account { recordId } recentInteractions { interactionId } }"""
+
+
+async def test_customer360_reads_its_selection_through_fragments() -> None:
+    """The view's parts are chosen from the field names one level down, through a named
+    fragment and an inline one (graphql-core's nodes, as the executor hands them over)."""
+    document = graphql.parse(VIEW_QUERY)
+    operation, *fragments = document.definitions
+    assert isinstance(operation, graphql.OperationDefinitionNode)
+    field = operation.selection_set.selections[0]
+    info = SimpleNamespace(
+        _raw_info=SimpleNamespace(
+            field_nodes=[field],
+            fragments={
+                f.name.value: f for f in fragments if isinstance(f, graphql.FragmentDefinitionNode)
+            },
+        )
+    )
+    assert _child_field_names(info) == {  # type: ignore[arg-type]
+        "records",
+        "account",
+        "recentInteractions",
+        "productsOwned",
+    }
 
 
 async def test_customer360_one_query_matches_the_per_field_queries(

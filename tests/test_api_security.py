@@ -49,6 +49,7 @@ async def test_missing_and_unknown_keys(client: httpx.AsyncClient) -> None:
         "/graphql", json={"query": PERSON}, headers={"X-API-Key": "not-a-key-at-all-xx"}
     )
     assert response.status_code == 401
+    assert response.json() == {"detail": "unknown API key"}
     bearer = await client.post(
         "/graphql", json={"query": PERSON},
         headers={"Authorization": f"Bearer {KEYS['viewer']}"},
@@ -126,6 +127,15 @@ async def test_type_errors_are_graphql_validation_errors(client: httpx.AsyncClie
                   "{ totalCount } }", "{ nope }", "{ products { "):  # fmt: skip
         body = await gql(client, query)
         assert body["errors"] and "Traceback" not in str(body)
+
+
+async def test_malformed_http_bodies_are_400_without_a_trace(client: httpx.AsyncClient) -> None:
+    """Bodies that are not a GraphQL request over HTTP: a clear 400, never a stack trace."""
+    headers = {"X-API-Key": KEYS["viewer"], "Content-Type": "application/json"}
+    for content in (b"{not json", b"", rb'{"query": "\ud800"}', b"[1, 2", b"\xff\xfe"):
+        response = await client.post("/graphql", content=content, headers=headers)
+        assert response.status_code == 400, (content, response.text)
+        assert "Traceback" not in response.text
 
 
 STRING_ARGS = [

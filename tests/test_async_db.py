@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import neo4j
 import pytest
@@ -39,6 +40,39 @@ async def test_reads_return_plain_values(reader: AsyncDatabase) -> None:
     assert rows[0]["n"] == 42
     assert rows[0]["at"].isoformat() == "2024-03-01T10:15:30+00:00"
     assert [d.isoformat() for d in rows[0]["d"]] == ["2024-03-01"]
+
+
+async def test_nodes_relationships_and_paths_read_as_record_data(
+    reader: AsyncDatabase, db: Database
+) -> None:
+    """Values are converted without `Record.data()`; graph values keep its shapes (a node as
+    its properties, a relationship as (start, type, end), a path as nodes and types)."""
+    tag = f"probe-{time.time_ns()}"
+    db.query(
+        "CREATE (:AsyncProbe {tag: $tag, n: 1, at: datetime('2024-03-01T10:15:30Z')})"
+        "-[:PROBES {w: 2}]->(:AsyncProbe {tag: $tag, n: 2})",
+        {"tag": tag},
+        write=True,
+    )
+    try:
+        rows = await reader.read(
+            "MATCH p = (a:AsyncProbe {tag: $tag, n: 1})-[r:PROBES]->(b:AsyncProbe) "
+            "RETURN a, r, p, [a, b] AS both, {inner: b} AS wrapped",
+            {"tag": tag},
+        )
+    finally:
+        db.query("MATCH (n:AsyncProbe {tag: $tag}) DETACH DELETE n", {"tag": tag}, write=True)
+    a = {"tag": tag, "n": 1, "at": datetime(2024, 3, 1, 10, 15, 30, tzinfo=UTC)}
+    b = {"tag": tag, "n": 2}
+    assert rows == [
+        {
+            "a": a,
+            "r": (a, "PROBES", b),
+            "p": [a, "PROBES", b],
+            "both": [a, b],
+            "wrapped": {"inner": b},
+        }
+    ]
 
 
 async def test_a_bad_query_fails_at_once(

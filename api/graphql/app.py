@@ -20,15 +20,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from strawberry.fastapi import GraphQLRouter
+from starlette.routing import Route
 
 from api.graphql.auth import KeyRing
 from api.graphql.context import Context
 from api.graphql.copy_api import SHARED as SHARED_COPY
-from api.graphql.graphiql import GraphiQLRouter, graphiql_page
+from api.graphql.endpoint import GraphQLEndpoint, RequestRefused
+from api.graphql.graphiql import graphiql_page
 from api.graphql.job_metrics import JobStatusCollector
 from api.graphql.metrics import ApiMetrics
 from api.graphql.mutation import IngestService
@@ -60,18 +61,15 @@ def _check_multipart(request: Request, settings: Settings) -> None:
     if not request.headers.get("content-type", "").lower().startswith("multipart/"):
         return
     if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
-        raise HTTPException(
-            status_code=400,
-            detail="multipart requests need an X-API-Key, Authorization or "
+        raise RequestRefused(
+            400,
+            "multipart requests need an X-API-Key, Authorization or "
             "Apollo-Require-Preflight header",
         )
     declared = request.headers.get("content-length", "")
     limit = settings.api_max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD
     if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(
-            status_code=413,
-            detail=f"upload larger than the {settings.api_max_upload_mb:g} MB limit",
-        )
+        raise RequestRefused(413, f"upload larger than the {settings.api_max_upload_mb:g} MB limit")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -96,11 +94,11 @@ def create_app(settings: Settings) -> FastAPI:
             await app.state.db.close()
             sync_driver.close()
 
-    async def get_context(request: Request) -> Context:
+    def context_for(request: Request) -> Context:
         presented = _presented_key(request)
         role = keys.role_for(presented)
         if presented is not None and role is None:
-            raise HTTPException(status_code=401, detail="unknown API key")
+            raise RequestRefused(401, "unknown API key")
         _check_multipart(request, settings)
         return Context(
             db=request.app.state.db,
@@ -113,14 +111,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="marketgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
     metrics.registry.register(JobStatusCollector(lambda: getattr(app.state, "sync_db", None)))
-    router: GraphQLRouter[Context, None] = GraphiQLRouter(
+    endpoint = GraphQLEndpoint(
         build_schema(settings),
-        context_getter=get_context,
+        context_for=context_for,
+        ide_html=graphiql_page(app, settings),  # local assets when fetched, else the CDN
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,  # uploadFile; see _check_multipart for the guards
-        ide_html=graphiql_page(app, settings),  # local assets when fetched, else the CDN
     )
-    app.include_router(router, prefix="/graphql")
+    app.router.routes.append(Route("/graphql", endpoint, methods=["GET", "POST"]))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

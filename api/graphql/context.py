@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.dataloader import DataLoader
-from strawberry.fastapi import BaseContext
 
 from api.graphql.auth import Role
 from api.graphql.metrics import ApiMetrics
@@ -79,8 +78,8 @@ MANY = {
 
 
 @dataclass
-class Context(BaseContext):
-    """Built once per GraphQL request by `get_context` in `api.graphql.app`."""
+class Context:
+    """Built once per GraphQL request by `context_for` in `api.graphql.app`."""
 
     db: AsyncDatabase
     settings: Settings
@@ -89,9 +88,6 @@ class Context(BaseContext):
     ingest: Any = None  # api.graphql.mutation.IngestService, set by the app
     sync_db: Any = None  # graph.db.Database for model operations run in worker threads
     _loaders: dict[str, DataLoader[str, Any]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        super().__init__()
 
     def one(self, name: str) -> DataLoader[str, Row | None]:
         """The request's to-one loader `name` (see ONE), created on first use."""

@@ -18,12 +18,9 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from strawberry.fastapi import GraphQLRouter
 from strawberry.http.ides import get_graphql_ide_html
 
 from graph.settings import Settings
@@ -124,14 +121,3 @@ def graphiql_page(app: FastAPI, settings: Settings) -> str:
         return page
     app.mount(MOUNT, StaticFiles(directory=folder), name="graphiql-assets")
     return offline_page(page)
-
-
-class GraphiQLRouter(GraphQLRouter[Any, Any]):
-    """strawberry's FastAPI router serving a given GraphiQL page (see `graphiql_page`)."""
-
-    def __init__(self, *args: Any, ide_html: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ide_html = ide_html
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self.ide_html)
