@@ -44,8 +44,10 @@ A "client" is one connection (wrk) or asyncio task (httpx, raw) issuing requests
 each cell stops after --seconds (wrk: its duration; httpx/raw: also --max-requests), after a
 short warm-up that is not counted (--warmup-seconds of wrk, --warmup sequential requests). Columns:
 p50/p95/p99 latency, req/s (completed requests / wall time), errors (HTTP != 200 or a GraphQL
-`errors` entry), and p95 ratio = graphql p95 / raw p95. A second table times each query file
-alone (1 client) to show which resolver's query dominates.
+`errors` entry), p95 ratio = graphql p95 / raw p95, and for wrk cells the CPU time (user +
+system) per request of the server's processes and of Neo4j, read before and after each measured
+run: the cost of a request, which this machine's speed swings move far less than latency. A
+second table times each query file alone (1 client) to show which resolver's query dominates.
 
 The issue's target for customer-360 is p95 <= 2x raw Cypher and >= 300 req/s on 2 cores. The
 load generator, the API server and Neo4j share this machine's cores, so the figures are a floor
@@ -181,9 +183,9 @@ def sample_ids(db: Database, id_kind: str, seed: int) -> list[str]:
 
 
 @contextmanager
-def api_server(settings: Settings, workers: int, floor: bool = False) -> Iterator[str]:
-    """`marketgraph serve` on 127.0.0.1:<free port> in a subprocess; yields its base URL.
-    With ``floor``, bench/http_floor.py instead: the same read over HTTP without GraphQL."""
+def api_server(settings: Settings, workers: int, floor: bool = False) -> Iterator[tuple[str, int]]:
+    """`marketgraph serve` on 127.0.0.1:<free port> in a subprocess; yields its base URL and
+    pid. With ``floor``, bench/http_floor.py instead: the same read over HTTP without GraphQL."""
     port = free_ports(1)[0]
     env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "MARKETGRAPH_NEO4J_URI")}
     env.update({
@@ -214,7 +216,7 @@ def api_server(settings: Settings, workers: int, floor: bool = False) -> Iterato
             if time.monotonic() > deadline:
                 raise RuntimeError("the API server did not become ready within 60 s")
             time.sleep(0.2)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:
@@ -441,7 +443,8 @@ async def per_query(
 def cell_table(cells: list[Cell]) -> Table:
     out = Table(title="marketgraph API benchmark: /graphql vs raw Cypher (async driver)")
     for name in ("workload", "clients", "path", "workers", "requests", "errors", "p50 ms",
-                 "p95 ms", "p99 ms", "req/s", "p95 ratio"):  # fmt: skip
+                 "p95 ms", "p99 ms", "req/s", "p95 ratio", "server CPU ms/req",
+                 "Neo4j CPU ms/req"):  # fmt: skip
         out.add_column(name, justify="left" if name in ("workload", "path") else "right")
     raw = {(c.workload, c.clients): c for c in cells if c.path == "raw cypher"}
     for c in sorted(cells, key=lambda c: (c.workload, c.clients, path_order(c.path))):
@@ -450,7 +453,8 @@ def cell_table(cells: list[Cell]) -> Table:
         out.add_row(
             c.workload, str(c.clients), c.path, str(c.workers or ""), f"{c.requests:,}",
             str(c.errors), f"{c.p50:,.1f}", f"{c.p95:,.1f}", f"{c.p99:,.1f}", f"{c.rate:,.1f}",
-            ratio,
+            ratio, "" if c.server_cpu_ms is None else f"{c.server_cpu_ms:.2f}",
+            "" if c.neo4j_cpu_ms is None else f"{c.neo4j_cpu_ms:.2f}",
         )  # fmt: skip
     return out
 
@@ -594,7 +598,7 @@ def main() -> None:
     started = time.perf_counter()
     with console.status(f"starting a dedicated Neo4j under {args.state_dir}"):
         stop(settings, timeout_s=60)  # one left by an interrupted run listens on other ports
-        start(settings)
+        neo4j_pid = start(settings).pid
     try:
         data = demo_data(args.data_dir, args.customers, args.seed)
         with Database.connect(settings) as db:
@@ -622,7 +626,7 @@ def main() -> None:
         breakdown: list[tuple[str, float, float]] = []
         with tempfile.TemporaryDirectory(prefix="api-bench-") as work:
             for workers in args.workers:
-                with api_server(settings, workers) as url:
+                with api_server(settings, workers) as (url, server_pid):
                     console.print(f"API at {url}/graphql ({workers} uvicorn worker(s))")
                     if not pages:  # out of band, before any measured cell
                         with console.status(f"walking customerRecords ({WALK_PAGE} a page)"):
@@ -630,7 +634,9 @@ def main() -> None:
                         pages = raw_pages(afters)
                         bodies = graphql_bodies(ids, id_kind, afters, args.total_count)
                     if args.driver == "wrk":
-                        cells += wrk_cells(url, bodies, workers, args, Path(work))
+                        cells += wrk_cells(
+                            url, bodies, workers, args, Path(work), cpu_of=(server_pid, neo4j_pid)
+                        )
                     else:
                         cells += asyncio.run(httpx_cells(url, bodies, workers, args))
                     if args.per_query_runs and not breakdown:
@@ -638,10 +644,10 @@ def main() -> None:
                             per_query(url, settings, ids, id_kind, pages, args.per_query_runs)
                         )
                 if args.floor and args.driver == "wrk":  # once the API's workers are gone
-                    with api_server(settings, workers, floor=True) as floor_url:
+                    with api_server(settings, workers, floor=True) as (floor_url, floor_pid):
                         cells += wrk_cells(
                             floor_url, {"customer360": bodies["customer360"]}, workers, args,
-                            Path(work), path=FLOOR_PATH,
+                            Path(work), path=FLOOR_PATH, cpu_of=(floor_pid, neo4j_pid),
                         )  # fmt: skip
         # Not concurrently with the load on the API: the raw side runs once all servers are gone.
         cells += asyncio.run(raw_cells(settings, ids, id_kind, pages, args))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 from rich.console import Console
 
 # Wide enough for the table when piped to a file (rich wraps at 80 columns otherwise).
@@ -37,6 +38,11 @@ class Cell:
     p50: float  # ms
     p95: float
     p99: float
+    #: CPU time (user + system) per completed request, in ms, of the server's processes and of
+    #: Neo4j during the measured run (wrk cells only): what a request costs, which the machine's
+    #: speed swings move far less than latency.
+    server_cpu_ms: float | None = None
+    neo4j_cpu_ms: float | None = None
 
     @classmethod
     def from_latencies(
@@ -97,11 +103,33 @@ async def measure(
 
 def print_cell(cell: Cell) -> None:
     workers = f" {cell.workers}w" if cell.workers else ""
+    cpu = (
+        f", CPU/request server {cell.server_cpu_ms:.2f} ms, Neo4j {cell.neo4j_cpu_ms:.2f} ms"
+        if cell.server_cpu_ms is not None and cell.neo4j_cpu_ms is not None
+        else ""
+    )
     console.print(
         f"  {cell.workload:<26} {cell.path + workers:<24} {cell.clients:>3} clients: "
         f"{cell.requests:>6,} ok, {cell.errors} errors, p50 {cell.p50:6.1f} ms, "
-        f"p95 {cell.p95:7.1f} ms, {cell.rate:7.1f} req/s"
+        f"p95 {cell.p95:7.1f} ms, {cell.rate:7.1f} req/s{cpu}"
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and all its children (uvicorn's workers)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:  # a worker that exited: its time is gone with it
+            continue
+        total += times.user + times.system
+    return total
 
 
 async def httpx_cells(
@@ -207,9 +235,11 @@ def wrk_cells(
     args: argparse.Namespace,
     work: Path,
     path: str = "graphql (wrk)",
+    cpu_of: tuple[int, int] | None = None,
 ) -> list[Cell]:
     """Cells driven by wrk (C, epoll, one thread by default): a light load generator. ``path``
-    names what answers at ``url`` (the API, or api_bench's HTTP floor)."""
+    names what answers at ``url`` (the API, or api_bench's HTTP floor); ``cpu_of`` (server pid,
+    Neo4j pid) adds each cell's CPU per request of both."""
     cells: list[Cell] = []
     scripts = {w: wrk_script(work / f"{w.split()[0]}.lua", b) for w, b in bodies.items()}
     for workload, payloads in bodies.items():
@@ -221,13 +251,17 @@ def wrk_cells(
             with console.status(f"{workload} via {path}, {clients} clients"):
                 if args.warmup_seconds > 0:  # not counted: connections, plan cache, JIT
                     run_wrk(args.wrk, script, url, clients, args.warmup_seconds, args.wrk_threads)
+                before = [cpu_seconds(pid) for pid in cpu_of or ()]
                 out = run_wrk(args.wrk, script, url, clients, args.seconds, args.wrk_threads)
+                after = [cpu_seconds(pid) for pid in cpu_of or ()]
             socket_errors = out["connect"] + out["read"] + out["write"] + out["timeout"]
             errors = out["bad"] + socket_errors
             cells.append(Cell(
                 workload, clients, path, workers, out["requests"] - out["bad"],
                 errors, out["duration_us"] / 1e6,
                 out["p50_us"] / 1000, out["p95_us"] / 1000, out["p99_us"] / 1000,
+                *(1000 * (a - b) / max(out["requests"], 1)
+                  for a, b in zip(after, before, strict=True)),
             ))  # fmt: skip
             print_cell(cells[-1])
     return cells
