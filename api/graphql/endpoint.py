@@ -62,8 +62,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        if not isinstance(request, Request):  # no subscriptions are served
-            raise RequestRefused(400, "websocket requests are not served")
+        if not isinstance(request, Request):  # unreachable: its Route matches HTTP scopes only
+            raise TypeError("/graphql serves HTTP requests only (no subscriptions)")
         return self._context_for(request)
 
     def decode_json(self, data: str | bytes) -> object:
