@@ -43,6 +43,8 @@ class Cell:
     #: speed swings move far less than latency.
     server_cpu_ms: float | None = None
     neo4j_cpu_ms: float | None = None
+    #: Which of api_bench's interleaved customer-360 rounds (--rounds) measured it; 0 outside them.
+    round: int = 0
 
     @classmethod
     def from_latencies(
@@ -108,8 +110,9 @@ def print_cell(cell: Cell) -> None:
         if cell.server_cpu_ms is not None and cell.neo4j_cpu_ms is not None
         else ""
     )
+    round_no = f"round {cell.round} " if cell.round else ""
     console.print(
-        f"  {cell.workload:<26} {cell.path + workers:<24} {cell.clients:>3} clients: "
+        f"  {round_no}{cell.workload:<26} {cell.path + workers:<24} {cell.clients:>3} clients: "
         f"{cell.requests:>6,} ok, {cell.errors} errors, p50 {cell.p50:6.1f} ms, "
         f"p95 {cell.p95:7.1f} ms, {cell.rate:7.1f} req/s{cpu}"
     )
@@ -236,17 +239,19 @@ def wrk_cells(
     work: Path,
     path: str = "graphql (wrk)",
     cpu_of: tuple[int, int] | None = None,
+    clients_list: list[int] | None = None,
 ) -> list[Cell]:
     """Cells driven by wrk (C, epoll, one thread by default): a light load generator. ``path``
     names what answers at ``url`` (the API, or api_bench's HTTP floor); ``cpu_of`` (server pid,
-    Neo4j pid) adds each cell's CPU per request of both."""
+    Neo4j pid) adds each cell's CPU per request of both; ``clients_list`` overrides
+    ``args.clients``."""
     cells: list[Cell] = []
     scripts = {w: wrk_script(work / f"{w.split()[0]}.lua", b) for w, b in bodies.items()}
     for workload, payloads in bodies.items():
         failed = verify_sample(url, payloads, args.verify)
         if failed:
             raise RuntimeError(f"{failed} of {args.verify} sampled {workload} requests failed")
-    for clients in args.clients:
+    for clients in args.clients if clients_list is None else clients_list:
         for workload, script in scripts.items():
             with console.status(f"{workload} via {path}, {clients} clients"):
                 if args.warmup_seconds > 0:  # not counted: connections, plan cache, JIT
@@ -256,12 +261,17 @@ def wrk_cells(
                 after = [cpu_seconds(pid) for pid in cpu_of or ()]
             socket_errors = out["connect"] + out["read"] + out["write"] + out["timeout"]
             errors = out["bad"] + socket_errors
+            done = max(out["requests"], 1)
+            server_cpu, neo4j_cpu = (
+                [1000 * (a - b) / done for a, b in zip(after, before, strict=True)]
+                if cpu_of
+                else [None, None]
+            )
             cells.append(Cell(
                 workload, clients, path, workers, out["requests"] - out["bad"],
                 errors, out["duration_us"] / 1e6,
                 out["p50_us"] / 1000, out["p95_us"] / 1000, out["p99_us"] / 1000,
-                *(1000 * (a - b) / max(out["requests"], 1)
-                  for a, b in zip(after, before, strict=True)),
+                server_cpu_ms=server_cpu, neo4j_cpu_ms=neo4j_cpu,
             ))  # fmt: skip
             print_cell(cells[-1])
     return cells
