@@ -1,9 +1,10 @@
 """Entity-resolution accuracy and speed: pairwise P/R/F1 and B-cubed on the demo generator's
-ground truth and on FEBRL, plus time and peak memory of train + predict + cluster.
+ground truth (people, then the CRM's company records) and on FEBRL, plus time and peak memory
+of train + predict + cluster.
 
 Usage:
     python bench/resolution_bench.py demo --customers 2000 10000 [--seed 7] [--misses]
-                                         [--backend duckdb|spark]
+                                         [--backend duckdb|spark] [--thresholds 0.6,0.8]
     python bench/resolution_bench.py febrl --febrl-dir DIR   # DIR holds dataset1..3.csv
 
 ``--misses`` also prints the true pairs left apart, by why (never compared, scored below the
@@ -32,34 +33,48 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from graph.settings import Settings
 from models.resolution import normalise, score
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
+from models.resolution.comparisons import EntityKind
 from models.resolution.engine import _vetoes, _with_rules
 
-#: Settings.resolution_threshold, resolution_review_floor * 0.5 and resolution_veto_below.
-THRESHOLD, FLOOR, VETO = 0.8, 0.15, 1e-3
+#: The defaults of Settings.resolution_threshold, resolution_review_floor * 0.5 (the pairs a
+#: run keeps) and resolution_veto_below.
+_DEFAULTS = Settings.model_fields
+THRESHOLD = float(_DEFAULTS["resolution_threshold"].default)
+FLOOR = float(_DEFAULTS["resolution_review_floor"].default) * 0.5
+VETO = float(_DEFAULTS["resolution_veto_below"].default)
 
 
 def _run(
     frame: pd.DataFrame, truth: pd.Series, label: str, misses: bool = False,
-    backend: sm.Backend = "duckdb",
+    backend: sm.Backend = "duckdb", thresholds: tuple[float, ...] = (THRESHOLD,),
+    kind: EntityKind = "customer",
 ) -> None:  # fmt: skip
+    """Train, predict and cluster once per threshold; one line of figures per threshold."""
     started = time.perf_counter()
-    model = sm.train(frame, "customer", backend)
-    pairs = _with_rules(sm.predict(frame, model, backend, FLOOR, VETO), "customer")
+    model = sm.train(frame, kind, backend)
+    pairs = _with_rules(sm.predict(frame, model, backend, FLOOR, VETO), kind)
     vetoes = _vetoes(pairs, VETO)
-    labels = pd.Series(cluster(frame["unique_id"].tolist(), pairs, THRESHOLD, vetoes=vetoes).label)
-    seconds = time.perf_counter() - started
-    acc = score(labels, truth.reindex(labels.index).dropna())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"{label:<28} {backend:<6} records={len(frame):>8,} pairs={len(pairs):>9,} "
-        f"P={acc.precision:.3f} R={acc.recall:.3f} F1={acc.f1:.3f} "
-        f"B3-P={acc.bcubed_precision:.3f} B3-R={acc.bcubed_recall:.3f} B3-F1={acc.bcubed_f1:.3f} "
-        f"time={seconds:.1f}s peak_rss={peak:.0f}MiB"
-    )
-    if misses:
+    scored_s = time.perf_counter() - started
+    labels = pd.Series(dtype=object)
+    for threshold in thresholds:
+        began = time.perf_counter()
+        clustered = cluster(frame["unique_id"].tolist(), pairs, threshold, vetoes=vetoes)
+        labels = pd.Series(clustered.label)
+        seconds = scored_s + time.perf_counter() - began
+        acc = score(labels, truth.reindex(labels.index).dropna())
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        at = f" t={threshold:g}" if len(thresholds) > 1 else ""
+        print(
+            f"{label + at:<28} {backend:<6} records={len(frame):>8,} pairs={len(pairs):>9,} "
+            f"P={acc.precision:.3f} R={acc.recall:.3f} F1={acc.f1:.3f} "
+            f"B3-P={acc.bcubed_precision:.3f} B3-R={acc.bcubed_recall:.3f} "
+            f"B3-F1={acc.bcubed_f1:.3f} time={seconds:.1f}s peak_rss={peak:.0f}MiB"
+        )
+    if misses:  # of the last threshold's clusters
         _misses(frame, truth, labels, sm.predict(frame, model, backend, 0.0))
 
 
@@ -134,7 +149,9 @@ def _demo_frame(folder: Path) -> pd.DataFrame:
     return frame.assign(named_in_source=named)  # for --misses; the model does not read it
 
 
-def demo(sizes: list[int], seed: int, misses: bool, backend: sm.Backend) -> None:
+def demo(
+    sizes: list[int], seed: int, misses: bool, backend: sm.Backend, thresholds: tuple[float, ...]
+) -> None:
     from ingestion.demo_data import generate
 
     for customers in sizes:
@@ -142,10 +159,16 @@ def demo(sizes: list[int], seed: int, misses: bool, backend: sm.Backend) -> None
             generate(Path(tmp), customers=customers, seed=seed, bad_row_rate=0.0)
             truth = pd.read_csv(Path(tmp) / "ground_truth.csv").set_index("record_id")
             label = f"demo {customers:,} people s{seed}"
-            _run(_demo_frame(Path(tmp)), truth["entity_id"], label, misses, backend)
+            _run(_demo_frame(Path(tmp)), truth["entity_id"], label, misses, backend, thresholds)
+            accounts = pd.read_csv(Path(tmp) / "crm_accounts.csv", dtype=str)
+            accounts["record_id"] = "crm:" + accounts["account_id"]
+            accounts["source_system"] = "crm"
+            label = f"demo {customers:,} accounts s{seed}"
+            _run(normalise.company_frame(accounts), truth["entity_id"], label,
+                 backend=backend, thresholds=thresholds, kind="account")  # fmt: skip
 
 
-def febrl(folder: Path, backend: sm.Backend) -> None:
+def febrl(folder: Path, backend: sm.Backend, thresholds: tuple[float, ...]) -> None:
     for name in ("dataset1", "dataset2", "dataset3"):
         df = pd.read_csv(folder / f"{name}.csv", dtype=str, skipinitialspace=True)
         df.columns = [c.strip() for c in df.columns]
@@ -157,7 +180,8 @@ def febrl(folder: Path, backend: sm.Backend) -> None:
         })  # fmt: skip
         truth = raw["record_id"].str.extract(r"rec-(\d+)-")[0]
         truth.index = raw["record_id"]
-        _run(normalise.people_frame(raw), truth, f"febrl {name}", backend=backend)
+        _run(normalise.people_frame(raw), truth, f"febrl {name}", backend=backend,
+             thresholds=thresholds)  # fmt: skip
 
 
 def main() -> None:
@@ -171,13 +195,21 @@ def main() -> None:
         "--backend", choices=["duckdb", "spark"], default="duckdb",
         help="Splink backend (spark: local[2], needs pyspark + Java 17; time includes JVM start)",
     )  # fmt: skip
+    parser.add_argument(
+        "--thresholds", default=str(THRESHOLD),
+        help="match probabilities to cluster at, comma-separated, each on the same scored pairs "
+        "(one line each; --misses breaks down the last) (default: %(default)s, the setting's)",
+    )  # fmt: skip
     args = parser.parse_args()
+    thresholds = tuple(float(t) for t in args.thresholds.split(",") if t.strip())
+    if not thresholds or not all(FLOOR <= t < 1 for t in thresholds):
+        parser.error(f"--thresholds takes probabilities from {FLOOR} (pairs kept) to below 1")
     if args.what == "demo":
-        demo(args.customers, args.seed, args.misses, args.backend)
+        demo(args.customers, args.seed, args.misses, args.backend, thresholds)
     else:
         if args.febrl_dir is None:
             parser.error("--febrl-dir is required for febrl")
-        febrl(args.febrl_dir, args.backend)
+        febrl(args.febrl_dir, args.backend, thresholds)
 
 
 if __name__ == "__main__":

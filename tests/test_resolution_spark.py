@@ -50,8 +50,9 @@ if _MISSING:
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
 
-#: Settings.resolution_threshold and resolution_review_floor * 0.5.
-THRESHOLD, FLOOR = 0.8, 0.15
+#: The defaults of Settings.resolution_threshold and resolution_review_floor * 0.5.
+THRESHOLD = float(Settings.model_fields["resolution_threshold"].default)
+FLOOR = float(Settings.model_fields["resolution_review_floor"].default) * 0.5
 
 
 @pytest.fixture(scope="module")

@@ -122,6 +122,41 @@ def _email_comparison() -> Any:
     )
 
 
+#: How often two records of one company disagree on its web domain when both have one: fixed,
+#: not learned (see `_domain_comparison`).
+DOMAIN_DISAGREES_M = 0.01
+
+
+def _domain_comparison() -> Any:
+    """Same web domain / another domain, with m fixed instead of learned by EM.
+
+    Why fixed: EM learns the domain's m from pairs blocked on the company name, and names
+    repeat across companies (two "Lisaport Software" in one town, at different domains). EM
+    took those strangers for matches and learned that a company's records disagree on their
+    domain 76% of the time, after which a shared name outweighed a different domain and
+    same-name companies were merged (demo 10k: pairwise precision 0.40). A duplicate company
+    record keeps the company's web domain whenever both records have one, bar the rare
+    rebrand, so m is set to 0.99 / 0.01; u is still estimated from random pairs.
+    """
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("domain"),
+            cll.ExactMatchLevel("domain").configure(
+                m_probability=1 - DOMAIN_DISAGREES_M, fix_m_probability=True
+            ),
+            cll.ElseLevel().configure(
+                m_probability=DOMAIN_DISAGREES_M,
+                fix_m_probability=True,
+                label_for_charts="another domain",
+            ),
+        ],
+        output_column_name="domain",
+    )
+
+
 def settings(kind: EntityKind) -> Any:
     """Splink settings (comparisons, blocking, starting prior) for one kind of entity."""
     import splink.comparison_library as cl
@@ -146,8 +181,12 @@ def settings(kind: EntityKind) -> Any:
         prior = 1e-4
     else:
         comparisons = [
-            cl.JaroWinklerAtThresholds("name", [0.95, 0.88]),
-            cl.ExactMatch("domain"),
+            # Company names repeat ("<town> Software" at several domains), so an exact name
+            # weighs in how common that name is.
+            cl.JaroWinklerAtThresholds("name", [0.95, 0.88]).configure(
+                term_frequency_adjustments=True
+            ),
+            _domain_comparison(),
             cl.JaroWinklerAtThresholds("city", [0.9]),
             cl.ExactMatch("country"),
             cl.ExactMatch("industry"),
