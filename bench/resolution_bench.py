@@ -75,10 +75,13 @@ def _run(
             f"B3-F1={acc.bcubed_f1:.3f} time={seconds:.1f}s peak_rss={peak:.0f}MiB"
         )
     if misses:  # of the last threshold's clusters
-        _misses(frame, truth, labels, sm.predict(frame, model, backend, 0.0))
+        _misses(frame, truth, labels, sm.predict(frame, model, backend, 0.0), thresholds[-1])
 
 
-def _misses(frame: pd.DataFrame, truth: pd.Series, labels: pd.Series, scored: pd.DataFrame) -> None:
+def _misses(
+    frame: pd.DataFrame, truth: pd.Series, labels: pd.Series, scored: pd.DataFrame,
+    threshold: float = THRESHOLD,
+) -> None:  # fmt: skip
     """Print the true pairs left in different clusters: why, and what the two records hold."""
     people = truth.reindex(labels.index).dropna()
     true_pairs = [p for ids in people.groupby(people).groups.values()
@@ -91,8 +94,8 @@ def _misses(frame: pd.DataFrame, truth: pd.Series, labels: pd.Series, scored: pd
     ])  # fmt: skip
     p = prob.reindex(pd.MultiIndex.from_frame(pairs[["l", "r"]])).to_numpy()
     why = pd.Series("never compared", index=pairs.index)
-    why[p < THRESHOLD] = f"scored < {THRESHOLD}"
-    why[p >= THRESHOLD] = "kept apart by a veto"
+    why[p < threshold] = f"scored < {threshold:g}"
+    why[p >= threshold] = "kept apart by a veto"
     f = frame.set_index("unique_id")
     a, b = f.loc[pairs["l"]].reset_index(drop=True), f.loc[pairs["r"]].reset_index(drop=True)
     a.index = b.index = pairs.index
@@ -201,7 +204,10 @@ def main() -> None:
         "(one line each; --misses breaks down the last) (default: %(default)s, the setting's)",
     )  # fmt: skip
     args = parser.parse_args()
-    thresholds = tuple(float(t) for t in args.thresholds.split(",") if t.strip())
+    try:
+        thresholds = tuple(float(t) for t in args.thresholds.split(",") if t.strip())
+    except ValueError:
+        thresholds = ()
     if not thresholds or not all(FLOOR <= t < 1 for t in thresholds):
         parser.error(f"--thresholds takes probabilities from {FLOOR} (pairs kept) to below 1")
     if args.what == "demo":
