@@ -58,11 +58,19 @@ def _run(
     model = sm.train(frame, kind, backend)
     pairs = _with_rules(sm.predict(frame, model, backend, FLOOR, VETO), kind)
     vetoes = _vetoes(pairs, VETO)
+    # As the engine does (_exclusive_values): no company holds two web domains.
+    exclusive = (
+        frame.set_index("unique_id")["domain"].dropna().astype(str).to_dict()
+        if kind == "account"
+        else None
+    )
     scored_s = time.perf_counter() - started
     labels = pd.Series(dtype=object)
     for threshold in thresholds:
         began = time.perf_counter()
-        clustered = cluster(frame["unique_id"].tolist(), pairs, threshold, vetoes=vetoes)
+        clustered = cluster(
+            frame["unique_id"].tolist(), pairs, threshold, vetoes=vetoes, exclusive=exclusive
+        )
         labels = pd.Series(clustered.label)
         seconds = scored_s + time.perf_counter() - began
         acc = score(labels, truth.reindex(labels.index).dropna())

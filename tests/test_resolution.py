@@ -339,11 +339,12 @@ def test_same_name_companies_at_other_domains_are_kept_apart(tmp_path: Path) -> 
     """Company names repeat across companies ("<town> Software" at two domains). EM learned
     from name-blocked pairs that a company's records disagree on their domain 76% of the time,
     and merged such namesakes (10k demo accounts: pairwise F1 0.906 at threshold 0.7); with the
-    domain's m fixed and names weighed by frequency it is 0.967 (bench/README.md, session 13)."""
+    domain's m fixed and names weighed by frequency it is 0.967, and 0.983 with no entity
+    holding two domains (bench/README.md, session 13)."""
     from ingestion.demo_data import generate
     from models.resolution import splink_model as sm
     from models.resolution.clustering import cluster
-    from models.resolution.engine import _vetoes, _with_rules
+    from models.resolution.engine import _exclusive_values, _vetoes, _with_rules
     from models.resolution.normalise import company_frame
 
     settings = Settings()
@@ -359,9 +360,29 @@ def test_same_name_companies_at_other_domains_are_kept_apart(tmp_path: Path) -> 
         0.01,
     ]  # fixed, not re-learned by EM
     pairs = _with_rules(sm.predict(frame, model, "duckdb", floor, veto), "account")
-    vetoes = _vetoes(pairs, veto)
+    vetoes, domains = _vetoes(pairs, veto), _exclusive_values("account", raw)
     ids = frame["unique_id"].tolist()
-    labels = pd.Series(cluster(ids, pairs, settings.resolution_threshold, vetoes=vetoes).label)
+    threshold = settings.resolution_threshold
+    labels = pd.Series(cluster(ids, pairs, threshold, vetoes=vetoes, exclusive=domains).label)
     truth = ground_truth(tmp_path)
     acc = score(labels, truth.reindex(labels.index).dropna())
     assert acc.f1 > 0.95 and acc.recall > 0.95, acc
+    held = pd.Series(domains).reindex(labels.index)
+    assert held.groupby(labels.to_numpy()).nunique().max() == 1  # never two domains in one
+
+
+def test_a_record_without_a_domain_joins_only_one_of_two_namesakes() -> None:
+    """Exclusive values veto like the model's vetoes: the strongest edge wins, the other is
+    skipped; a must-link (an existing cluster, a reviewer's accept) still stands."""
+    from models.resolution.clustering import cluster
+
+    pairs = pd.DataFrame({
+        "unique_id_l": ["a", "n"], "unique_id_r": ["n", "b"],
+        "match_probability": [0.95, 0.9], "match_weight": [4.0, 3.0], "rule": "model",
+    })  # fmt: skip
+    domains = {"a": "acme.example", "b": "acme2.example"}
+    assert len(set(cluster(["a", "b", "n"], pairs, 0.7).label.values())) == 1
+    label = cluster(["a", "b", "n"], pairs, 0.7, exclusive=domains).label
+    assert label["a"] == label["n"] != label["b"]
+    label = cluster(["a", "b", "n"], pairs, 0.7, must_link=[("n", "b")], exclusive=domains).label
+    assert label["n"] == label["b"] != label["a"]

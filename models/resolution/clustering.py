@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +80,7 @@ def cluster(
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
     vetoes: Iterable[tuple[str, str]] | pd.DataFrame = (),
+    exclusive: Mapping[str, str] | None = None,
 ) -> Clustering:
     """Constrained single-linkage clusters of ``records`` from ``pairs`` above ``threshold``.
 
@@ -87,6 +88,8 @@ def cluster(
     (pairs the model is all but sure are two people) bind only edges, so a reviewer's accept
     or an existing cluster in an incremental run still stands. ``vetoes`` may be a frame
     with ``unique_id_l`` / ``unique_id_r`` columns (millions of rows at 1M records).
+    ``exclusive`` maps records to a value no cluster may hold two of (a company's web
+    domain); records holding different values are vetoed like the model's vetoes.
     """
     records = list(records)
     must_link = [(a, b) for a, b in must_link]
@@ -101,7 +104,10 @@ def cluster(
     for a, b in must_link:
         if a in uf.parent and b in uf.parent and not uf.blocked(a, b) and uf.union(a, b):
             joined.setdefault(b, (a, 1.0, float("inf"), "must_link", -1))
-    uf.forbid(_binding(vetoes, records, must_link, strong))
+    component = _components(records, must_link, strong)
+    uf.forbid(_binding(vetoes, records, component))
+    if exclusive:
+        uf.forbid(_conflicts(exclusive, records, component))
     cols = zip(
         strong["unique_id_l"].tolist(), strong["unique_id_r"].tolist(),
         strong["match_probability"].tolist(), strong["match_weight"].tolist(),
@@ -119,10 +125,32 @@ def cluster(
     return Clustering(label, joined)
 
 
+def _components(
+    records: list[str], must_link: list[tuple[str, str]], strong: pd.DataFrame
+) -> np.ndarray:
+    """Component number per record over must-links and strong edges: records in different
+    components can never share a cluster, so constraints across them never bind."""
+    index = pd.Index(records)
+    left = np.concatenate([_numbers(index, (a for a, _ in must_link)),
+                           _numbers(index, strong["unique_id_l"])])  # fmt: skip
+    right = np.concatenate([_numbers(index, (b for _, b in must_link)),
+                            _numbers(index, strong["unique_id_r"])])  # fmt: skip
+    known = (left >= 0) & (right >= 0)
+    edges = sp.coo_matrix(
+        (np.ones(int(known.sum()), dtype=np.int8), (left[known], right[known])),
+        shape=(len(index), len(index)),
+    )
+    _, component = connected_components(edges, directed=False)
+    return np.asarray(component)
+
+
+def _numbers(index: pd.Index, ids: Iterable[str]) -> np.ndarray:
+    return index.get_indexer(pd.Index(list(ids)))  # -1: not among the records
+
+
 def _binding(
-    vetoes: Iterable[tuple[str, str]] | pd.DataFrame, records: list[str],
-    must_link: list[tuple[str, str]], strong: pd.DataFrame,
-) -> list[tuple[str, str]]:  # fmt: skip
+    vetoes: Iterable[tuple[str, str]] | pd.DataFrame, records: list[str], component: np.ndarray
+) -> list[tuple[str, str]]:
     """The vetoes that can bind: those inside one component of must-links and strong edges.
 
     The model rules out far more pairs (6.7M at 1.3M records) than could ever be joined;
@@ -134,23 +162,28 @@ def _binding(
     if vetoes.empty:
         return []
     index = pd.Index(records)
-
-    def numbers(ids: Iterable[str]) -> np.ndarray:
-        return index.get_indexer(pd.Index(ids))  # -1: not among ``records``
-
-    left = np.concatenate([numbers(a for a, _ in must_link), numbers(strong["unique_id_l"])])
-    right = np.concatenate([numbers(b for _, b in must_link), numbers(strong["unique_id_r"])])
-    known = (left >= 0) & (right >= 0)
-    edges = sp.coo_matrix(
-        (np.ones(int(known.sum()), dtype=np.int8), (left[known], right[known])),
-        shape=(len(index), len(index)),
-    )
-    _, component = connected_components(edges, directed=False)
-    veto_l, veto_r = numbers(vetoes["unique_id_l"]), numbers(vetoes["unique_id_r"])
+    veto_l = _numbers(index, vetoes["unique_id_l"])
+    veto_r = _numbers(index, vetoes["unique_id_r"])
     inside = (veto_l >= 0) & (veto_r >= 0)
     inside[inside] = component[veto_l[inside]] == component[veto_r[inside]]
     return list(zip(vetoes["unique_id_l"][inside].astype(str),
                     vetoes["unique_id_r"][inside].astype(str), strict=True))  # fmt: skip
+
+
+def _conflicts(
+    exclusive: Mapping[str, str], records: list[str], component: np.ndarray
+) -> list[tuple[str, str]]:
+    """Every pair of records in one component that hold different exclusive values."""
+    value = pd.Series(exclusive, dtype=object).reindex(records).to_numpy()
+    held = pd.DataFrame({"record": records, "component": component, "value": value})
+    held = held.dropna(subset=["value"])
+    held = held[held.groupby("component")["value"].transform("nunique") > 1]
+    pairs: list[tuple[str, str]] = []
+    for _, group in held.groupby("component"):
+        members = list(zip(group["record"].tolist(), group["value"].tolist(), strict=True))
+        pairs += [(a, b) for i, (a, va) in enumerate(members) for b, vb in members[i + 1 :]
+                  if va != vb]  # fmt: skip
+    return pairs
 
 
 @dataclass(frozen=True)
