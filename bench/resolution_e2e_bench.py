@@ -133,6 +133,7 @@ class RunResult:
     neo4j_mib: float
     f1: float
     b3_f1: float
+    account_f1: float
 
 
 def split_exports(full: Path, base: Path, late: Path, late_share: float) -> None:
@@ -159,13 +160,16 @@ def exports(root: Path, records: int, seed: int) -> Path:
     return out
 
 
-def graph_accuracy(db: Database, truth: pd.Series) -> tuple[float, float]:
-    """Pairwise and B-cubed F1 of the graph's RESOLVES_TO links against the ground truth."""
-    rows = db.query(
-        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer) "
-        "RETURN r.record_id AS record_id, c.customer_id AS customer_id"
-    )
-    predicted = pd.Series({r["record_id"]: r["customer_id"] for r in rows})
+def graph_accuracy(db: Database, truth: pd.Series, kind: str = "Customer") -> tuple[float, float]:
+    """Pairwise and B-cubed F1 of the graph's RESOLVES_TO links against the ground truth, of
+    people (``Customer``) or companies (``Account``)."""
+    query = {
+        "Customer": "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(e:Customer) "
+        "RETURN r.record_id AS record_id, e.customer_id AS entity_id",
+        "Account": "MATCH (r:AccountRecord)-[:RESOLVES_TO]->(e:Account) "
+        "RETURN r.record_id AS record_id, e.account_id AS entity_id",
+    }[kind]
+    predicted = pd.Series({r["record_id"]: r["entity_id"] for r in db.query(query)})
     accuracy = score(predicted, truth.reindex(predicted.index).dropna())
     return accuracy.f1, accuracy.bcubed_f1
 
@@ -182,11 +186,12 @@ def timed_run(
         seconds = time.perf_counter() - started
     people = report.customers
     f1, b3 = graph_accuracy(db, truth)
+    account_f1, _ = graph_accuracy(db, truth, "Account")
     return RunResult(
         size, name, people.records + report.accounts.records,
         people.new_records + report.accounts.new_records,
         people.links_written + report.accounts.links_written, people.entities, seconds,
-        dict(watch.seconds), memory.python / 2**20, memory.neo4j / 2**20, f1, b3,
+        dict(watch.seconds), memory.python / 2**20, memory.neo4j / 2**20, f1, b3, account_f1,
     )  # fmt: skip
 
 
@@ -237,7 +242,7 @@ def render(results: list[RunResult]) -> Table:
     table = Table(title="marketgraph resolve, end to end through Neo4j")
     columns = ["size", "run", "records read", "new", "links written", "customers touched", "wall s",
                "records/s", "read", "train", "predict", "cluster", "write", "charts", "other",
-               "py MiB", "neo4j MiB", "F1", "B3-F1"]  # fmt: skip
+               "py MiB", "neo4j MiB", "F1", "B3-F1", "company F1"]  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column in ("size", "run") else "right")
     for r in results:
@@ -253,7 +258,7 @@ def render(results: list[RunResult]) -> Table:
             r.size, r.run, f"{r.records:,}", f"{r.new_records:,}", f"{r.links_written:,}",
             f"{r.entities:,}", f"{r.seconds:.1f}", f"{r.records / r.seconds:,.0f}",
             *(f"{v:.1f}" for v in stages), f"{r.py_mib:,.0f}", f"{r.neo4j_mib:,.0f}",
-            f"{r.f1:.3f}", f"{r.b3_f1:.3f}",
+            f"{r.f1:.3f}", f"{r.b3_f1:.3f}", f"{r.account_f1:.3f}",
         )  # fmt: skip
     return table
 
