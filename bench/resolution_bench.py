@@ -38,7 +38,7 @@ from models.resolution import normalise, score
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
 from models.resolution.comparisons import EntityKind
-from models.resolution.engine import _vetoes, _with_rules
+from models.resolution.engine import _exclusive_values, _vetoes, _with_rules
 
 #: The defaults of Settings.resolution_threshold, resolution_review_floor * 0.5 (the pairs a
 #: run keeps) and resolution_veto_below.
@@ -58,12 +58,8 @@ def _run(
     model = sm.train(frame, kind, backend)
     pairs = _with_rules(sm.predict(frame, model, backend, FLOOR, VETO), kind)
     vetoes = _vetoes(pairs, VETO)
-    # As the engine does (_exclusive_values): no company holds two web domains.
-    exclusive = (
-        frame.set_index("unique_id")["domain"].dropna().astype(str).to_dict()
-        if kind == "account"
-        else None
-    )
+    # The engine's rule (no company holds two web domains); re-normalising a domain is a no-op.
+    exclusive = _exclusive_values(kind, frame.rename(columns={"unique_id": "record_id"}))
     scored_s = time.perf_counter() - started
     labels = pd.Series(dtype=object)
     for threshold in thresholds:
