@@ -127,6 +127,33 @@ async def test_type_errors_are_graphql_validation_errors(client: httpx.AsyncClie
                   "{ totalCount } }", "{ nope }", "{ products { "):  # fmt: skip
         body = await gql(client, query)
         assert body["errors"] and "Traceback" not in str(body)
+        if not query.endswith("{ "):  # a syntax error has no code
+            assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"], body
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($f: Int!) { products(first: $f) { totalCount } }", {"f": "x"}),
+        ("query($f: Int!) { products(first: $f) { totalCount } }", {}),
+        ("query($f: Int!) { products(first: $f) { totalCount } }", {"f": 2**40}),
+        ("query($s: ProductSort) { products(sort: $s) { totalCount } }", {"s": "DROP"}),
+        ("query($x: CustomerRecordFilter) { customerRecords(filter: $x) { totalCount } }",
+         {"x": {"bogus": 1}}),
+        ("query($d: DateTime) { customerRecords(filter: {createdFrom: $d}) { totalCount } }",
+         {"d": "yesterday"}),
+    ],
+)  # fmt: skip
+async def test_bad_variables_are_the_clients_error(
+    client: httpx.AsyncClient, query: str, variables: dict[str, object]
+) -> None:
+    """A front-end sending a badly typed variable gets BAD_USER_INPUT naming the variable
+    and what was wrong, not "Internal error." (they were masked as resolver crashes)."""
+    body = await gql(client, query, variables)
+    assert codes(body) == ["BAD_USER_INPUT"], body
+    [problem] = body["errors"][0]["extensions"]["fields"]
+    assert problem["field"] == "$" + query.split("$", 2)[1].split(":")[0]
+    assert "invalid value" in body["errors"][0]["message"]
 
 
 async def test_malformed_http_bodies_are_400_without_a_trace(client: httpx.AsyncClient) -> None:

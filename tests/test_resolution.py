@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from graph.db import Database
 from graph.settings import Settings
@@ -386,3 +387,50 @@ def test_a_record_without_a_domain_joins_only_one_of_two_namesakes() -> None:
     assert label["a"] == label["n"] != label["b"]
     label = cluster(["a", "b", "n"], pairs, 0.7, must_link=[("n", "b")], exclusive=domains).label
     assert label["n"] == label["b"] != label["a"]
+
+
+def test_a_clean_export_with_no_shared_identifier_resolves() -> None:
+    """A single CRM with no two records sharing an e-mail or phone: Splink's prior estimate
+    from exact-identifier pairs comes out as 0 (without raising), and every match weight
+    after it was log(0) — `resolve` crashed with "math domain error". The default prior is
+    kept instead, and 200 different people stay 200 entities."""
+    from faker import Faker
+
+    from models.resolution import normalise
+    from models.resolution import splink_model as sm
+
+    fake = Faker("en_US")
+    fake.seed_instance(1)
+    raw = pd.DataFrame([
+        {"record_id": f"crm:{i}", "source_system": "crm", "first_name": fake.first_name(),
+         "last_name": fake.last_name(), "full_name": None, "email": f"u{i}@example{i}.com",
+         "phone": f"+1555{i:07d}", "city": fake.city(), "postcode": None, "country": "US",
+         "company_name": None}
+        for i in range(200)
+    ])  # fmt: skip
+    frame = normalise.people_frame(raw)
+    model = sm.train(frame, "customer", "duckdb")
+    prior = model.settings["probability_two_random_records_match"]
+    assert 0 < prior < 1
+    pairs = sm.predict(frame, model, "duckdb", 0.0, 0.001)
+    assert pairs["match_probability"].between(0, 1).all()
+    assert (pairs["match_probability"] < Settings().resolution_threshold).all()
+
+
+def test_a_run_that_fails_is_marked_failed(
+    empty_db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash mid-run (here: injected into the account pass) must not leave the
+    (:ResolutionRun) 'running' for ever; the caller still sees the original error."""
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr("models.resolution.run.resolve_kind", crash)
+    with pytest.raises(RuntimeError, match="injected"):
+        resolve(empty_db, settings)
+    runs = empty_db.query(
+        "MATCH (r:ResolutionRun) RETURN r.status AS status, r.error AS error, "
+        "r.finished_at IS NOT NULL AS finished"
+    )
+    assert runs == [{"status": "failed", "error": "RuntimeError", "finished": True}]

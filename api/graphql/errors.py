@@ -141,7 +141,15 @@ class SafeErrors(MaskErrors):
         original = error.original_error
         if original is None:  # syntax/validation errors carry no server internals
             return False
+        if _is_variable_error(error):
+            return False
         return not isinstance(original, ApiError)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """Masks as MaskErrors does, and gives request errors a code a client can branch on:
+        a front-end's badly typed variable is its own mistake (BAD_USER_INPUT naming the
+        variable), not an "Internal error" logged with a traceback."""
+        return [_with_request_code(error) for error in super()._process_errors(errors)]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -160,3 +168,27 @@ class SafeErrors(MaskErrors):
             original_error=None,
             extensions={"code": code},
         )
+
+
+def _is_variable_error(error: GraphQLError) -> bool:
+    """graphql-core's coercion of a request's variables failed (wrong type, missing, out of
+    range, unknown input field): raised before any resolver runs, so it has no path."""
+    return error.path is None and error.message.startswith("Variable '$")
+
+
+def _with_request_code(error: GraphQLError) -> GraphQLError:
+    """`error` with `extensions.code` set when it is a request error that has none."""
+    if error.path is not None or (error.extensions or {}).get("code"):
+        return error
+    if _is_variable_error(error):
+        name = error.message.split("'", 2)[1].lstrip("$")
+        extensions = {"code": "BAD_USER_INPUT",
+                      "fields": [{"field": f"${name}", "message": error.message}]}  # fmt: skip
+    elif error.original_error is None and not error.message.startswith("Syntax Error"):
+        extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    else:
+        return error
+    return GraphQLError(
+        message=error.message, nodes=error.nodes, source=error.source,
+        positions=error.positions, path=None, original_error=None, extensions=extensions,
+    )  # fmt: skip

@@ -49,23 +49,36 @@ def resolve(
     run_id = new_run_id(at)
     mode = "incremental" if incremental else "full"
     store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
-    for kind in ("account", "customer"):  # back if a crashed bulk write left them dropped
-        store.ensure_key_indexes(db, kind)
-    ctx = RunContext(db, settings, run_id, at, by)
-    accounts = resolve_kind(ctx, "account", incremental=incremental)
-    customers = resolve_kind(ctx, "customer", incremental=incremental)
-    people = ctx.records.get("customer")
-    links = works_at_rows(people, _companies_for_works_at(ctx, people, accounts, customers))
-    store.write_works_at(
-        db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
-    )
-    stats: dict[str, Any] = {"works_at": len(links)}
-    for report in (accounts, customers):
-        for key, value in asdict(report).items():
-            if isinstance(value, int | float | str) and key != "kind":
-                stats[f"{report.kind}_{key}"] = value
-    store.finish_run(db, run_id=run_id, at=datetime.now(UTC), stats=stats)
+    try:
+        for kind in ("account", "customer"):  # back if a crashed bulk write left them dropped
+            store.ensure_key_indexes(db, kind)
+        ctx = RunContext(db, settings, run_id, at, by)
+        accounts = resolve_kind(ctx, "account", incremental=incremental)
+        customers = resolve_kind(ctx, "customer", incremental=incremental)
+        people = ctx.records.get("customer")
+        links = works_at_rows(people, _companies_for_works_at(ctx, people, accounts, customers))
+        store.write_works_at(
+            db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
+        )
+        stats: dict[str, Any] = {"works_at": len(links)}
+        for report in (accounts, customers):
+            for key, value in asdict(report).items():
+                if isinstance(value, int | float | str) and key != "kind":
+                    stats[f"{report.kind}_{key}"] = value
+        store.finish_run(db, run_id=run_id, at=datetime.now(UTC), stats=stats)
+    except BaseException as exc:  # a crash or Ctrl-C: the run must not stay 'running'
+        _mark_failed(db, run_id, exc)
+        raise
     return ResolutionReport(run_id, mode, accounts, customers, len(links))
+
+
+def _mark_failed(db: Database, run_id: str, error: BaseException) -> None:
+    """Record the failure on the run; the original error stays the one the caller sees."""
+    log.error("resolution run %s failed: %s", run_id, type(error).__name__)
+    try:
+        store.fail_run(db, run_id=run_id, at=datetime.now(UTC), error=error)
+    except Exception:  # Neo4j down: the run stays 'running' but the cause is still raised
+        log.warning("could not mark resolution run %s failed", run_id, exc_info=True)
 
 
 def _companies_for_works_at(

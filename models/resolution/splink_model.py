@@ -130,23 +130,33 @@ def _released(api: Any) -> Iterator[Any]:
 _DETERMINISTIC_RECALL: dict[EntityKind, float] = {"customer": 0.6, "account": 0.6}
 
 
-def _estimate_prior(linker: Any, kind: EntityKind) -> None:
+def _estimate_prior(linker: Any, table: Any, kind: EntityKind) -> Any:
     """Estimate the prior that two random records match from exact-identifier pairs.
 
     Why not a constant: each person has a handful of records whatever the population, so the
     prior falls as 1/N. A constant tuned at 10k records is ~10x too generous at 100k, and
     then a shared common name alone is enough to link two people (and chain their clusters).
-    Keeps the settings' constant when the data has no exact-identifier pairs (a tiny CRM).
+    Keeps the settings' constant when the data has no exact-identifier pairs (a tiny CRM, or
+    a clean export where no two records share an e-mail or phone): Splink then either raises
+    or sets a prior of 0, with which every later match weight is log(0). Returns the linker
+    to carry on with (a new one from the settings before, if the estimate was unusable).
     """
-    from splink import block_on
+    from splink import Linker, block_on
 
     rules = [block_on("email"), block_on("phone")] if kind == "customer" else [block_on("domain")]
+    before = linker.misc.save_model_to_json()
     try:
         linker.training.estimate_probability_two_random_records_match(
             rules, recall=_DETERMINISTIC_RECALL[kind]
         )
     except Exception as exc:  # no pairs at all: Splink refuses a zero prior
         log.warning("prior for %s kept at its default: %s", kind, exc)
+        return linker
+    prior = linker.misc.save_model_to_json().get("probability_two_random_records_match")
+    if isinstance(prior, float | int) and 0.0 < prior < 1.0 and math.isfinite(prior):
+        return linker
+    log.warning("prior for %s kept at its default: no exact-identifier pairs", kind)
+    return Linker(table, before, log_level=logging.WARNING)
 
 
 def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedModel:
@@ -160,7 +170,7 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
     with _released(db_api(backend)) as api:
         table = _register(api, frame, f"{kind}_train")
         linker: Any = Linker(table, comparisons.settings(kind), log_level=logging.WARNING)
-        _estimate_prior(linker, kind)
+        linker = _estimate_prior(linker, table, kind)
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=_SEED)
         for rule in comparisons.training_rules(kind):
             before = linker.misc.save_model_to_json()

@@ -292,6 +292,12 @@ def finish_run(db: Database, *, run_id: str, at: datetime, stats: dict[str, Any]
     db.query(_q("resolution/run_finish"), {"run_id": run_id, "at": at, "stats": stats}, write=True)
 
 
+def fail_run(db: Database, *, run_id: str, at: datetime, error: BaseException) -> None:
+    """Mark the run failed with the error's class name (its text goes to the log only)."""
+    params = {"run_id": run_id, "at": at, "error": type(error).__name__}
+    db.query(_q("resolution/run_fail"), params, write=True)
+
+
 def ensure_key_indexes(db: Database, kind: EntityKind, *, wait: bool = False) -> None:
     """Create whichever blocking-key indexes of ``kind`` are missing, in one schema transaction
     (Neo4j then fills them in one scan of the records); with ``wait``, until they are online.
