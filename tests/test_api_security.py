@@ -77,6 +77,40 @@ async def test_pii_masking_per_role(client: httpx.AsyncClient) -> None:
             if n["performer"] and n["performer"]["email"]} <= {"***"}  # fmt: skip
 
 
+async def test_viewers_cannot_search_sort_or_view_masked_fields(
+    client: httpx.AsyncClient,
+) -> None:
+    """A viewer sees names and e-mails masked, so it may not search them (a hit confirms an
+    address) nor sort by name (each cursor carries the name); the 360 view masks them too."""
+    for query in (
+        '{ customerRecords(filter: {search: "smith"}) { totalCount } }',
+        "{ customerRecords(sort: NAME_ASC, first: 2) { edges { cursor } } }",
+        "{ customerRecords(sort: NAME_DESC, first: 2) { edges { cursor } } }",
+    ):
+        assert codes(await gql(client, query, role="viewer")) == ["FORBIDDEN"], query
+        assert "errors" not in await gql(client, query, role="marketer"), query
+    first = await gql(client, "{ customerRecords(first: 50) { nodes { recordId email } } }")
+    record = next(n["recordId"] for n in first["data"]["customerRecords"]["nodes"] if n["email"])
+    view = await gql(
+        client,
+        "query($id: ID!) { customer360(recordId: $id) { profile { email fullName phone } "
+        "records { email fullName phone street } } }",
+        {"id": record},
+        role="viewer",
+    )
+    shown = [view["data"]["customer360"]["profile"], *view["data"]["customer360"]["records"]]
+    values = {v for fields in shown for v in fields.values()}
+    assert "***" in values and values <= {None, "***"}, values
+    # a field the role may not read is null with its error; the rest of the view stays
+    gated = await gql(
+        client, "query($id: ID!) { customer360(recordId: $id) { profile { recordId } "
+        "generatedCopy { body } } }", {"id": record}, role="viewer",
+    )  # fmt: skip
+    assert codes(gated) == ["FORBIDDEN"]
+    assert gated["errors"][0]["path"] == ["customer360", "generatedCopy"]
+    assert gated["data"]["customer360"] == {"profile": {"recordId": record}, "generatedCopy": None}
+
+
 async def test_role_gates(client: httpx.AsyncClient) -> None:
     query = "{ quarantinedRows { totalCount } }"
     assert codes(await gql(client, query, role="viewer")) == ["FORBIDDEN"]

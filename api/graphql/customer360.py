@@ -92,9 +92,10 @@ class Customer360:
 
     @strawberry.field(
         description="Personalised copy drafted for this person, newest first (marketer): the "
-        "writer that produced it, whether it passed every guardrail, and its review status."
+        "writer that produced it, whether it passed every guardrail, and its review status. "
+        "Null with a FORBIDDEN error for a viewer, the rest of the view intact."
     )
-    async def generated_copy(self, info: Info, limit: int = 5) -> list[CopyDraftView]:
+    async def generated_copy(self, info: Info, limit: int = 5) -> list[CopyDraftView] | None:
         info.context.require(Role.MARKETER)
         if self.customer is None:
             return []

@@ -129,7 +129,9 @@ class CustomerRecordFilter:
     source_system: str | None = None
     country: str | None = None
     search: str | None = strawberry.field(
-        default=None, description="Full-text search over names, emails and company names."
+        default=None,
+        description="Full-text search over names, emails and company names (marketer role "
+        "or higher: viewers see these fields masked).",
     )
     created_from: datetime | None = None
     created_to: datetime | None = None
@@ -178,7 +180,10 @@ class QuarantineFilter:
     run_id: str | None = None
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="Order of person records; NAME_* needs the marketer role or higher (a "
+    "name sort's cursors carry the name, which viewers see masked)."
+)
 class CustomerRecordSort(enum.Enum):
     RELEVANCE = "RELEVANCE"
     NAME_ASC = "NAME_ASC"

@@ -18,6 +18,7 @@ from api.graphql import inputs as inp
 from api.graphql.analytics import Analytics
 from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
+from api.graphql.errors import Forbidden
 from api.graphql.pagination import Connection, keyset_args, keyset_connection
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
@@ -91,6 +92,14 @@ class Query:
         role = info.context.require(Role.VIEWER)
         params = inp.validated(inp.CustomerRecordFilterModel, filter, "filter")
         search = params.pop("search")
+        by_name = sort in (inp.CustomerRecordSort.NAME_ASC, inp.CustomerRecordSort.NAME_DESC)
+        if role < Role.MARKETER and (search is not None or by_name):
+            # Names and e-mails are masked for this role: a search would confirm that an
+            # address exists, and a name sort's cursors carry the name itself.
+            raise Forbidden(
+                "Searching or sorting person records by name needs the marketer role or "
+                "higher: names and e-mails are masked for viewers."
+            )
         query = "customer_records"
         if search is not None:
             params["search"], query = inp.lucene_terms(search), "customer_records_search"
