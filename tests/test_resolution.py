@@ -178,6 +178,33 @@ def test_unmerge_restores_previous_clusters(
     assert assignments(db) == before
 
 
+def test_unmerging_what_a_reviewer_merged_restores_both_groups_for_good(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """A reviewer accepts a pair across two customers of two records each, the next run
+    merges them, and the merge is undone: the accept must not pull one record of the
+    restored group back into the survivor on the run after (it did, depending on the order
+    the decisions were read in)."""
+    db, _ = resolved
+    before = assignments(db)
+    sizes = pd.Series(before).value_counts()
+    pair_entities = sorted(sizes[sizes == 2].index)[:2]
+    x_group, y_group = ([r for r, e in before.items() if e == ent] for ent in pair_entities)
+    x, y = sorted(x_group)[0], sorted(y_group)[-1]
+    record_decision(db, "customer", x, y, "accepted", "dave")
+    assert resolve(db, settings).customers.merges == 1
+    survivor = assignments(db)[x]
+    assert {assignments(db)[r] for r in [*x_group, *y_group]} == {survivor}
+
+    unmerge(db, settings, entity_id=survivor, by="dave")
+    assert assignments(db) == before
+    resolve(db, settings)
+    assert assignments(db) == before
+    overturned = [r for r in list_reviews(db, None, limit=10_000)
+                  if {r["record_a"], r["record_b"]} == {x, y}]  # fmt: skip
+    assert [r["status"] for r in overturned] == ["rejected"]
+
+
 def test_explain_gives_per_field_evidence(
     resolved: tuple[Database, ResolutionReport], settings: Settings
 ) -> None:

@@ -60,6 +60,21 @@ def record_decision(
     )  # fmt: skip
 
 
+def _overturn_accepts(
+    db: Database, kind: EntityKind, restored: dict[str, list[str]], remaining: set[str],
+    by: str, note: str,
+) -> None:  # fmt: skip
+    """Turn every accepted decision joining a restored record to one the survivor keeps into
+    a rejection: when a reviewer's accept made the merge, that must-link would otherwise pull
+    part of the restored group back on the next run (which part depended on the order the
+    decisions were read in)."""
+    moved = {r for records in restored.values() for r in records}
+    must, _ = store.read_decisions(db, kind)
+    for a, b in must:
+        if (a in moved and b in remaining) or (b in moved and a in remaining):
+            record_decision(db, kind, a, b, "rejected", by, note)
+
+
 @dataclass(frozen=True)
 class UnmergeResult:
     """Which merge was reversed and which records went back where."""
@@ -103,13 +118,10 @@ def unmerge(
     ]  # fmt: skip
     store.write_links(db, kind, links, settings.batch_size, run_id=run_id, at=at,
                       model_version="unmerge")  # fmt: skip
-    remaining = [
-        r["record_id"]
-        for r in store.read_records(db, kind).to_dict("records")
-        if isinstance(r["entity_id"], str) and r["entity_id"] == survivor
-    ][:50]
+    remaining = store.read_members(db, kind, [survivor])["record_id"].astype(str).tolist()
+    _overturn_accepts(db, kind, restored, set(remaining), by, f"unmerge {survivor}")
     for records in restored.values():
-        for other in remaining:
+        for other in remaining[:50]:
             record_decision(db, kind, records[0], other, "rejected", by, f"unmerge {survivor}")
         # Records of one restored group stay together even if the model would split them.
         for r in records[1:]:
