@@ -461,3 +461,28 @@ def test_a_run_that_fails_is_marked_failed(
         "r.finished_at IS NOT NULL AS finished"
     )
     assert runs == [{"status": "failed", "error": "RuntimeError", "finished": True}]
+
+
+def test_splink_charts_are_saved_as_images_that_open_offline(tmp_path: Path) -> None:
+    """The issue asks for Splink's match-weight and m/u charts as images; the HTML versions
+    must not fetch Vega from a CDN (analysts' machines may be offline)."""
+    import re
+
+    from ingestion.demo_data import generate
+    from models.resolution import splink_model as sm
+
+    generate(tmp_path, customers=250, seed=7, bad_row_rate=0.0)
+    frame = demo_people_frame(tmp_path)
+    model = sm.train(frame, "customer", "duckdb")
+    written = sm.save_charts(frame, model, "duckdb", tmp_path / "charts")
+    names = sorted(p.name for p in written)
+    assert names == sorted(f"customer-{chart}-{model.version}.{ext}"
+                           for chart in ("match_weights", "m_u_parameters")
+                           for ext in ("html", "png"))  # fmt: skip
+    for path in written:
+        if path.suffix == ".png":
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+        else:
+            html = path.read_text(encoding="utf-8")
+            assert not re.findall(r'<script[^>]+src="https?://', html)
+            assert "vega" in html

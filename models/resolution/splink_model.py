@@ -375,7 +375,12 @@ def level_labels(model: TrainedModel) -> dict[str, dict[int, tuple[str, float]]]
 def save_charts(
     frame: pd.DataFrame, model: TrainedModel, backend: Backend, folder: Path
 ) -> list[Path]:
-    """Match-weight and m/u charts as HTML (always) and PNG (when vl-convert is installed)."""
+    """Match-weight and m/u charts as PNG images and as HTML with Vega inlined.
+
+    Why inlined: Splink's HTML loads Vega from a CDN, so an analyst on a machine without
+    internet (or behind a proxy) opened a blank page; vl-convert bundles Vega and renders the
+    PNG without a browser.
+    """
     from splink import Linker
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -389,11 +394,11 @@ def save_charts(
     written: list[Path] = []
     for name, chart in charts.items():
         stem = folder / f"{model.kind}-{name}-{model.version}"
-        chart.save(str(stem.with_suffix(".html")))
+        chart.save(str(stem.with_suffix(".html")), inline=True)
         written.append(stem.with_suffix(".html"))
         try:
             chart.save(str(stem.with_suffix(".png")))
             written.append(stem.with_suffix(".png"))
-        except Exception as exc:  # no vl-convert: HTML is enough, PNG is a convenience
-            log.info("PNG export of %s skipped: %s", name, exc)
+        except Exception as exc:  # a broken vl-convert install: the HTML still shows it
+            log.warning("PNG export of %s skipped: %s", name, exc)
     return written
