@@ -194,18 +194,26 @@ def ingest_inbox(run: JobRun) -> StepReport:
 
 
 def resolve_new_records(run: JobRun) -> StepReport:
-    """Resolve records that have no unified entity yet against the existing ones."""
+    """Resolve records that have no unified entity yet against the existing ones, and apply
+    reviewers' decisions made since the last run."""
+    from models.resolution import resolve, store
+
     started = time.perf_counter()
     pending = run.db.query(load_query("jobs/pending_work"))[0]
     run.state["serving_run"] = pending["serving_run"]
-    if not pending["unresolved"]:
+    decided = [e for kind in ("account", "customer") for e in store.read_decided_entities(
+        run.db, kind)]  # fmt: skip
+    if not pending["unresolved"] and not decided:
         run.state["resolved"] = 0
-        return _timed("resolve", started, "skipped", "every source record is resolved")
-    from models.resolution import resolve
-
+        return _timed(
+            "resolve", started, "skipped",
+            "every source record is resolved and every review decision applied",
+        )  # fmt: skip
     report = resolve(run.db, run.settings, incremental=True, by=f"job:{run.report.run_id}")
     people, companies = report.customers, report.accounts
-    run.state["resolved"] = people.new_records + companies.new_records
+    # Merges and splits change who a customer is, so scores need a refresh as for new records.
+    run.state["resolved"] = people.new_records + companies.new_records + people.merges + \
+        people.splits  # fmt: skip
     summary = (
         f"{report.mode} run {report.run_id}: {people.new_records:,} new person records "
         f"({people.created:,} new customers, {people.merges:,} merges), "

@@ -205,6 +205,36 @@ def test_unmerging_what_a_reviewer_merged_restores_both_groups_for_good(
     assert [r["status"] for r in overturned] == ["rejected"]
 
 
+def test_an_incremental_run_applies_decisions_made_since_the_last_run(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """With no new records at all, the daily incremental run (not only the next full run)
+    applies a reviewer's accept across two customers and, later, a reject inside one."""
+    db, _ = resolved
+    before = assignments(db)
+    singles = pd.Series(before).drop_duplicates(keep=False).sort_index()
+    a, b = singles.index[1], singles.index[-2]
+    assert store.read_decided_entities(db, "customer") == []
+    record_decision(db, "customer", a, b, "accepted", "erin")
+    assert store.read_decided_entities(db, "customer") == sorted({before[a], before[b]})
+    report = resolve(db, settings, incremental=True)
+    assert report.customers.mode == "incremental" and report.customers.new_records == 0
+    after = assignments(db)
+    assert after[a] == after[b]
+    assert {r: e for r, e in after.items() if r not in (a, b)} == {
+        r: e for r, e in before.items() if r not in (a, b)
+    }
+    assert report.customers.records == 2  # only the two customers' records were read
+
+    record_decision(db, "customer", a, b, "rejected", "erin")
+    resolve(db, settings, incremental=True)
+    apart = assignments(db)
+    assert apart[a] != apart[b]
+    assert store.read_decided_entities(db, "customer") == []
+    # nothing left to apply: the next incremental run reads nothing
+    assert resolve(db, settings, incremental=True).customers.records == 0
+
+
 def test_explain_gives_per_field_evidence(
     resolved: tuple[Database, ResolutionReport], settings: Settings
 ) -> None:

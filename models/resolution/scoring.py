@@ -119,10 +119,16 @@ def score_new(
     model: sm.TrainedModel, counts: PopulationCounts,
 ) -> Scored | None:  # fmt: skip
     """Score the records with no entity yet against the existing records their blocking keys
-    find in the graph, and among themselves; None when there are no new records."""
+    find in the graph, and among themselves; None when there are no new records and no
+    reviewer's decision waiting to be applied.
+
+    Entities holding a decision the graph does not reflect yet come along whole too, so an
+    accept or reject made since the last run binds now (clustering applies it).
+    """
     raw_new = store.read_records(db, kind, only_unresolved=True)
+    decided = store.read_decided_entities(db, kind)
     if raw_new.empty:
-        return None
+        return _rescore_decided(db, settings, kind, floor, model, counts, decided)
     new = frame_for(kind, raw_new)
     if kind == "customer":
         # Which domains are mail providers depends on everyone's addresses, the new ones
@@ -145,17 +151,11 @@ def score_new(
     ].fillna(False).astype(bool)
     joinable = pairs[~vetoed]
     ends = pd.concat([joinable["unique_id_l"], joinable["unique_id_r"]]).astype(str).unique()
-    touched = sorted({e for r in ends if (e := entity_of.get(r)) is not None})
+    touched = sorted({e for r in ends if (e := entity_of.get(r)) is not None} | set(decided))
     members = store.read_members(db, kind, touched) if touched else raw_new.iloc[:0]
     records = pd.concat([raw_new, members], ignore_index=True)
-    # Existing clusters the new records touch come along whole and stay together.
-    by_entity: dict[str, list[str]] = {}
-    for record, entity in zip(
-        members["record_id"].tolist(), members["entity_id"].tolist(), strict=True
-    ):
-        by_entity.setdefault(str(entity), []).append(str(record))
-    must = [(recs[0], other) for recs in by_entity.values() for other in recs[1:]]
-    involved = new["unique_id"].astype(str).tolist() + [r for v in by_entity.values() for r in v]
+    must, held = _held_together(members)
+    involved = new["unique_id"].astype(str).tolist() + held
     log.info(
         "%s: %d new records, %d candidates found by their keys, %d records in %d touched "
         "entities", kind, len(new), len(candidates), len(members), len(touched),
@@ -165,3 +165,38 @@ def score_new(
         blocking_keys.key_rows(kind, new), None,
         len(raw_new) + len(candidates_raw) + len(members),
     )  # fmt: skip
+
+
+def _held_together(members: pd.DataFrame) -> tuple[list[tuple[str, str]], list[str]]:
+    """Must-links holding each existing cluster among ``members`` together, and its records.
+    (A reviewer's reject inside one still splits it: cannot-links bind must-links.)"""
+    by_entity: dict[str, list[str]] = {}
+    for record, entity in zip(
+        members["record_id"].tolist(), members["entity_id"].tolist(), strict=True
+    ):
+        by_entity.setdefault(str(entity), []).append(str(record))
+    must = [(recs[0], other) for recs in by_entity.values() for other in recs[1:]]
+    return must, [r for recs in by_entity.values() for r in recs]
+
+
+def _rescore_decided(
+    db: Database, settings: Settings, kind: sm.EntityKind, floor: float,
+    model: sm.TrainedModel, counts: PopulationCounts, decided: list[str],
+) -> Scored | None:  # fmt: skip
+    """No new records: re-cluster only the entities holding a decision not applied yet,
+    their records scored among themselves (None when there are none)."""
+    if not decided:
+        return None
+    members = store.read_members(db, kind, decided)
+    if members.empty:
+        return None
+    frame = frame_for(kind, members, counts)
+    pairs = sm.predict_new(
+        frame, frame.iloc[:0], model, settings.resolution_backend, floor,
+        settings.resolution_veto_below, counts,
+    )  # fmt: skip
+    must, held = _held_together(members)
+    log.info("%s: no new records; %d records of %d entities re-clustered under reviewers' "
+             "decisions", kind, len(members), len(decided))  # fmt: skip
+    return Scored(model, pairs, held, must, members, _prior(members), counts, [], None,
+                  len(members))  # fmt: skip

@@ -149,6 +149,13 @@ def read_decisions(
     return must, cannot
 
 
+def read_decided_entities(db: Database, kind: EntityKind) -> list[str]:
+    """Entities holding a reviewer's decision the graph does not reflect yet (an accepted
+    pair across two of them, a rejected pair inside one)."""
+    rows = db.query(_q(f"resolution/read_{kind}_decisions_to_apply"))
+    return sorted(str(e) for e in rows[0]["entity_ids"]) if rows else []
+
+
 def read_issued_ids(db: Database, kind: EntityKind) -> set[str]:
     """Every entity id of this kind ever issued (741k at 1M records, answered as one list)."""
     _, rows = db.frame(_q(_IDS_QUERY[kind]))
