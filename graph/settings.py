@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     api_max_tokens: int = Field(default=2_000, ge=50, description="Tokens per GraphQL document.")
     api_max_aliases: int = Field(default=15, ge=1, description="Aliases per GraphQL document.")
     api_max_page_size: int = Field(default=100, ge=1, le=1_000, description="Largest `first`.")
+    api_max_cost: int = Field(
+        default=50_000, ge=100,
+        description="GraphQL query cost limit: objects a document may fetch, each field once "
+        "times the page sizes of the lists above it (api/graphql/cost.py).",
+    )  # fmt: skip
     api_gc_gen0: int = Field(
         default=50_000,
         ge=0,

@@ -121,6 +121,24 @@ async def test_role_gates(client: httpx.AsyncClient) -> None:
         assert codes(await gql(client, mutation, role=role)) == ["FORBIDDEN"]
 
 
+async def test_query_cost_limit(client: httpx.AsyncClient) -> None:
+    """Depth 5 and 120 characters, yet a million objects: refused before anything runs,
+    with the estimate; a large but bounded page of nested lists still runs."""
+    fan_out = ("{ customerRecords(first: 100) { nodes { interactions(last: 100) { performer "
+               "{ interactions(last: 100) { kind } } } } } }")  # fmt: skip
+    body = await gql(client, fan_out)
+    assert codes(body) == ["QUERY_TOO_COSTLY"] and body.get("data") is None, body
+    assert body["errors"][0]["extensions"]["cost"] > body["errors"][0]["extensions"]["maxCost"]
+    # through a fragment, and with the page size in a variable (counted as the largest page)
+    spread = ("query($n: Int!) { customerRecords(first: $n) { nodes { ...F } } } fragment F on "
+              "CustomerRecord { interactions(last: $n) { performer { interactions(last: $n) "
+              "{ kind } } } }")  # fmt: skip
+    assert codes(await gql(client, spread, {"n": 2})) == ["QUERY_TOO_COSTLY"]
+    bounded = ("{ customerRecords(first: 100) { nodes { recordId interactions(last: 20) "
+               "{ kind performer { recordId } } } } }")  # fmt: skip
+    assert "errors" not in await gql(client, bounded)
+
+
 async def test_depth_alias_and_size_limits(client: httpx.AsyncClient) -> None:
     deep = ("{ interactions { nodes { performer { customer { records { account { account "
             "{ records { account { account { recordsX } } } } } } } } } } }")  # fmt: skip

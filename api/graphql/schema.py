@@ -30,6 +30,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from api.graphql.copy_api import CopyMutation, CopyQuery
+from api.graphql.cost import query_cost_rule
 from api.graphql.errors import SafeErrors
 from api.graphql.jobs_api import JobsMutation, JobsQuery
 from api.graphql.metrics import MetricsExtension
@@ -58,11 +59,12 @@ MUTATION_TYPES: tuple[type, ...] = (
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The API schema with depth, token and alias limits from settings and masked errors."""
+    """The API schema with depth, token, alias and cost limits from settings and masked errors."""
     # The limiters' rule classes, created once (see the module docstring).
     rules = [
         *QueryDepthLimiter(max_depth=settings.api_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.api_max_aliases).validation_rules,
+        query_cost_rule(settings.api_max_cost, settings.api_max_page_size),
     ]
     return strawberry.Schema(
         query=merge_types("Query", QUERY_TYPES),
