@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import Route
 
-from api.graphql.auth import KeyRing
+from api.graphql.auth import KeyRing, Role
 from api.graphql.context import Context
 from api.graphql.copy_api import SHARED as SHARED_COPY
 from api.graphql.endpoint import GraphQLEndpoint, RequestRefused
@@ -56,8 +56,15 @@ PREFLIGHT_HEADERS = ("x-api-key", "authorization", "apollo-require-preflight")
 MULTIPART_OVERHEAD = 1 << 20
 
 
-def _check_multipart(request: Request, settings: Settings) -> None:
-    """Refuse multipart requests a browser could forge cross-site, or plainly too large."""
+def _check_multipart(request: Request, settings: Settings, role: Role | None) -> None:
+    """Refuse multipart requests before their body is read unless they come from an admin
+    with a declared size within the limit.
+
+    Why before: Starlette spools every uploaded part to a temporary file while it parses
+    the body, so a refusal from the resolver (not an admin, too large) came only after the
+    whole file had been stored; with chunked encoding there was no size to check at all.
+    Multipart is only used by `uploadFile`, which needs the admin role.
+    """
     if not request.headers.get("content-type", "").lower().startswith("multipart/"):
         return
     if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
@@ -66,9 +73,15 @@ def _check_multipart(request: Request, settings: Settings) -> None:
             "multipart requests need an X-API-Key, Authorization or "
             "Apollo-Require-Preflight header",
         )
+    if role is None:
+        raise RequestRefused(401, "uploads need an API key (X-API-Key header) of an admin")
+    if role < Role.ADMIN:
+        raise RequestRefused(403, "uploads need the admin role")
     declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        raise RequestRefused(411, "uploads need a Content-Length header (no chunked bodies)")
     limit = settings.api_max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD
-    if declared.isdigit() and int(declared) > limit:
+    if int(declared) > limit:
         raise RequestRefused(413, f"upload larger than the {settings.api_max_upload_mb:g} MB limit")
 
 
@@ -99,7 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
         role = keys.role_for(presented)
         if presented is not None and role is None:
             raise RequestRefused(401, "unknown API key")
-        _check_multipart(request, settings)
+        _check_multipart(request, settings, role)
         return Context(
             db=request.app.state.db,
             settings=settings,
