@@ -123,10 +123,9 @@ class JobRun:
                     outcome = step(self)
                 except Exception as exc:  # recorded on the run, then re-raised below
                     seconds = round(time.perf_counter() - started, 2)
-                    self.report.steps.append(
-                        StepReport(name, "failed", seconds, f"{type(exc).__name__}: {exc}")
-                    )
-                    self.report.error = f"{name}: {exc}"
+                    said = _error_text(exc)
+                    self.report.steps.append(StepReport(name, "failed", seconds, said))
+                    self.report.error = f"{name}: {said}"
                     log.exception("job %s failed at step %s", self.report.run_id, name)
                     break
                 self.report.steps.append(outcome)
@@ -191,6 +190,15 @@ def ingest_inbox(run: JobRun) -> StepReport:
         "ingest", started, "done" if fresh else "skipped", summary,
         files=len(report.files), new_files=fresh, loaded=loaded, quarantined=quarantined,
     )  # fmt: skip
+
+
+def _error_text(exc: Exception) -> str:
+    """What a failed step says on the run (the CLI, the API's jobRuns): our own errors are
+    written for users; any other exception's text may hold paths, hosts or data, so only
+    its class is kept there and the full error goes to the log."""
+    if isinstance(exc, MarketgraphError):
+        return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__} (details in the server log)"
 
 
 def resolve_new_records(run: JobRun) -> StepReport:

@@ -111,6 +111,12 @@ async def test_viewers_cannot_search_sort_or_view_masked_fields(
     assert gated["data"]["customer360"] == {"profile": {"recordId": record}, "generatedCopy": None}
 
 
+async def test_ingest_runs_name_files_without_server_paths(client: httpx.AsyncClient) -> None:
+    body = await gql(client, "{ ingestRuns(first: 5) { nodes { paths } } }", role="viewer")
+    paths = [p for n in body["data"]["ingestRuns"]["nodes"] for p in n["paths"] or []]
+    assert paths and not any("/" in p or "\\" in p for p in paths), paths
+
+
 async def test_role_gates(client: httpx.AsyncClient) -> None:
     query = "{ quarantinedRows { totalCount } }"
     assert codes(await gql(client, query, role="viewer")) == ["FORBIDDEN"]

@@ -17,7 +17,7 @@ from api import jobs
 from api.jobs import JobRun, JobRunReport, list_runs, run_job
 from api.scheduler import build_scheduler
 from graph.db import Database
-from graph.errors import JobBusyError
+from graph.errors import IngestError, JobBusyError
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
 from tests.api_helpers import api_client, api_settings, codes, gql
@@ -100,6 +100,9 @@ def test_refresh_loads_resolves_scores_and_embeds_only_what_is_new(
     assert history[0].steps[0].counts == news.steps[0].counts
     assert {r.status for r in history} == {"succeeded"}
     assert lock_holder(db, "refresh") is None
+    # Not our own error: its text (paths, hosts, data) stays in the log, not on the run.
+    said = jobs._error_text(RuntimeError("cannot open /srv/secret/crm.csv"))
+    assert "secret" not in said and said.startswith("RuntimeError")
 
 
 def test_one_run_at_a_time_and_a_dead_runs_lock_is_taken_over(
@@ -134,7 +137,7 @@ def test_a_failing_step_is_recorded_stops_the_run_and_releases_the_lock(
     delete_all_data(db)
 
     def broken(run: JobRun) -> jobs.StepReport:
-        raise RuntimeError("the CRM export folder is not mounted")
+        raise IngestError("the CRM export folder is not mounted")
 
     chain = [("ingest", jobs.ingest_inbox), ("mount", broken), ("embed", jobs.embed_new_content)]
     monkeypatch.setitem(jobs.STEPS, "refresh", chain)

@@ -34,6 +34,7 @@ from api.graphql.types import (
     Product,
     QuarantinedRow,
     from_row,
+    ingest_run_from,
     interaction_from,
     maybe,
     record_from,
@@ -211,9 +212,7 @@ class Query:
     ) -> Connection[IngestRun]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
-        return await _page(
-            info, "ingest_runs", params, first, after, lambda r: from_row(IngestRun, r)
-        )
+        return await _page(info, "ingest_runs", params, first, after, ingest_run_from)
 
     @strawberry.field(description="Rows data contracts rejected (raw text: analyst and up).")
     async def quarantined_rows(

@@ -17,6 +17,7 @@ import functools
 import typing
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 import strawberry
@@ -307,7 +308,11 @@ class IngestRun:
     status: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
-    paths: list[str] | None = None
+    paths: list[str] | None = strawberry.field(
+        default=None,
+        description="The files or folders the run was given, by name only (the server's "
+        "directory layout stays on the server).",
+    )
     force: bool | None = None
     files: int | None = None
     skipped_files: int | None = None
@@ -330,3 +335,11 @@ class QuarantinedRow:
     reason: str | None = None
     raw: str | None = None
     raw_length: int | None = None
+
+
+def ingest_run_from(row: dict[str, Any]) -> IngestRun:
+    """An IngestRun with its paths cut to their last component."""
+    run = from_row(IngestRun, row)
+    if run.paths:
+        run.paths = [PurePath(p).name or str(p) for p in run.paths]
+    return run
