@@ -39,7 +39,9 @@ def snapshot(db: Database) -> tuple[int, int]:
     return int(row["nodes"]), int(row["rels"])
 
 
-PERSON = "{ customerRecords(first: 100) { nodes { email fullName phone consentEmail } } }"
+PERSON = (
+    "{ customerRecords(first: 100) { nodes { email fullName phone consentEmail consentSms } } }"
+)
 
 
 async def test_missing_and_unknown_keys(client: httpx.AsyncClient) -> None:
@@ -67,6 +69,10 @@ async def test_pii_masking_per_role(client: httpx.AsyncClient) -> None:
     assert no_consent and all(n["email"] == "***" for n in no_consent)
     assert consent and all("@" in n["email"] for n in consent)
     assert any(n["fullName"] not in (None, "***") for n in marketer)
+    no_sms = [n for n in marketer if n["consentSms"] is False and n["phone"]]
+    sms = [n for n in marketer if n["consentSms"] is not False and n["phone"]]
+    assert no_sms and all(n["phone"] == "***" for n in no_sms)
+    assert sms and all(n["phone"] != "***" for n in sms)
     analyst = (await gql(client, PERSON, role="analyst"))["data"]["customerRecords"]["nodes"]
     assert all(n["email"] != "***" for n in analyst)
     # masking holds on every path to a record: nested and 360

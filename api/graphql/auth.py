@@ -27,7 +27,7 @@ class Role(enum.IntEnum):
     """What a key may do; a higher role includes every lower one."""
 
     VIEWER = 1  # read the graph, personal data masked
-    MARKETER = 2  # + personal data, except emails of people who did not consent to email
+    MARKETER = 2  # + personal data, except e-mails / phones of records refusing email / SMS
     ANALYST = 3  # + every email, quarantined raw rows
     ADMIN = 4  # + mutations (ingest)
 
@@ -102,6 +102,10 @@ def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:
         for name in PII_FIELDS:
             if out.get(name) is not None:
                 out[name] = MASK
-    elif role == Role.MARKETER and out.get("consent_email") is False and out.get("email"):
-        out["email"] = MASK
+    elif role == Role.MARKETER:
+        # A marketer contacts people: no address for a channel the record refused.
+        if out.get("consent_email") is False and out.get("email"):
+            out["email"] = MASK
+        if out.get("consent_sms") is False and out.get("phone"):
+            out["phone"] = MASK
     return out
