@@ -107,6 +107,37 @@ async def test_review_queue_shows_open_pairs_with_stored_evidence(
     assert probabilities == sorted(probabilities, reverse=True)
 
 
+async def test_customer360_shows_the_match_evidence_of_each_record(
+    client: httpx.AsyncClient, graph: Database
+) -> None:
+    """The issue's 360 view includes "source records and match evidence": per record, the
+    pair, rule and per-field weights resolution stored on its RESOLVES_TO link."""
+    [row] = graph.query(
+        "MATCH (r:CustomerRecord)-[l:RESOLVES_TO {rule: 'model'}]->(c:Customer) "
+        "RETURN c.customer_id AS customer, r.record_id AS record, l.matched_with AS partner, "
+        "l.evidence_fields AS fields, l.evidence_weights AS weights, "
+        "l.match_probability AS p ORDER BY record LIMIT 1"
+    )
+    body = await gql(
+        client,
+        "query($id: ID!) { customer360(customerId: $id) { records { recordId } matchEvidence "
+        "{ recordId customerId rule matchedWith matchProbability modelVersion resolvedAt "
+        "fields { field level weight } } } }",
+        {"id": row["customer"]},
+        role="viewer",
+    )
+    assert "errors" not in body, body
+    view = body["data"]["customer360"]
+    evidence = {e["recordId"]: e for e in view["matchEvidence"]}
+    assert set(evidence) == {r["recordId"] for r in view["records"]}
+    mine = evidence[row["record"]]
+    assert mine["rule"] == "model" and mine["customerId"] == row["customer"]
+    assert mine["matchedWith"] == row["partner"] and mine["matchProbability"] == row["p"]
+    assert [f["field"] for f in mine["fields"]] == row["fields"]
+    assert [f["weight"] for f in mine["fields"]] == pytest.approx(row["weights"])
+    assert mine["modelVersion"] and mine["resolvedAt"]
+
+
 async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
     client: httpx.AsyncClient, graph: Database, settings: Settings
 ) -> None:

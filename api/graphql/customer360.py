@@ -22,6 +22,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Selection
 from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput
 from api.graphql.pagination import checked_first
+from api.graphql.resolution_api import FieldEvidence
 from api.graphql.scores import (
     CopyDraftView,
     Propensity,
@@ -54,6 +55,47 @@ class OwnedProduct:
     spent: float
     orders: int
     last_purchased_at: datetime | None
+
+
+@strawberry.type(
+    description="Why one source record belongs to its unified customer: the pair and rule "
+    "that joined it, as the resolution run stored them on its RESOLVES_TO link."
+)
+class MatchEvidence:
+    record_id: strawberry.ID
+    customer_id: strawberry.ID
+    rule: str | None = strawberry.field(
+        description="model (Splink's probability), exact_email / exact_phone, must_link (a "
+        "reviewer's accept or the cluster it already had), unmerge, or singleton."
+    )
+    matched_with: strawberry.ID | None = strawberry.field(
+        description="The record it was joined to; null for a cluster's first record."
+    )
+    match_probability: float | None
+    match_weight: float | None
+    model_version: str | None
+    resolved_at: datetime | None
+    fields: list[FieldEvidence] = strawberry.field(
+        description="Per-field comparison level and Splink match weight of that pair."
+    )
+
+
+def _evidence_from(row: dict[str, Any]) -> MatchEvidence:
+    levels, weights = row.get("levels") or [], row.get("weights") or []
+    return MatchEvidence(
+        record_id=row["record_id"], customer_id=row["customer_id"], rule=row.get("rule"),
+        matched_with=row.get("matched_with"), match_probability=row.get("match_probability"),
+        match_weight=row.get("match_weight"), model_version=row.get("model_version"),
+        resolved_at=iso_datetime(row.get("resolved_at")),
+        fields=[
+            FieldEvidence(
+                field=str(name),
+                level=None if i >= len(levels) else str(levels[i]),
+                weight=None if i >= len(weights) else float(weights[i]),
+            )
+            for i, name in enumerate(row.get("fields") or [])
+        ],
+    )  # fmt: skip
 
 
 @strawberry.type(description="Everything the graph knows about one person.")
@@ -100,6 +142,16 @@ class Customer360:
         if self.customer is None:
             return []
         return await copy_drafts_for(info, str(self.customer.customer_id), limit)
+
+    @strawberry.field(
+        description="Why each source record belongs to this person: the pair, rule, model "
+        "version and per-field evidence of its match (empty before resolution)."
+    )
+    async def match_evidence(self, info: Info) -> list[MatchEvidence]:
+        rows = await info.context.db.read(
+            load_query("api/customer360_evidence"), {"record_ids": self.record_ids}
+        )
+        return [_evidence_from(row) for row in rows]
 
     @strawberry.field(description="The company record the person works at (first record with one).")
     async def account(self, info: Info) -> AccountRecord | None:
