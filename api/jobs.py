@@ -209,9 +209,9 @@ def resolve_new_records(run: JobRun) -> StepReport:
     started = time.perf_counter()
     pending = run.db.query(load_query("jobs/pending_work"))[0]
     run.state["serving_run"] = pending["serving_run"]
-    decided = [e for kind in ("account", "customer") for e in store.read_decided_entities(
-        run.db, kind)]  # fmt: skip
-    if not pending["unresolved"] and not decided:
+    if not pending["unresolved"] and not any(
+        store.read_decided_entities(run.db, kind) for kind in ("account", "customer")
+    ):
         run.state["resolved"] = 0
         return _timed(
             "resolve", started, "skipped",
@@ -220,8 +220,9 @@ def resolve_new_records(run: JobRun) -> StepReport:
     report = resolve(run.db, run.settings, incremental=True, by=f"job:{run.report.run_id}")
     people, companies = report.customers, report.accounts
     # Merges and splits change who a customer is, so scores need a refresh as for new records.
-    run.state["resolved"] = people.new_records + companies.new_records + people.merges + \
-        people.splits  # fmt: skip
+    run.state["resolved"] = (
+        people.new_records + companies.new_records + people.merges + people.splits
+    )
     summary = (
         f"{report.mode} run {report.run_id}: {people.new_records:,} new person records "
         f"({people.created:,} new customers, {people.merges:,} merges), "

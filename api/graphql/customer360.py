@@ -22,7 +22,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Selection
 from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput
 from api.graphql.pagination import checked_first
-from api.graphql.resolution_api import FieldEvidence
+from api.graphql.resolution_api import FieldEvidence, field_evidence
 from api.graphql.scores import (
     CopyDraftView,
     Propensity,
@@ -81,20 +81,12 @@ class MatchEvidence:
 
 
 def _evidence_from(row: dict[str, Any]) -> MatchEvidence:
-    levels, weights = row.get("levels") or [], row.get("weights") or []
     return MatchEvidence(
         record_id=row["record_id"], customer_id=row["customer_id"], rule=row.get("rule"),
         matched_with=row.get("matched_with"), match_probability=row.get("match_probability"),
         match_weight=row.get("match_weight"), model_version=row.get("model_version"),
         resolved_at=iso_datetime(row.get("resolved_at")),
-        fields=[
-            FieldEvidence(
-                field=str(name),
-                level=None if i >= len(levels) else str(levels[i]),
-                weight=None if i >= len(weights) else float(weights[i]),
-            )
-            for i, name in enumerate(row.get("fields") or [])
-        ],
+        fields=field_evidence(row.get("fields"), row.get("levels"), row.get("weights")),
     )  # fmt: skip
 
 

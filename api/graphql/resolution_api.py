@@ -120,10 +120,22 @@ class UnmergeOutcome:
         return [c for c in (maybe(Customer, row) for row in rows) if c is not None]
 
 
+def field_evidence(
+    fields: list[Any] | None, levels: list[Any] | None, weights: list[Any] | None
+) -> list[FieldEvidence]:
+    """The per-field evidence of a pair from the parallel lists a resolution run stores."""
+    levels, weights = levels or [], weights or []
+    return [
+        FieldEvidence(
+            field=str(name),
+            level=None if i >= len(levels) else str(levels[i]),
+            weight=None if i >= len(weights) else float(weights[i]),
+        )
+        for i, name in enumerate(fields or [])
+    ]
+
+
 def _review_from(row: dict[str, Any]) -> ReviewItem:
-    fields = row.get("evidence_fields") or []
-    levels = row.get("evidence_levels") or []
-    weights = row.get("evidence_weights") or []
     return ReviewItem(
         review_id=row["review_id"],
         kind=str(row.get("kind") or "customer"),
@@ -132,14 +144,9 @@ def _review_from(row: dict[str, Any]) -> ReviewItem:
         match_weight=row.get("match_weight"),
         record_a_id=row["record_a"],
         record_b_id=row["record_b"],
-        evidence=[
-            FieldEvidence(
-                field=str(name),
-                level=None if i >= len(levels) else str(levels[i]),
-                weight=None if i >= len(weights) else float(weights[i]),
-            )
-            for i, name in enumerate(fields)
-        ],
+        evidence=field_evidence(
+            row.get("evidence_fields"), row.get("evidence_levels"), row.get("evidence_weights")
+        ),
         model_version=row.get("model_version"),
         created_at=row.get("created_at"),
         decided_by=row.get("decided_by"),
