@@ -75,6 +75,21 @@ MANY = {
     "lines_of_order": "lines_of_orders",
     "products_of_content": "products_of_contents",
 }
+#: bounded to-many loaders (at most `limit` items per key, the field's `first` / `last`):
+#: attribute name → batch query under cypher/api/batch/ taking `$keys` and `$limit`. Most are
+#: the reverse of a to-one field (Product.inCategory → Category.products, ...); the relation
+#: can be large, so each query stops after `limit` items per key instead of collecting all.
+LIMITED = {
+    "interactions_of_record": "interactions_of_customer_records",
+    "children_of_category": "children_of_categories",
+    "products_of_category": "products_of_categories",
+    "campaigns_of_category": "campaigns_of_categories",
+    "contents_of_campaign": "contents_of_campaigns",
+    "interactions_of_campaign": "interactions_of_campaigns",
+    "interactions_of_content": "interactions_of_contents",
+    "contents_of_product": "contents_of_products",
+    "people_of_account_record": "people_of_account_records",
+}
 
 
 @dataclass
@@ -105,16 +120,22 @@ class Context:
             )
         return self._loaders[name]
 
+    def limited(self, name: str, limit: int) -> DataLoader[str, list[Row]]:
+        """The request's bounded to-many loader `name` (see LIMITED) for page size `limit`.
+
+        One loader per (relation, limit): a document asking `products(first: 5)` under every
+        category batches all of them into one query, and another `first` is another batch.
+        """
+        key = f"{name}:{limit}"
+        if key not in self._loaders:
+            self._loaders[key] = DataLoader(
+                load_fn=_many_per_key(self.db, f"api/batch/{LIMITED[name]}", limit=limit)
+            )
+        return self._loaders[key]
+
     def recent_interactions(self, limit: int) -> DataLoader[str, list[Row]]:
         """Per-record recent interactions; one loader per distinct `limit` in the request."""
-        name = f"interactions_of_record:{limit}"
-        if name not in self._loaders:
-            self._loaders[name] = DataLoader(
-                load_fn=_many_per_key(
-                    self.db, "api/batch/interactions_of_customer_records", limit=limit
-                )
-            )
-        return self._loaders[name]
+        return self.limited("interactions_of_record", limit)
 
     def require(self, role: Role) -> Role:
         """The caller's role if it is at least `role`; else an auth error."""

@@ -19,6 +19,7 @@ from api.graphql.analytics import Analytics
 from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
 from api.graphql.errors import Forbidden
+from api.graphql.ingest_types import IngestRun, QuarantinedRow, ingest_run_from
 from api.graphql.pagination import Connection, keyset_args, keyset_connection
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
@@ -29,12 +30,9 @@ from api.graphql.types import (
     Content,
     Customer,
     CustomerRecord,
-    IngestRun,
     Interaction,
     Product,
-    QuarantinedRow,
     from_row,
-    ingest_run_from,
     interaction_from,
     maybe,
     record_from,

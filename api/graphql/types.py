@@ -17,7 +17,6 @@ import functools
 import typing
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import PurePath
 from typing import Any, TypeVar
 
 import strawberry
@@ -73,6 +72,19 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
 def maybe(cls: type[T], row: dict[str, Any] | None) -> T | None:
     """`from_row` for an optional relation."""
     return None if row is None else from_row(cls, row)
+
+
+async def related(info: Info, name: str, key: str, size: int) -> list[dict[str, Any]]:
+    """At most `size` items of the bounded relation `name` (Context.LIMITED) of node `key`.
+
+    Why through `Context.limited`: every parent at one level of the document asks the same
+    loader, so `categories { products(first: 5) }` is one query for all categories, and each
+    query stops after `size` items per parent however large the relation is.
+    """
+    from api.graphql.pagination import checked_first
+
+    checked_first(size, info.context.settings.api_max_page_size)
+    return await info.context.limited(name, size).load(key)
 
 
 def record_from(row: dict[str, Any], role: Role | None) -> CustomerRecord:
@@ -148,6 +160,14 @@ class AccountRecord:
     @strawberry.field(description="The unified account entity resolution linked (if any).")
     async def account(self, info: Info) -> Account | None:
         return maybe(Account, await info.context.one("account_of_record").load(self.record_id))
+
+    @strawberry.field(
+        description="The person records that WORK_AT it, by record id (masked for the "
+        "caller's role)."
+    )
+    async def people(self, info: Info, first: int = 20) -> list[CustomerRecord]:
+        rows = await related(info, "people_of_account_record", self.record_id, first)
+        return [record_from(r, info.context.role) for r in rows]
 
 
 @strawberry.type(description="A unified person created by entity resolution.")
@@ -248,6 +268,11 @@ class Product:
     async def in_category(self, info: Info) -> Category | None:
         return maybe(Category, await info.context.one("category_of_product").load(self.sku))
 
+    @strawberry.field(description="The content that FEATURES it, newest published first.")
+    async def featured_in(self, info: Info, first: int = 20) -> list[Content]:
+        rows = await related(info, "contents_of_product", self.sku, first)
+        return [from_row(Content, r) for r in rows]
+
 
 @strawberry.type(description="A node of the two-level category tree.")
 class Category:
@@ -260,6 +285,21 @@ class Category:
     async def parent(self, info: Info) -> Category | None:
         row = await info.context.one("parent_of_category").load(self.category_id)
         return maybe(Category, row)
+
+    @strawberry.field(description="Its subcategories (SUBCATEGORY_OF it), by name.")
+    async def children(self, info: Info, first: int = 20) -> list[Category]:
+        rows = await related(info, "children_of_category", self.category_id, first)
+        return [from_row(Category, r) for r in rows]
+
+    @strawberry.field(description="Products IN_CATEGORY of it or of its subcategories, by name.")
+    async def products(self, info: Info, first: int = 20) -> list[Product]:
+        rows = await related(info, "products_of_category", self.category_id, first)
+        return [from_row(Product, r) for r in rows]
+
+    @strawberry.field(description="The campaigns that TARGET it, latest start first.")
+    async def campaigns(self, info: Info, first: int = 20) -> list[Campaign]:
+        rows = await related(info, "campaigns_of_category", self.category_id, first)
+        return [from_row(Campaign, r) for r in rows]
 
 
 @strawberry.type(description="A marketing campaign on one channel.")
@@ -278,6 +318,16 @@ class Campaign:
     async def target_category(self, info: Info) -> Category | None:
         row = await info.context.one("target_of_campaign").load(self.campaign_id)
         return maybe(Category, row)
+
+    @strawberry.field(description="Its content (PART_OF it), newest published first.")
+    async def contents(self, info: Info, first: int = 20) -> list[Content]:
+        rows = await related(info, "contents_of_campaign", self.campaign_id, first)
+        return [from_row(Content, r) for r in rows]
+
+    @strawberry.field(description="Its most recent interactions (IN_CAMPAIGN), newest first.")
+    async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
+        rows = await related(info, "interactions_of_campaign", self.campaign_id, last)
+        return [interaction_from(r, info.context.role) for r in rows]
 
 
 @strawberry.type(description="An email, landing page or post.")
@@ -301,45 +351,7 @@ class Content:
         rows = await info.context.many("products_of_content").load(self.content_id)
         return [from_row(Product, r) for r in rows]
 
-
-@strawberry.type(description="One `marketgraph ingest` run and its totals.")
-class IngestRun:
-    run_id: strawberry.ID
-    status: str | None = None
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    paths: list[str] | None = strawberry.field(
-        default=None,
-        description="The files or folders the run was given, by name only (the server's "
-        "directory layout stays on the server).",
-    )
-    force: bool | None = None
-    files: int | None = None
-    skipped_files: int | None = None
-    rows_read: int | None = None
-    loaded: int | None = None
-    quarantined: int | None = None
-    created: int | None = None
-    updated: int | None = None
-    unchanged: int | None = None
-    seconds: float | None = None
-    rows_per_second: float | None = None
-
-
-@strawberry.type(description="A row a data contract rejected, with the reason.")
-class QuarantinedRow:
-    row_id: strawberry.ID
-    source_type: str | None = None
-    file: str | None = None
-    row_number: int | None = None
-    reason: str | None = None
-    raw: str | None = None
-    raw_length: int | None = None
-
-
-def ingest_run_from(row: dict[str, Any]) -> IngestRun:
-    """An IngestRun with its paths cut to their last component."""
-    run = from_row(IngestRun, row)
-    if run.paths:
-        run.paths = [PurePath(p).name or str(p) for p in run.paths]
-    return run
+    @strawberry.field(description="Its most recent interactions (ENGAGED_WITH), newest first.")
+    async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
+        rows = await related(info, "interactions_of_content", self.content_id, last)
+        return [interaction_from(r, info.context.role) for r in rows]

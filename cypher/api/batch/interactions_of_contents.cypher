@@ -1,0 +1,14 @@
+// API DataLoader: each content item's most recent interactions (ENGAGED_WITH; Content.interactions,
+// the reverse of Interaction.content), newest first then interaction_id, at most $limit per key
+// (a Top per content item, not a collect of all of them), for a batch of keys in one round trip.
+// Params: $keys: [string], $limit: int.
+// Returns: key, items ([Interaction map], at most $limit).
+// Temporals the API exposes come back as ISO text (toString) and unexposed provenance
+// timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
+UNWIND $keys AS key
+CALL (key) {
+  MATCH (i:Interaction)-[:ENGAGED_WITH]->(:Content {content_id: key})
+  WITH i ORDER BY i.occurred_at DESC, i.interaction_id LIMIT $limit
+  RETURN collect(i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null}) AS items
+}
+RETURN key, items
