@@ -219,9 +219,12 @@ async def test_generate_copy_stores_a_cited_guardrailed_draft(
     )  # fmt: skip
     ids = [d["draftId"] for d in view["data"]["customer360"]["generatedCopy"]]
     assert draft["draft"]["draftId"] in ids
-    listed = await gql(client, "query($c: ID) { copyDrafts(status: DRAFT, customerId: $c) "
-                       "{ draftId status } }", {"c": customer}, role="marketer")  # fmt: skip
-    assert {"draftId": draft["draft"]["draftId"], "status": "draft"} in listed["data"]["copyDrafts"]
+    listed = await gql(
+        client, "query($c: ID) { copyDrafts(status: DRAFT, customerId: $c) { nodes { draftId "
+        "status } } }", {"c": customer}, role="marketer",
+    )  # fmt: skip
+    nodes = listed["data"]["copyDrafts"]["nodes"]
+    assert {"draftId": draft["draft"]["draftId"], "status": "draft"} in nodes
 
 
 async def test_one_copy_service_per_process_rebuilt_after_an_ingest(
@@ -301,7 +304,7 @@ OPERATIONS = {  # operation → (document, variables, least role allowed)
     "generateCopy": (GENERATE, {"c": "cus-nobody"}, "marketer"),
     "approveCopy": (APPROVE, {"d": UNKNOWN_DRAFT}, "marketer"),
     "rejectCopy": (REJECT, {"d": UNKNOWN_DRAFT, "r": "no"}, "marketer"),
-    "copyDrafts": ("{ copyDrafts { draftId } }", {}, "marketer"),
+    "copyDrafts": ("{ copyDrafts { totalCount } }", {}, "marketer"),
     "copyDraft": (f'{{ copyDraft(draftId: "{UNKNOWN_DRAFT}") {{ customerId }} }}', {}, "marketer"),
 }
 ROLES = ("viewer", "marketer", "analyst", "admin")
@@ -334,7 +337,8 @@ MALFORMED = [
     (APPROVE, {"d": "cd-XYZ"}, "draftId"),
     (APPROVE, {"d": UNKNOWN_DRAFT, "n": "n" * 5000}, "note"),
     (REJECT, {"d": UNKNOWN_DRAFT, "r": ""}, "reason"),
-    ("{ copyDrafts(first: 0) { draftId } }", {}, "first"),
+    ("{ copyDrafts(first: -1) { totalCount } }", {}, "first"),
+    ('{ copyDrafts(after: "garbage") { totalCount } }', {}, "after"),
     ("{ reviewQueue(first: 100000) { totalCount } }", {}, "first"),
     ('{ reviewQueue(after: "garbage") { totalCount } }', {}, "after"),
 ]  # fmt: skip
@@ -366,7 +370,7 @@ async def test_injection_in_every_string_argument(
         (APPROVE, {"d": UNKNOWN_DRAFT, "n": "$v"}),
         (REJECT, {"d": "$v", "r": "no"}),
         (REJECT, {"d": UNKNOWN_DRAFT, "r": "$v"}),
-        ("query($v: ID) { copyDrafts(customerId: $v) { draftId } }", {}),
+        ("query($v: ID) { copyDrafts(customerId: $v) { totalCount } }", {}),
         ("query($v: ID!) { copyDraft(draftId: $v) { customerId } }", {}),
     ]
     before = snapshot(graph, NOT_COMPARED)

@@ -207,13 +207,15 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
         finally:
             held.execute()
 
-        listed = await gql(client, "{ jobRuns(job: REFRESH, first: 5) { runId by } }")
-        assert [r["by"] for r in listed["data"]["jobRuns"]] == ["shell", "api:admin"]
+        listed = await gql(client, "{ jobRuns(job: REFRESH, first: 5) { nodes { runId by } } }")
+        assert [r["by"] for r in listed["data"]["jobRuns"]["nodes"]] == ["shell", "api:admin"]
         for bad in ("x' OR 1=1 //", "job-refresh-1", "a" * 5000):
             assert codes(await gql(client, follow, {"id": bad})) == ["BAD_USER_INPUT"]
         missing = "job-refresh-20260101T000000Z-abcdef"
         assert (await gql(client, follow, {"id": missing}))["data"]["jobRun"] is None
-        assert codes(await gql(client, "{ jobRuns { runId } }", role="marketer")) == ["FORBIDDEN"]
+        assert codes(await gql(client, "{ jobRuns { totalCount } }", role="marketer")) == [
+            "FORBIDDEN"
+        ]
 
         scraped = (await client.get("/metrics")).text
         assert 'marketgraph_job_last_success_timestamp_seconds{job="refresh"}' in scraped

@@ -35,6 +35,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, NotFound, Refused, check_id, check_text, invalid
+from api.graphql.pagination import Connection, keyset_page
 from api.graphql.scores import CopyDraftView
 from api.graphql.types import iso_datetime
 from graph.cypher_catalog import load_query
@@ -272,18 +273,13 @@ class CopyQuery:
         status: CopyDraftStatus | None = None,
         customer_id: strawberry.ID | None = None,
         first: int = 20,
-    ) -> list[CopyDraftView]:
+        after: str | None = None,
+    ) -> Connection[CopyDraftView]:
         info.context.require(Role.MARKETER)
-        if not 1 <= first <= info.context.settings.api_max_page_size:
-            raise invalid("first", "1 to the page size limit")
         cid = None if customer_id is None else check_id("customerId", customer_id, GRAPH_ID,
                                                         ID_HINT)  # fmt: skip
-        rows = await info.context.db.read(
-            load_query("copy/list_drafts"),
-            {"status": None if status is None else status.value, "customer_id": cid,
-             "limit": first},
-        )  # fmt: skip
-        return [_view(r) for r in rows]
+        params = {"status": None if status is None else status.value, "customer_id": cid}
+        return await keyset_page(info, "copy_drafts", params, first, after, _view)
 
     @strawberry.field(description="One draft with its guardrail verdicts and citations.")
     async def copy_draft(self, info: Info, draft_id: strawberry.ID) -> CopyDraftDetail | None:

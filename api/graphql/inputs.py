@@ -201,6 +201,35 @@ class AccountRecordSort(enum.Enum):
     RECORD_ID_ASC = "RECORD_ID_ASC"
 
 
+@strawberry.enum(
+    description="Order of unified customers (ties by customer id). NAME_ASC (the first name "
+    "its records give, alphabetically) needs the marketer role or higher: viewers see names "
+    "masked and a name sort's cursors carry the name. FIRST_SEEN: when resolution created "
+    "it; LAST_SEEN: when a run last confirmed or changed it; RECORDS_DESC: most source "
+    "records first. A missing key sorts after every value ascending, before them descending."
+)
+class CustomerSort(enum.Enum):
+    CUSTOMER_ID_ASC = "CUSTOMER_ID_ASC"
+    NAME_ASC = "NAME_ASC"
+    FIRST_SEEN_ASC = "FIRST_SEEN_ASC"
+    FIRST_SEEN_DESC = "FIRST_SEEN_DESC"
+    LAST_SEEN_DESC = "LAST_SEEN_DESC"
+    RECORDS_DESC = "RECORDS_DESC"
+
+
+@strawberry.enum(
+    description="Order of unified accounts (ties by account id). NAME_ASC: the first company "
+    "name its records give, alphabetically; the others as for customers."
+)
+class AccountSort(enum.Enum):
+    ACCOUNT_ID_ASC = "ACCOUNT_ID_ASC"
+    NAME_ASC = "NAME_ASC"
+    FIRST_SEEN_ASC = "FIRST_SEEN_ASC"
+    FIRST_SEEN_DESC = "FIRST_SEEN_DESC"
+    LAST_SEEN_DESC = "LAST_SEEN_DESC"
+    RECORDS_DESC = "RECORDS_DESC"
+
+
 @strawberry.enum
 class InteractionSort(enum.Enum):
     OCCURRED_DESC = "OCCURRED_DESC"

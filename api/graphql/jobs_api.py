@@ -19,6 +19,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, check_id
+from api.graphql.pagination import Connection, keyset_page
 from api.jobs import JobRun, JobRunReport, list_runs
 from graph.errors import JobBusyError
 
@@ -89,13 +90,18 @@ def _execute_in_background(run: JobRun) -> None:
 class JobsQuery:
     @strawberry.field(description="Job runs, newest first (analyst).")
     async def job_runs(
-        self, info: Info, job: JobName | None = None, first: int = 20
-    ) -> list[JobRunView]:
+        self, info: Info, job: JobName | None = None, first: int = 20, after: str | None = None
+    ) -> Connection[JobRunView]:
         info.context.require(Role.ANALYST)
-        limit = max(1, min(first, info.context.settings.api_max_page_size))
-        name = job.value if job else None
-        runs = await asyncio.to_thread(list_runs, info.context.sync_db, name, None, limit)
-        return [JobRunView.of(r) for r in runs]
+        params = {"job": job.value if job else None}
+        return await keyset_page(
+            info,
+            "job_runs",
+            params,
+            first,
+            after,
+            lambda r: JobRunView.of(JobRunReport.from_row(r)),
+        )
 
     @strawberry.field(description="One job run by id, or null (analyst).")
     async def job_run(self, info: Info, run_id: str) -> JobRunView | None:

@@ -6,8 +6,10 @@ row is inserted before it. A keyset cursor holds the sort key and unique id of t
 the next page is "rows after (key, id) in the list's order" — a row inserted before the cursor
 cannot move or repeat what follows it, and no earlier page is re-read.
 
-A cursor is opaque base64 of `mg2:` + JSON `[tag, key, id]`: `tag` names the list and its sort
-(a cursor from another list or sort is refused with the field-level "Invalid cursor."), `key`
+A cursor is opaque base64 of `mg2:` + JSON `[tag, key, id]`: `tag` names the list, its sort and
+a short hash of its filters (a cursor from another list, sort or filter is refused with the
+field-level "Invalid cursor." — continuing under other filters would silently skip or repeat
+rows, since the key only places a row within one filtered list), `key`
 is the last row's sort value and `id` its unique id, the tiebreak. Keys are plain JSON values
 (strings, numbers; datetimes as epochMillis, dates as ISO text) so a cursor carries them
 exactly. Null keys keep Neo4j's order, as the offset queries had it: after every value when
@@ -22,18 +24,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from api.graphql.errors import InvalidInput
+from graph.cypher_catalog import load_query
 
 T = TypeVar("T")
 _KEYSET_PREFIX = "mg2:"
 _MAX_CURSOR = 2048
+#: Hex digits of the filter hash in a cursor's tag: enough that two filters of one list
+#: practically never share it, short enough that a cursor stays small whatever the filter.
+_FILTER_DIGEST_BYTES = 6
 
 
 def _invalid_cursor() -> InvalidInput:
@@ -100,6 +107,17 @@ def decode_keyset(cursor: str, tag: str) -> tuple[Any, str]:
     return key, row_id
 
 
+def filters_digest(filters: Mapping[str, Any]) -> str:
+    """A short, stable hash of a list's filter values (12 hex digits), for its cursors' tag.
+
+    Why a hash and not the filters: the cursor stays bounded and opaque (a search text or an
+    id does not travel back in it), and equal filters always give equal digests (keys sorted,
+    datetimes as ISO text).
+    """
+    text = json.dumps(dict(filters), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=_FILTER_DIGEST_BYTES).hexdigest()
+
+
 @dataclass(frozen=True)
 class Keyset:
     """Validated keyset arguments: page size, and the (key, id) of the row to continue after."""
@@ -114,9 +132,21 @@ class Keyset:
         return {"after_key": self.after_key, "after_id": self.after_id, "limit": self.first + 1}
 
 
-def keyset_args(first: int, after: str | None, tag: str, max_page_size: int) -> Keyset:
-    """Check `first` against the server limit and decode `after` for list + sort `tag`."""
+def keyset_args(
+    first: int,
+    after: str | None,
+    tag: str,
+    max_page_size: int,
+    filters: Mapping[str, Any] | None = None,
+) -> Keyset:
+    """Check `first` against the server limit and decode `after` for list + sort `tag`.
+
+    With `filters`, the tag also carries their digest, so a cursor only continues the list
+    under the filters that produced it.
+    """
     checked_first(first, max_page_size)
+    if filters is not None:
+        tag = f"{tag}:{filters_digest(filters)}"
     if after is None:
         return Keyset(tag=tag, first=first)
     key, row_id = decode_keyset(after, tag)
@@ -147,6 +177,39 @@ def keyset_connection(
         edges=edges,
         count=count,
     )
+
+
+async def keyset_page(
+    info: strawberry.Info[Any, None],
+    query: str,
+    params: dict[str, Any],
+    first: int,
+    after: str | None,
+    convert: Callable[[dict[str, Any]], T],
+    seek: str = "",
+) -> Connection[T]:
+    """One keyset page of list `cypher/api/<query>.cypher` (rows after `after`) as a Connection.
+
+    The cursor is tagged with the list, the sort (`params["sort"]`) and a digest of the other
+    parameters, so a cursor from another list, sort, search or filter is an input error rather
+    than a wrong page. A `seek` suffix runs `<query>_<seek>.cypher`, the same list written out
+    for one sort (so that an index serves seek and order, or the sort key is computed once);
+    the cursors are the same either way. `totalCount` is `<query>_count.cypher` over the same
+    filters, run only if selected.
+    """
+    filters = {k: v for k, v in params.items() if k != "sort"}
+    tag = f"{query}:{params.get('sort', '')}"
+    max_page = info.context.settings.api_max_page_size
+    page = keyset_args(first, after, tag, max_page, filters=filters)
+    db = info.context.db
+    page_query = f"{query}_{seek}" if seek else query
+    rows = await db.read(load_query(f"api/{page_query}"), {**params, **page.params()})
+
+    async def count() -> int:
+        found = await db.read(load_query(f"api/{query}_count"), params)
+        return int(found[0]["total"]) if found else 0
+
+    return keyset_connection(rows, page, convert, count)
 
 
 # --- GraphQL types -----------------------------------------------------------------------------

@@ -1,16 +1,15 @@
 """The read side's root fields: paged, filtered, sorted lists and lookups by id.
 
-Each list field validates its input, picks ONE fixed query file (search or not) and passes the
-sort as an enum value that the file's `CASE $sort ...` branches compare with — the request never
-contributes Cypher text. Lists page by keyset cursors (see `api.graphql.pagination`). Lookups
-by id go through the request's DataLoaders, so `a: customerRecord(...) b: customerRecord(...)`
-is still one round trip.
+Each list field validates its input, picks ONE fixed query file (search or not, or a file
+written out for the chosen sort) and passes the sort as an enum value that a generic file's
+`CASE $sort ...` branches compare with — the request never contributes Cypher text. Lists
+page by keyset cursors (see `api.graphql.pagination`). Lookups by id go through the request's
+DataLoaders, so `a: customerRecord(...) b: customerRecord(...)` is still one round trip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 
@@ -20,7 +19,7 @@ from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
 from api.graphql.errors import Forbidden
 from api.graphql.ingest_types import IngestRun, QuarantinedRow, ingest_run_from
-from api.graphql.pagination import Connection, keyset_args, keyset_connection
+from api.graphql.pagination import Connection, keyset_page
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
     Account,
@@ -40,41 +39,23 @@ from api.graphql.types import (
 from graph.cypher_catalog import load_query
 
 Info = strawberry.Info[Any, None]
-T = TypeVar("T")
 DEFAULT_PAGE = 20
 #: Sorts of the record lists with a query written out for an index (`<list>_<suffix>.cypher`);
 #: other sorts run the list's generic query, which sorts every matching record.
 SEEK_QUERIES = {"RECORD_ID_ASC": "by_id", "NAME_ASC": "by_name", "NAME_DESC": "by_name_desc"}
-
-
-async def _page(
-    info: Info,
-    query: str,
-    params: dict[str, Any],
-    first: int,
-    after: str | None,
-    convert: Callable[[dict[str, Any]], T],
-    seek: str = "",
-) -> Connection[T]:
-    """One keyset page of list `query` (rows after the `after` cursor) as a Connection.
-
-    The cursor is tagged with the list and sort, so a cursor from another list, sort or search
-    is an input error rather than a wrong page. A `seek` suffix runs `<query>_<seek>.cypher`, the
-    same list written out for one sort so that an index serves seek and order (`by_id`,
-    `by_name`, `by_name_desc`; see SEEK_QUERIES); the cursors are the same either way.
-    `totalCount` is `<query>_count.cypher` over the same filters, run only if selected.
-    """
-    tag = f"{query}:{params.get('sort', '')}"
-    page = keyset_args(first, after, tag, info.context.settings.api_max_page_size)
-    db = info.context.db
-    page_query = f"{query}_{seek}" if seek else query
-    rows = await db.read(load_query(f"api/{page_query}"), {**params, **page.params()})
-
-    async def count() -> int:
-        found = await db.read(load_query(f"api/{query}_count"), params)
-        return int(found[0]["total"]) if found else 0
-
-    return keyset_connection(rows, page, convert, count)
+#: Sorts of the unified customer / account lists, each its own file (`customers_<suffix>.cypher`,
+#: `accounts_<suffix>.cypher`; "" is the id-ordered list file itself). No generic CASE query:
+#: the name and record-count keys are computed per entity, which a file written for its one
+#: sort does once.
+ENTITY_SEEKS = {
+    "CUSTOMER_ID_ASC": "",
+    "ACCOUNT_ID_ASC": "",
+    "NAME_ASC": "by_name",
+    "FIRST_SEEN_ASC": "by_first_seen",
+    "FIRST_SEEN_DESC": "by_first_seen_desc",
+    "LAST_SEEN_DESC": "by_last_seen_desc",
+    "RECORDS_DESC": "by_records_desc",
+}
 
 
 @strawberry.type
@@ -106,7 +87,7 @@ class Query:
             sort = inp.CustomerRecordSort.RECORD_ID_ASC
         params["sort"] = sort.value
         seek = SEEK_QUERIES.get(sort.value, "") if query == "customer_records" else ""
-        return await _page(
+        return await keyset_page(
             info, query, params, first, after, lambda r: record_from(r, role), seek=seek
         )
 
@@ -122,7 +103,7 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.AccountRecordFilterModel, filter, "filter")
         params["sort"] = sort.value
-        return await _page(
+        return await keyset_page(
             info,
             "account_records",
             params,
@@ -144,7 +125,7 @@ class Query:
         role = info.context.require(Role.VIEWER)
         params = inp.validated(inp.InteractionFilterModel, filter, "filter")
         params["sort"] = sort.value
-        return await _page(
+        return await keyset_page(
             info, "interactions", params, first, after, lambda r: interaction_from(r, role)
         )
 
@@ -160,7 +141,9 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.ProductFilterModel, filter, "filter")
         params["sort"] = sort.value
-        return await _page(info, "products", params, first, after, lambda r: from_row(Product, r))
+        return await keyset_page(
+            info, "products", params, first, after, lambda r: from_row(Product, r)
+        )
 
     @strawberry.field
     async def campaigns(
@@ -174,7 +157,9 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.CampaignFilterModel, filter, "filter")
         params["sort"] = sort.value
-        return await _page(info, "campaigns", params, first, after, lambda r: from_row(Campaign, r))
+        return await keyset_page(
+            info, "campaigns", params, first, after, lambda r: from_row(Campaign, r)
+        )
 
     @strawberry.field
     async def contents(
@@ -188,7 +173,9 @@ class Query:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.ContentFilterModel, filter, "filter")
         params["sort"] = sort.value
-        return await _page(info, "contents", params, first, after, lambda r: from_row(Content, r))
+        return await keyset_page(
+            info, "contents", params, first, after, lambda r: from_row(Content, r)
+        )
 
     @strawberry.field(description="The category tree (small, so not paged).")
     async def categories(
@@ -210,7 +197,7 @@ class Query:
     ) -> Connection[IngestRun]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
-        return await _page(info, "ingest_runs", params, first, after, ingest_run_from)
+        return await keyset_page(info, "ingest_runs", params, first, after, ingest_run_from)
 
     @strawberry.field(description="Rows data contracts rejected (raw text: analyst and up).")
     async def quarantined_rows(
@@ -222,7 +209,7 @@ class Query:
     ) -> Connection[QuarantinedRow]:
         info.context.require(Role.ANALYST)
         params = inp.validated(inp.QuarantineFilterModel, filter, "filter")
-        return await _page(
+        return await keyset_page(
             info, "quarantined_rows", params, first, after, lambda r: from_row(QuarantinedRow, r)
         )
 
@@ -231,24 +218,40 @@ class Query:
         self,
         info: Info,
         status: str | None = None,
+        sort: inp.CustomerSort = inp.CustomerSort.CUSTOMER_ID_ASC,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Customer]:
-        info.context.require(Role.VIEWER)
+        role = info.context.require(Role.VIEWER)
+        if role < Role.MARKETER and sort is inp.CustomerSort.NAME_ASC:
+            # The key is a person's name, masked for viewers; every cursor would carry it.
+            raise Forbidden(
+                "Sorting customers by name needs the marketer role or higher: names are "
+                "masked for viewers."
+            )
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
-        return await _page(info, "customers", params, first, after, lambda r: from_row(Customer, r))
+        params["sort"] = sort.value
+        return await keyset_page(
+            info, "customers", params, first, after, lambda r: from_row(Customer, r),
+            seek=ENTITY_SEEKS[sort.value],
+        )  # fmt: skip
 
     @strawberry.field(description="Unified accounts (empty until entity resolution has run).")
     async def accounts(
         self,
         info: Info,
         status: str | None = None,
+        sort: inp.AccountSort = inp.AccountSort.ACCOUNT_ID_ASC,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Account]:
-        info.context.require(Role.VIEWER)
+        info.context.require(Role.VIEWER)  # company names are not masked (as accountRecords)
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
-        return await _page(info, "accounts", params, first, after, lambda r: from_row(Account, r))
+        params["sort"] = sort.value
+        return await keyset_page(
+            info, "accounts", params, first, after, lambda r: from_row(Account, r),
+            seek=ENTITY_SEEKS[sort.value],
+        )  # fmt: skip
 
     @strawberry.field
     async def customer_record(self, info: Info, record_id: strawberry.ID) -> CustomerRecord | None:

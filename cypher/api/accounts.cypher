@@ -1,5 +1,6 @@
-// API: one page of unified accounts that entity resolution created (none before it has run),
-// in account_id order, after a keyset cursor. The list has no sort key (key is always null), so
+// API: one page of unified accounts that entity resolution created (none before it has run)
+// in account_id order (sort ACCOUNT_ID_ASC, the default; accounts_by_*.cypher: the others),
+// after a keyset cursor. The list has no sort key (key is always null), so
 // the cursor holds the last account_id and the seek `a.account_id > $after_id` plus the ORDER BY
 // are both served by the account_id uniqueness constraint's index: no SKIP, no sort, no count
 // (accounts_count.cypher counts, only when a client selects totalCount).

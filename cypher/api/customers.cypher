@@ -1,5 +1,6 @@
-// API: one page of unified customers that entity resolution created (none before it has run),
-// in customer_id order, after a keyset cursor. The list has no sort key (key is always null), so
+// API: one page of unified customers that entity resolution created (none before it has run)
+// in customer_id order (sort CUSTOMER_ID_ASC, the default; customers_by_*.cypher: the others),
+// after a keyset cursor. The list has no sort key (key is always null), so
 // the cursor holds the last customer_id and the seek `c.customer_id > $after_id` plus the ORDER BY
 // are both served by the customer_id uniqueness constraint's index: no SKIP, no sort, no count
 // (customers_count.cypher counts, only when a client selects totalCount).
