@@ -23,12 +23,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
+from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import JobBusyError, MarketgraphError
+from graph.errors import MarketgraphError
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,17 +94,10 @@ class JobRun:
             raise MarketgraphError(f"Unknown job {job!r}; jobs: {', '.join(JOB_NAMES)}.")
         now = datetime.now(UTC)
         run_id = f"job-{job}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-        expires = now + timedelta(minutes=settings.jobs_lock_minutes)
-        holder = db.query(
-            load_query("jobs/acquire_lock"),
-            {"name": job, "run_id": run_id, "now": now, "expires_at": expires},
-            write=True,
-        )[0]
-        if holder["holder"] != run_id:
-            raise JobBusyError(
-                f"The {job} job is already running as {holder['holder']} (lock held until "
-                f"{holder['expires_at']}). Wait for it: `marketgraph jobs list`."
-            )
+        locks.acquire(
+            db, job, run_id, settings.jobs_lock_minutes, what=f"The {job} job",
+            hint="Wait for it: `marketgraph jobs list`.",
+        )  # fmt: skip
         db.query(load_query("jobs/abandon_stale_runs"), {"job": job, "now": now}, write=True)
         db.query(
             load_query("jobs/start_run"),
@@ -134,11 +128,7 @@ class JobRun:
         finally:
             status = "failed" if self.report.error else "succeeded"
             self._save(status, finished=True)
-            self.db.query(
-                load_query("jobs/release_lock"),
-                {"name": self.report.job, "run_id": self.report.run_id},
-                write=True,
-            )
+            locks.release(self.db, self.report.job, self.report.run_id)
         return self.report
 
     def _save(self, status: str, finished: bool = False) -> None:

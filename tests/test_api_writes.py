@@ -14,10 +14,12 @@ import pytest
 import pytest_asyncio
 
 from api.graphql.copy_api import SHARED
+from graph import locks
 from graph.db import Database
 from graph.settings import Settings
 from models.copy import MiniLMEmbeddings, refresh_embeddings
 from models.resolution import resolve
+from models.resolution.run import RESOLUTION_LOCK
 from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
 from tests.graph_snapshot import BOOKKEEPING, snapshot
 from tests.resolution_fixtures import assignments
@@ -171,6 +173,12 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
     assert reject["review_id"] in {n["reviewId"] for n in rejected["data"]["reviewQueue"]["nodes"]}
 
     assert codes(await gql(client, UNMERGE, {"c": survivor}, role="analyst")) == ["FORBIDDEN"]
+    locks.acquire(graph, RESOLUTION_LOCK, "res-in-a-shell", minutes=5)  # a run elsewhere
+    try:
+        busy = await gql(client, UNMERGE, {"c": survivor}, role="admin")
+    finally:
+        locks.release(graph, RESOLUTION_LOCK, "res-in-a-shell")
+    assert codes(busy) == ["CONFLICT"] and "res-in-a-shell" in busy["errors"][0]["message"]
     body = await gql(client, UNMERGE, {"c": survivor}, role="admin")
     assert "errors" not in body, body
     outcome = body["data"]["unmergeCustomer"]

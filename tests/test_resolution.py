@@ -20,7 +20,7 @@ from models.resolution import (
     store,
     unmerge,
 )
-from models.resolution.run import works_at_rows
+from models.resolution.works_at import works_at_rows
 from tests.resolution_fixtures import (
     assignments,
     demo_people_frame,

@@ -30,7 +30,7 @@ from api.graphql.errors import Conflict, NotFound, check_id, check_text, invalid
 from api.graphql.pagination import Connection, keyset_args, keyset_connection
 from api.graphql.types import AccountRecord, Customer, CustomerRecord, maybe, record_from
 from graph.cypher_catalog import load_query
-from graph.errors import ResolutionError
+from graph.errors import JobBusyError, ResolutionError
 
 Info = strawberry.Info[Any, None]
 REVIEW_ID = re.compile(r"rev-[0-9a-f]{16}")
@@ -193,8 +193,10 @@ class ResolutionQuery:
         after: str | None = None,
     ) -> Connection[ReviewItem]:
         info.context.require(Role.ANALYST)
-        page = keyset_args(first, after, _QUEUE, info.context.settings.api_max_page_size)
         value = None if status is None else status.value
+        page = keyset_args(
+            first, after, _QUEUE, info.context.settings.api_max_page_size, {"status": value}
+        )
         rows = await _review_rows(info, value, None, page.params())
 
         async def count() -> int:
@@ -279,6 +281,8 @@ class ResolutionMutation:
             result = await asyncio.to_thread(work)
         except ResolutionError:  # undone by someone else between the check and the unmerge
             raise Conflict(f"The merge {event} was already undone.") from None
+        except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
+            raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc
         return UnmergeOutcome(
             reversed_event_id=result.event_id,
             survivor_id=result.entity_id,

@@ -1,6 +1,8 @@
 // Retire active (:Account) nodes that no record resolves to any more (merged away or emptied by
 // a split). They are kept as tombstones with merged_into, so an old id still leads somewhere
-// and an unmerge can bring it back.
+// and an unmerge can bring it back. Their WORKS_AT links stay until the run derives its
+// people's links again (models/resolution/works_at.py): read_employees.cypher finds the people
+// through them, and the links go when pruned.
 // Params: $ids: [string] (candidate ids), $merged_into: map id -> surviving id, $run_id, $at.
 // Returns: retired.
 UNWIND $ids AS id
@@ -8,7 +10,4 @@ MATCH (e:Account {account_id: id})
 WHERE e.status = 'active' AND NOT EXISTS { (e)<-[:RESOLVES_TO]-() }
 SET e.status = 'merged', e.merged_into = $merged_into[id], e.last_run = $run_id,
     e.last_seen = $at
-WITH e
-OPTIONAL MATCH (e)-[w:WORKS_AT]-()
-DELETE w
 RETURN count(DISTINCT e) AS retired

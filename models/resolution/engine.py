@@ -68,6 +68,9 @@ class RunContext:
     #: Each kind's records with the entity ids this run left them on, so that deriving
     #: WORKS_AT does not read every record from Neo4j a second time.
     records: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Each kind's entities whose records this run read, by their ids before and after it
+    #: (merged, split, retired, grown or kept): whose dependants may need deriving again.
+    touched: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _with_rules(pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.DataFrame:
@@ -272,6 +275,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         return store.read_issued_ids(ctx.db, kind)
 
     ids, changes = assign_ids(result.label, involved_prior, _ID_PREFIX[kind], issued)
+    ctx.touched[kind] = set(ids.values()) | {p for p in involved_prior.values() if p is not None}
     raw = scored.records
     ctx.records[kind] = raw.assign(
         entity_id=[

@@ -17,8 +17,8 @@ from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
-from models.resolution import store
-from models.resolution.run import new_run_id
+from models.resolution import store, works_at
+from models.resolution.run import new_run_id, resolution_lock
 from models.resolution.splink_model import EntityKind
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,19 @@ def unmerge(
 
     The moved records go back to their previous entities, which are reactivated, and each
     restored group gets a cannot-link decision against the survivor so no later run re-merges it.
+    Who works where is derived again for the people of both sides. Holds the resolution lock,
+    so it never interleaves with a run (JobBusyError while one runs).
     """
+    at = datetime.now(UTC)
+    run_id = new_run_id(at)
+    with resolution_lock(db, settings, run_id):
+        return _unmerge(db, settings, entity_id, event_id, by, run_id, at)
+
+
+def _unmerge(
+    db: Database, settings: Settings, entity_id: str | None, event_id: str | None, by: str,
+    run_id: str, at: datetime,
+) -> UnmergeResult:  # fmt: skip
     rows = db.query(
         load_query("resolution/read_merge_event"), {"entity_id": entity_id, "event_id": event_id}
     )
@@ -108,8 +120,6 @@ def unmerge(
     for record, previous in zip(event["record_ids"], event["previous_ids"], strict=True):
         if previous:
             restored.setdefault(previous, []).append(record)
-    at = datetime.now(UTC)
-    run_id = new_run_id(at)
     links: list[dict[str, Any]] = [
         {"record_id": r, "entity_id": entity, "rule": "unmerge", "match_probability": None,
          "match_weight": None, "matched_with": None, "evidence_fields": [],
@@ -140,6 +150,12 @@ def unmerge(
         {"event_id": event["event_id"], "at": at, "by": by},
         write=True,
     )
+    touched = [survivor, *restored]
+    works_at.relink(
+        db, settings.batch_size, run_id=run_id, at=at,
+        accounts=touched if kind == "account" else (),
+        customers=touched if kind == "customer" else (),
+    )  # fmt: skip
     return UnmergeResult(str(event["event_id"]), survivor, restored)
 
 

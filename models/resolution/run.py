@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
-
+from graph import locks
 from graph.db import Database
 from graph.settings import Settings
-from models.resolution import blocking_keys, normalise, store
+from models.resolution import store, works_at
 from models.resolution.engine import KindReport, RunContext, resolve_kind
 
 log = logging.getLogger(__name__)
+
+RESOLUTION_LOCK = "resolution"
 
 
 @dataclass(frozen=True)
@@ -48,28 +50,43 @@ def resolve(
     at = datetime.now(UTC)
     run_id = new_run_id(at)
     mode = "incremental" if incremental else "full"
-    store.start_run(db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by)
-    try:
-        for kind in ("account", "customer"):  # back if a crashed bulk write left them dropped
-            store.ensure_key_indexes(db, kind)
-        ctx = RunContext(db, settings, run_id, at, by)
-        accounts = resolve_kind(ctx, "account", incremental=incremental)
-        customers = resolve_kind(ctx, "customer", incremental=incremental)
-        people = ctx.records.get("customer")
-        links = works_at_rows(people, _companies_for_works_at(ctx, people, accounts, customers))
-        store.write_works_at(
-            db, links, settings.batch_size, run_id=run_id, at=at, prune=customers.mode == "full"
+    with resolution_lock(db, settings, run_id):
+        store.start_run(
+            db, run_id=run_id, mode=mode, backend=settings.resolution_backend, at=at, by=by
         )
-        stats: dict[str, Any] = {"works_at": len(links)}
-        for report in (accounts, customers):
-            for key, value in asdict(report).items():
-                if isinstance(value, int | float | str) and key != "kind":
-                    stats[f"{report.kind}_{key}"] = value
-        store.finish_run(db, run_id=run_id, at=datetime.now(UTC), stats=stats)
-    except BaseException as exc:  # a crash or Ctrl-C: the run must not stay 'running'
-        _mark_failed(db, run_id, exc)
-        raise
-    return ResolutionReport(run_id, mode, accounts, customers, len(links))
+        try:
+            ctx = RunContext(db, settings, run_id, at, by)
+            accounts, customers, links = _run(ctx, incremental)
+        except BaseException as exc:  # a crash or Ctrl-C: the run must not stay 'running'
+            _mark_failed(db, run_id, exc)
+            raise
+    return ResolutionReport(run_id, mode, accounts, customers, links)
+
+
+def resolution_lock(db: Database, settings: Settings, holder: str) -> AbstractContextManager[None]:
+    """The lock every writer of resolution results holds (runs, unmerges), in Neo4j so that a
+    `resolve` in a shell, the scheduler's refresh job and an API unmerge never interleave
+    their writes (two of them could otherwise link one record to two entities)."""
+    return locks.held(
+        db, RESOLUTION_LOCK, holder, settings.jobs_lock_minutes, what="Entity resolution",
+        hint="Wait for it to finish (`marketgraph jobs list` shows scheduled runs).",
+    )  # fmt: skip
+
+
+def _run(ctx: RunContext, incremental: bool) -> tuple[KindReport, KindReport, int]:
+    """Both passes and WORKS_AT, then the run's counts onto its (:ResolutionRun)."""
+    for kind in ("account", "customer"):  # back if a crashed bulk write left them dropped
+        store.ensure_key_indexes(ctx.db, kind)
+    accounts = resolve_kind(ctx, "account", incremental=incremental)
+    customers = resolve_kind(ctx, "customer", incremental=incremental)
+    links = _derive_works_at(ctx, accounts, customers)
+    stats: dict[str, Any] = {"works_at": links}
+    for report in (accounts, customers):
+        for key, value in asdict(report).items():
+            if isinstance(value, int | float | str) and key != "kind":
+                stats[f"{report.kind}_{key}"] = value
+    store.finish_run(ctx.db, run_id=ctx.run_id, at=datetime.now(UTC), stats=stats)
+    return accounts, customers, links
 
 
 def _mark_failed(db: Database, run_id: str, error: BaseException) -> None:
@@ -81,56 +98,24 @@ def _mark_failed(db: Database, run_id: str, error: BaseException) -> None:
         log.warning("could not mark resolution run %s failed", run_id, exc_info=True)
 
 
-def _companies_for_works_at(
-    ctx: RunContext, people: pd.DataFrame | None, accounts: KindReport, customers: KindReport
-) -> pd.DataFrame | None:
-    """The company records (with this run's entity ids) that WORKS_AT needs for ``people``.
+def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindReport) -> int:
+    """Write who works where after both passes; returns the links written.
 
-    A full account pass read them all. Otherwise: all of them again when every person is
-    being linked (a full person pass), else only those the people's records point at or
-    name, found by index (an incremental run reads no population).
+    A full person pass derives everyone's links from the records this run holds (all company
+    records too when the account pass was full, else read once) and prunes the rest. An
+    incremental one derives only its people's links and those of everyone working at an
+    account the run touched (a merged-away account's people move to the survivor).
     """
-    if accounts.mode == "full" or people is None or people.empty:
-        return ctx.records.get("account")
+    people = ctx.records.get("customer")
+    companies = ctx.records.get("account") if accounts.mode == "full" else None
+    batch = ctx.settings.batch_size
     if customers.mode == "full":
-        return store.read_records(ctx.db, "account")
-    names = blocking_keys.name_hashes(normalise.company_name(people["company_name"]))
-    crm = people["account_record_id"].dropna().astype(str).unique().tolist()
-    return store.read_works_at_accounts(ctx.db, crm, names)
-
-
-def works_at_rows(
-    people: pd.DataFrame | None, companies: pd.DataFrame | None
-) -> list[dict[str, Any]]:
-    """(customer, account) pairs from records' CRM accounts, else from unambiguous names.
-
-    Takes the person and company records with the entity ids the run just wrote (as
-    `store.read_records` would return them now).
-    """
-    if people is None or companies is None or people.empty or companies.empty:
-        return []
-    records, entities = companies["record_id"].tolist(), companies["entity_id"].tolist()
-    account_of = {r: e for r, e in zip(records, entities, strict=True) if isinstance(e, str)}
-    named = {"name": normalise.company_name(companies["name"]), "account": companies["entity_id"]}
-    names = pd.DataFrame(named).dropna().drop_duplicates()
-    # A name shared by several accounts names none of them.
-    unique = names[~names["name"].duplicated(keep=False)].set_index("name")["account"]
-    by_record = people["account_record_id"].map(account_of)
-    by_name = normalise.company_name(people["company_name"]).map(unique)
-    frame = pd.DataFrame(
-        {
-            "customer_id": people["entity_id"],
-            "account_id": by_record.where(by_record.notna(), by_name),
-            "via": by_record.notna().map({True: "crm_account", False: "company_name"}),
-        }
-    ).dropna(subset=["customer_id", "account_id"])
-    frame = frame.sort_values("via").drop_duplicates(["customer_id", "account_id"])
-    return [
-        {"customer_id": str(c), "account_id": str(a), "via": str(v)}
-        for c, a, v in zip(
-            frame["customer_id"].tolist(),
-            frame["account_id"].tolist(),
-            frame["via"].tolist(),
-            strict=True,
-        )
-    ]
+        if companies is None:
+            companies = store.read_records(ctx.db, "account")
+        rows = works_at.works_at_rows(people, companies)
+        store.write_works_at(ctx.db, rows, batch, run_id=ctx.run_id, at=ctx.at, prune=True)
+        return len(rows)
+    return works_at.relink(
+        ctx.db, batch, run_id=ctx.run_id, at=ctx.at, people=people, companies=companies,
+        accounts=ctx.touched.get("account", ()),
+    )  # fmt: skip

@@ -285,6 +285,24 @@ def write_works_at(
         db.query(_q("resolution/prune_customer_works_at"), {"run_id": run_id}, write=True)
 
 
+def read_employees(db: Database, account_ids: Sequence[str]) -> list[str]:
+    """Customers who work at these accounts or whose records point at one of their records."""
+    if not account_ids:
+        return []
+    rows = db.query(_q("resolution/read_employees"), {"ids": list(account_ids)})
+    return [str(r["customer_id"]) for r in rows]
+
+
+def prune_works_at_among(db: Database, customer_ids: Sequence[str], *, run_id: str) -> None:
+    """Drop these customers' derived WORKS_AT links that run ``run_id`` did not confirm."""
+    for start in range(0, len(customer_ids), 10_000):
+        db.query(
+            _q("resolution/prune_customer_works_at_among"),
+            {"ids": list(customer_ids[start : start + 10_000]), "run_id": run_id},
+            write=True,
+        )
+
+
 def start_run(db: Database, *, run_id: str, mode: str, backend: str, at: datetime, by: str) -> None:
     """Record the run as started."""
     db.query(

@@ -1,0 +1,113 @@
+"""What hangs off unified entities stays right when they change: WORKS_AT follows merges and
+unmerges of accounts and customers, and only one resolution writes at a time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from graph import locks
+from graph.db import Database
+from graph.errors import JobBusyError
+from graph.settings import Settings
+from models.resolution import ResolutionReport, record_decision, resolve, store, unmerge
+from models.resolution.run import RESOLUTION_LOCK
+from models.resolution.works_at import works_at_rows
+from tests.resolution_fixtures import assignments, resolved
+
+__all__ = ["resolved"]  # the fixture, re-exported for pytest
+
+
+def works_at(db: Database) -> set[tuple[str, str, str]]:
+    """(customer, account, via) of every derived WORKS_AT link in the graph."""
+    rows = db.query(
+        "MATCH (c:Customer)-[w:WORKS_AT]->(a:Account) "
+        "RETURN c.customer_id AS c, a.account_id AS a, w.via AS via"
+    )
+    return {(r["c"], r["a"], r["via"]) for r in rows}
+
+
+def expected_works_at(db: Database) -> set[tuple[str, str, str]]:
+    """WORKS_AT as derived from the records and entity ids the graph holds now."""
+    people, companies = store.read_records(db, "customer"), store.read_records(db, "account")
+    return {(r["customer_id"], r["account_id"], r["via"]) for r in works_at_rows(people, companies)}
+
+
+def _accounts_with_employees(db: Database, count: int) -> list[tuple[str, str]]:
+    """(account id, one of its record ids) of single-record accounts that people work at."""
+    rows = db.query(
+        "MATCH (a:Account {status: 'active'})<-[:RESOLVES_TO]-(r:AccountRecord) "
+        "WITH a, collect(r.record_id) AS records WHERE size(records) = 1 "
+        "AND EXISTS { (a)<-[:WORKS_AT]-(:Customer) } "
+        "RETURN a.account_id AS a, records[0] AS r ORDER BY a LIMIT $n",
+        {"n": count},
+    )
+    return [(row["a"], row["r"]) for row in rows]
+
+
+def test_employees_follow_an_account_merge_and_its_unmerge(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """People who worked at an account merged away work at the survivor after the (daily,
+    incremental) run, and at their own account again after the merge is undone."""
+    db, _ = resolved
+    assert works_at(db) == expected_works_at(db)
+    (first, record_a), (second, record_b) = _accounts_with_employees(db, 2)
+    record_decision(db, "account", record_a, record_b, "accepted", "frank")
+    report = resolve(db, settings, incremental=True)
+    assert report.accounts.merges == 1
+    merged = assignments(db, "Account")
+    survivor = merged[record_a]
+    assert merged[record_b] == survivor
+    assert works_at(db) == expected_works_at(db)
+    assert {a for _, a, _ in works_at(db)} >= {survivor}
+    assert not {a for _, a, _ in works_at(db)} & ({first, second} - {survivor})
+
+    unmerge(db, settings, entity_id=survivor, by="frank")
+    restored = assignments(db, "Account")
+    assert {restored[record_a], restored[record_b]} == {first, second}
+    assert works_at(db) == expected_works_at(db)
+
+
+def test_a_restored_customer_works_where_its_records_say(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """A merge of two customers who work at different accounts, undone: each works at its own
+    account again (the one merged away had lost its WORKS_AT when it was retired)."""
+    db, _ = resolved
+    before = assignments(db)
+    employed = {c: a for c, a, _ in works_at(db)}
+    singles = pd.Series(before).drop_duplicates(keep=False)
+    singles = singles[singles.isin(employed.keys())].sort_index()
+    a, b = next(
+        (x, y) for x in singles.index for y in reversed(singles.index)
+        if employed[singles[x]] != employed[singles[y]]
+    )  # fmt: skip
+    record_decision(db, "customer", a, b, "accepted", "gina")
+    assert resolve(db, settings, incremental=True).customers.merges == 1
+    assert works_at(db) == expected_works_at(db)
+    unmerge(db, settings, entity_id=assignments(db)[a], by="gina")
+    assert assignments(db) == before
+    assert works_at(db) == expected_works_at(db)
+
+
+def test_a_resolution_run_waits_for_no_one_and_refuses_to_overlap(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """While one process resolves (holding the resolution lock in Neo4j), a second run or an
+    unmerge is refused with a message naming the holder, and writes nothing."""
+    db, _ = resolved
+    before = assignments(db)
+    locks.acquire(db, RESOLUTION_LOCK, "res-elsewhere", minutes=5)
+    try:
+        with pytest.raises(JobBusyError, match="res-elsewhere"):
+            resolve(db, settings)
+        with pytest.raises(JobBusyError, match="res-elsewhere"):
+            unmerge(db, settings, entity_id=next(iter(before.values())), by="hank")
+        runs = db.query("MATCH (r:ResolutionRun) RETURN count(r) AS n")[0]["n"]
+        assert runs == 1  # the refused run left no trace
+    finally:
+        locks.release(db, RESOLUTION_LOCK, "res-elsewhere")
+    assert resolve(db, settings, incremental=True).customers.mode == "incremental"
+    assert assignments(db) == before
+
