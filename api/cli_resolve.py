@@ -6,6 +6,7 @@ only when used.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -86,6 +87,57 @@ def review_reject(review_id: str, note: Annotated[str | None, typer.Option()] = 
     with Database.connect(get_settings()) as db:
         decide(db, review_id, "rejected", current_user(), note)
     console.print(f"{review_id}: rejected. Run `marketgraph resolve` to apply it.")
+
+
+@review_app.command("labels")
+def review_labels(
+    kind: Annotated[str, typer.Option(help="customer (people) or account (companies).")] = (
+        "customer"
+    ),
+    out: Annotated[
+        Path | None, typer.Option(help="Write the labels here as CSV (Splink's labels format).")
+    ] = None,
+) -> None:
+    """Reviewers' decisions as labels, and how the saved model scores them.
+
+    The CSV starts with Splink's label columns (unique_id_l, unique_id_r, clerical_match_score:
+    1 accepted, 0 rejected), so it loads straight into `accuracy_analysis_from_labels_table` or
+    `estimate_m_from_pairwise_labels`; who decided, when and why follow. The table counts the
+    saved model's calls at the match threshold against them: false positives are pairs it
+    would join that a person kept apart.
+    """
+    from graph.db import Database
+    from models.resolution import labels
+    from models.resolution.splink_model import EntityKind
+
+    entity: EntityKind
+    if kind == "customer":
+        entity = "customer"
+    elif kind == "account":
+        entity = "account"
+    else:
+        raise typer.BadParameter("customer or account", param_hint="--kind")
+    with Database.connect(get_settings()) as db:
+        frame = labels.read_labels(db, entity)
+        measured = labels.agreement(db, get_settings(), entity)
+    if out is not None:
+        frame.to_csv(out, index=False)
+        console.print(f"{len(frame):,} labels written to {out}")
+    if measured is None:
+        console.print(f"No {kind} labels to measure (or no saved model): decide reviews first.")
+        return
+    table = Table("model", "threshold", "labels", "TP", "FP", "TN", "FN", "precision", "recall")
+    table.add_row(
+        measured.model_version, f"{measured.threshold:.2f}", str(measured.labels),
+        str(measured.true_positives), str(measured.false_positives),
+        str(measured.true_negatives), str(measured.false_negatives),
+        _share(measured.precision), _share(measured.recall),
+    )  # fmt: skip
+    console.print(table)
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 @resolve_app.command("unmerge")

@@ -115,6 +115,12 @@ def loaded(db: Database, settings: Settings, demo_dir: Path) -> Database:
         {"rows": [[i, j, _dt(t)] for i, j, t in runs]},
         write=True,
     )
+    db.query(
+        "UNWIND range(1, 4) AS i CREATE (:MatchReview {review_id: 'rev-test-' + i, "
+        "kind: 'customer', record_a: 'crm:A' + i, record_b: 'shop:B' + i, "
+        "status: CASE WHEN i < 3 THEN 'open' ELSE 'accepted' END, match_probability: 0.5})",
+        write=True,
+    )
     return db
 
 
@@ -189,6 +195,7 @@ FILTER_CASES = [
     ("interactions", 'filter: {kind: "purchase"},', ['filter: {kind: "web_visit"},', ""]),
     ("copyDrafts", "status: DRAFT,", ["status: APPROVED,", 'status: DRAFT, customerId: "es-01",']),
     ("jobRuns", "job: REFRESH,", ["job: RETRAIN,", ""]),
+    ("reviewQueue", "status: OPEN,", ["status: ACCEPTED,", "status: null,"]),
 ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from graph import locks
 from graph.db import Database
 from graph.errors import JobBusyError
 from graph.settings import Settings
-from models.resolution import ResolutionReport, record_decision, resolve, store, unmerge
+from models.resolution import ResolutionReport, labels, record_decision, resolve, store, unmerge
 from models.resolution.run import RESOLUTION_LOCK
 from models.resolution.works_at import works_at_rows
 from tests.resolution_fixtures import assignments, resolved
@@ -111,3 +111,36 @@ def test_a_resolution_run_waits_for_no_one_and_refuses_to_overlap(
     assert resolve(db, settings, incremental=True).customers.mode == "incremental"
     assert assignments(db) == before
 
+
+def test_review_decisions_are_labels_the_model_is_measured_against(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    """Decisions come out in Splink's labels format with who decided them, and the saved
+    model's calls on them at the threshold are counted by Splink's own accuracy analysis:
+    a pair it scores high and a reviewer rejects is a false positive, a pair it scores near
+    zero and a reviewer accepts a false negative."""
+    db, _ = resolved
+    assert labels.agreement(db, settings, "customer") is None  # nothing decided yet
+    sure = db.query(
+        "MATCH (r:CustomerRecord)-[l:RESOLVES_TO]->(:Customer) WHERE l.match_probability > 0.99 "
+        "AND l.matched_with IS NOT NULL AND l.rule = 'model' "
+        "RETURN r.record_id AS a, l.matched_with AS b ORDER BY a LIMIT 2"
+    )
+    singles = pd.Series(assignments(db)).drop_duplicates(keep=False).sort_index()
+    strangers = (singles.index[0], singles.index[-1])  # nothing in common
+    record_decision(db, "customer", sure[0]["a"], sure[0]["b"], "rejected", "ivy", "not the same")
+    record_decision(db, "customer", *strangers, "accepted", "ivy")
+    record_decision(db, "customer", sure[1]["a"], sure[1]["b"], "accepted", "jo")
+
+    exported = labels.read_labels(db, "customer")
+    assert list(exported.columns[:3]) == labels.SPLINK_COLUMNS
+    assert sorted(exported["clerical_match_score"]) == [0.0, 1.0, 1.0]
+    assert set(exported["decided_by"]) == {"ivy", "jo"}
+    assert "not the same" in set(exported["note"])
+
+    measured = labels.agreement(db, settings, "customer")
+    assert measured is not None and measured.labels == 3
+    assert (measured.true_positives, measured.false_positives) == (1, 1)
+    assert (measured.true_negatives, measured.false_negatives) == (0, 1)
+    assert measured.precision == 0.5 and measured.recall == 0.5
+    assert measured.model_version and measured.threshold == settings.resolution_threshold
