@@ -7,6 +7,8 @@ the standard logging module, and turns MarketgraphError into a readable message 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -154,25 +156,39 @@ def demo(
     ),
     seed: Annotated[int, typer.Option()] = 7,
     serve_api: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--serve/--no-serve",
-            help="End by serving the GraphQL API on the demo graph (Ctrl-C stops it).",
+            help="End by serving the GraphQL API on the demo graph (Ctrl-C stops it). "
+            "Default: serve when run at a terminal, not in CI or with output piped.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Run the whole demo: local Neo4j → schema → demo exports → ingest → resolve → train and
     score → grounded copy drafts → summary.
 
     Ends by printing the Neo4j Browser URL and the credentials file so you can explore the
-    graph (and with --serve, by serving the GraphQL API with GraphiQL at /graphql). Leaves the
-    server running; stop it with `marketgraph neo4j stop`.
+    graph, then serves the GraphQL API with GraphiQL at /graphql until Ctrl-C (at a terminal;
+    scripts and CI get their prompt back instead). Leaves Neo4j running; stop it with
+    `marketgraph neo4j stop`.
     """
     from api.pipeline import run_demo
 
     run_demo(get_settings(), customers=customers, data_dir=data_dir, seed=seed)
-    if serve_api:
+    if demo_serves(serve_api, interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+                   ci=bool(os.environ.get("CI"))):  # fmt: skip
         serve()
+    else:
+        console.print("Serve the GraphQL API on this graph with `marketgraph serve`.")
+
+
+def demo_serves(flag: bool | None, *, interactive: bool, ci: bool) -> bool:
+    """Whether `demo` ends by serving the API: as asked, else only for a person at a terminal
+    (the issue's "demo ends with the API serving"), never in CI, where it must end."""
+    if flag is not None:
+        return flag
+    return interactive and not ci
 
 
 def main() -> None:

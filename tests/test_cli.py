@@ -131,3 +131,15 @@ def test_multi_worker_listener_gets_nodelay_connections() -> None:
     with pytest.raises(typer.BadParameter, match="cannot listen"):
         tcp_listener("127.0.0.1", busy.getsockname()[1])
     busy.close()
+
+
+def test_the_demo_ends_serving_the_api_only_for_a_person_at_a_terminal() -> None:
+    """The issue: `marketgraph demo` ends with the API serving; CI and piped runs must end."""
+    from api.cli import demo_serves
+
+    assert demo_serves(None, interactive=True, ci=False)
+    assert not demo_serves(None, interactive=True, ci=True)
+    assert not demo_serves(None, interactive=False, ci=False)
+    assert demo_serves(True, interactive=False, ci=True)
+    assert not demo_serves(False, interactive=True, ci=False)
+    assert "--no-serve" in _cli("demo", "--help").stdout
