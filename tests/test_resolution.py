@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
 from models.resolution import (
@@ -203,6 +204,13 @@ def test_unmerging_what_a_reviewer_merged_restores_both_groups_for_good(
     overturned = [r for r in list_reviews(db, None, limit=10_000)
                   if {r["record_a"], r["record_b"]} == {x, y}]  # fmt: skip
     assert [r["status"] for r in overturned] == ["rejected"]
+    # The overturned accept stays on record, in order, beside the decision in force.
+    history = [
+        (h["status"], h["decided_by"], h["in_force"])
+        for h in db.query(load_query("analyst/review_history"), {"record_id": x})
+        if {h["record_a"], h["record_b"]} == {x, y}
+    ]
+    assert history == [("accepted", "dave", False), ("rejected", "dave", True)]
 
 
 def test_an_incremental_run_applies_decisions_made_since_the_last_run(
