@@ -155,6 +155,48 @@ def unmerge_command(
         console.print(f"restored {entity}: {', '.join(records)}")
 
 
+@resolve_app.command("history")
+def history_command(
+    entity_id: Annotated[str, typer.Argument(help="A customer or account id.")],
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+) -> None:
+    """The merges and splits an entity took part in, newest first, and whether each was
+    undone: the event ids `unmerge` and `rejoin` take."""
+    from graph.db import Database
+    from models.resolution.history import list_events
+
+    with Database.connect(get_settings()) as db:
+        events = list_events(db, entity_id, limit)
+    if not events:
+        console.print(f"No merges or splits involve {entity_id}.")
+        return
+    table = Table("event", "kind", "entity", "others", "records", "at", "by", "undone")
+    for e in events:
+        table.add_row(
+            e["event_id"], e["kind"], e["entity_id"], ", ".join(e["other_ids"] or []),
+            str(e["count"]), (e["at"] or "")[:19], e["by"] or e["model_version"] or "",
+            (e["undone_at"] or "")[:19],
+        )  # fmt: skip
+    console.print(table)
+
+
+@resolve_app.command("rejoin")
+def rejoin_command(
+    event_id: Annotated[str, typer.Argument(help="A split event id (see `history`).")],
+) -> None:
+    """Reverse a split: its records go back to the entities they had before it, and stay
+    there in later runs (the rejects that split them become accepts)."""
+    from graph.db import Database
+    from models.resolution.history import rejoin
+
+    with Database.connect(get_settings()) as db:
+        result = rejoin(db, get_settings(), event_id, by=current_user())
+    for entity, records in result.restored.items():
+        console.print(f"back in {entity}: {', '.join(records)}")
+    if result.retired:
+        console.print(f"retired (now empty): {', '.join(result.retired)}")
+
+
 @resolve_app.command("explain")
 def explain_command(customer_id: str) -> None:
     """Why a customer's records were joined: per record the pair, rule and field weights."""

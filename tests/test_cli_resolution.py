@@ -19,6 +19,7 @@ from graph.local_server import connection
 from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.resolution import list_reviews
+from models.resolution.history import list_events
 from models.resolution.run import RESOLUTION_LOCK
 from tests.resolution_fixtures import assignments
 
@@ -93,3 +94,11 @@ def test_resolution_from_the_command_line(
     undone = cli("unmerge", survivor)
     assert undone.returncode == 0 and "restored" in undone.stdout
     assert assignments(db)[item["record_a"]] != assignments(db)[item["record_b"]]
+    history = cli("history", survivor)
+    assert history.returncode == 0 and "split" in history.stdout and "merge" in history.stdout
+    split = next(e for e in list_events(db, survivor) if e["kind"] == "split")
+    rejoined = cli("rejoin", split["event_id"])
+    assert rejoined.returncode == 0 and f"back in {survivor}" in rejoined.stdout
+    assert assignments(db)[item["record_a"]] == assignments(db)[item["record_b"]] == survivor
+    again = cli("rejoin", split["event_id"])
+    assert again.returncode == 2 and "already reversed" in again.stderr.replace("\n", " ")

@@ -1,0 +1,68 @@
+"""Splits are history that can be reversed, as merges are: a reviewer's reject that split a
+customer, and an unmerge, both undone with `rejoin`, and kept undone by later runs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from graph.db import Database
+from graph.errors import ResolutionError
+from graph.settings import Settings
+from models.resolution import ResolutionReport, record_decision, resolve, unmerge
+from models.resolution.history import list_events, rejoin
+from tests.resolution_fixtures import assignments, resolved
+from tests.test_resolution_links import expected_works_at, works_at
+
+__all__ = ["resolved"]  # the fixture, re-exported for pytest
+
+
+def test_a_split_a_reviewer_caused_is_reversed_for_good(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    db, _ = resolved
+    before = assignments(db)
+    sizes = pd.Series(before).value_counts()
+    entity = sorted(sizes[sizes == 2].index)[0]
+    a, b = sorted(r for r, e in before.items() if e == entity)
+    record_decision(db, "customer", a, b, "rejected", "kim", "different people")
+    assert resolve(db, settings, incremental=True).customers.splits == 1
+    split = assignments(db)
+    assert split[a] != split[b] and entity in {split[a], split[b]}
+    events = [e for e in list_events(db, entity) if e["kind"] == "split"]
+    assert len(events) == 1 and events[0]["undone_at"] is None
+
+    result = rejoin(db, settings, events[0]["event_id"], by="kim")
+    assert assignments(db) == before
+    assert result.retired == [split[a] if split[a] != entity else split[b]]
+    assert works_at(db) == expected_works_at(db)
+    resolve(db, settings)  # the reject that split them was overturned: a full run keeps them
+    assert assignments(db) == before
+    with pytest.raises(ResolutionError, match="already reversed"):
+        rejoin(db, settings, events[0]["event_id"], by="kim")
+    history = list_events(db, entity)
+    assert history[0]["kind"] == "merge" and history[0]["reverses"] == events[0]["event_id"]
+
+
+def test_an_unmerge_is_reversed_and_can_be_unmerged_again(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    db, _ = resolved
+    before = assignments(db)
+    singles = pd.Series(before).drop_duplicates(keep=False).sort_index()
+    a, b = singles.index[2], singles.index[-3]
+    record_decision(db, "customer", a, b, "accepted", "lee")
+    resolve(db, settings, incremental=True)
+    merged = assignments(db)
+    survivor = merged[a]
+    unmerge(db, settings, entity_id=survivor, by="lee")
+    assert assignments(db) == before
+    undo = next(e for e in list_events(db, survivor) if e["kind"] == "split")
+    assert undo["reverses"] is not None
+
+    rejoin(db, settings, undo["event_id"], by="lee")
+    assert assignments(db) == merged
+    resolve(db, settings, incremental=True)
+    assert assignments(db) == merged
+    unmerge(db, settings, entity_id=survivor, by="lee")  # the merge is in force again
+    assert assignments(db) == before
