@@ -118,15 +118,22 @@ def score_new(
     db: Database, settings: Settings, kind: sm.EntityKind, floor: float,
     model: sm.TrainedModel, counts: PopulationCounts,
 ) -> Scored | None:  # fmt: skip
-    """Score the records with no entity yet against the existing records their blocking keys
-    find in the graph, and among themselves; None when there are no new records and no
-    reviewer's decision waiting to be applied.
+    """Score the records with no entity yet (and those an ingest changed since the last
+    completed run) against the existing records their blocking keys find in the graph, and
+    among themselves; None when there are no such records and no reviewer's decision waiting
+    to be applied. (A changed record's old values stay in the population counts until the next
+    full run: a term-frequency drift of one record per change.)
 
     Entities holding a decision the graph does not reflect yet come along whole too, so an
     accept or reject made since the last run binds now (clustering applies it).
     """
-    raw_new = store.read_records(db, kind, only_unresolved=True)
+    since = store.last_completed_run(db)
+    raw_new = store.read_records(db, kind, only_unresolved=True, changed_since=since)
     decided = store.read_decided_entities(db, kind)
+    # Records an ingest changed since the last run are scored again as if new; their own
+    # entities come along whole, so a record that no longer matches its mates can leave.
+    changed = raw_new["entity_id"].dropna().astype(str) if not raw_new.empty else pd.Series()
+    decided = sorted(set(decided) | set(changed))
     if raw_new.empty:
         return _rescore_decided(db, settings, kind, floor, model, counts, decided)
     new = frame_for(kind, raw_new)
@@ -138,6 +145,8 @@ def score_new(
     candidates_raw = store.read_candidates(db, kind, blocking_keys.probes(kind, new))
     if candidates_raw.empty:
         candidates_raw = raw_new.iloc[:0]
+    reread = set(raw_new["record_id"].astype(str))
+    candidates_raw = candidates_raw[~candidates_raw["record_id"].astype(str).isin(reread)]
     candidates = frame_for(kind, candidates_raw, counts)
     pairs = sm.predict_new(
         new, candidates, model, settings.resolution_backend, floor,
@@ -153,12 +162,15 @@ def score_new(
     ends = pd.concat([joinable["unique_id_l"], joinable["unique_id_r"]]).astype(str).unique()
     touched = sorted({e for r in ends if (e := entity_of.get(r)) is not None} | set(decided))
     members = store.read_members(db, kind, touched) if touched else raw_new.iloc[:0]
+    if not members.empty:
+        members = members[~members["record_id"].astype(str).isin(reread)]
     records = pd.concat([raw_new, members], ignore_index=True)
     must, held = _held_together(members)
     involved = new["unique_id"].astype(str).tolist() + held
     log.info(
-        "%s: %d new records, %d candidates found by their keys, %d records in %d touched "
-        "entities", kind, len(new), len(candidates), len(members), len(touched),
+        "%s: %d new records (%d of them changed since resolved), %d candidates found by "
+        "their keys, %d records in %d touched entities",
+        kind, len(new), len(changed), len(candidates), len(members), len(touched),
     )  # fmt: skip
     return Scored(
         model, pairs, involved, must, records, _prior(records), counts,

@@ -69,10 +69,12 @@ READ_PAGE = 50_000
 
 
 def read_records(
-    db: Database, kind: EntityKind, *, only_unresolved: bool = False, page: int = READ_PAGE
-) -> pd.DataFrame:
+    db: Database, kind: EntityKind, *, only_unresolved: bool = False, page: int = READ_PAGE,
+    changed_since: datetime | None = None,
+) -> pd.DataFrame:  # fmt: skip
     """Raw records of one kind with their current entity id (None when never resolved), in
-    record-id order.
+    record-id order; ``only_unresolved``: those never resolved and those an ingest changed
+    after ``changed_since`` (the records an incremental run must read).
 
     Read in pages of ``page`` records, each answered as one row of lists: a result row per
     record cost ~40 µs of Python in the driver (70% of the read at 100k records), a list
@@ -81,7 +83,8 @@ def read_records(
     query, after = _q(_RECORD_QUERY[kind]), ""
     pages: list[dict[str, Any]] = []
     while True:
-        params = {"only_unresolved": only_unresolved, "after": after, "page": page}
+        params = {"only_unresolved": only_unresolved, "after": after, "page": page,
+                  "changed_since": changed_since}  # fmt: skip
         names, answer = db.frame(query, params)  # not `query`: Record.data() walks every value
         found = dict(zip(names, answer[0], strict=True)) if answer else {}
         if found.get("last") is None:
@@ -107,6 +110,13 @@ def _paged_frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFra
     of (``columns``, ``rows``: a list of values per record); see ``read_records``."""
     names, pages = db.frame(_q(query), {**params, "page": READ_PAGE})
     return _frame_of_pages([dict(zip(names, values, strict=True)) for values in pages])
+
+
+def last_completed_run(db: Database) -> datetime | None:
+    """When the last completed resolution run started (None before the first one)."""
+    rows = db.query(_q("resolution/last_completed_run"))
+    since = rows[0]["since"] if rows else None
+    return None if since is None else since.to_native()
 
 
 def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[int]]) -> pd.DataFrame:
