@@ -198,16 +198,22 @@ def rejoin_command(
 
 
 @resolve_app.command("explain")
-def explain_command(customer_id: str) -> None:
-    """Why a customer's records were joined: per record the pair, rule and field weights."""
+def explain_command(
+    entity_id: Annotated[str, typer.Argument(help="A customer id, or an account id (acc-...).")],
+) -> None:
+    """Why a customer's (or an account's) records were joined: per record the pair, rule,
+    probability and per-field comparison levels and weights."""
     from graph.db import Database
     from models.resolution import explain
 
     with Database.connect(get_settings()) as db:
-        rows = explain(db, customer_id)
+        rows = explain(db, entity_id)
     head = rows[0]
-    console.print(f"[bold]{customer_id}[/bold] ({head['status']}); works at: "
-                  f"{', '.join(head['works_at']) or '-'}")  # fmt: skip
+    where = (
+        f"{head['employees']} customers work here" if head["employees"] is not None
+        else f"works at: {', '.join(head['works_at']) or '-'}"
+    )  # fmt: skip
+    console.print(f"[bold]{entity_id}[/bold] ({head['status']}); {where}")
     for r in rows:
         if r["record_id"] is None:
             continue

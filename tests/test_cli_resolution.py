@@ -75,6 +75,10 @@ def test_resolution_from_the_command_line(
     explained = cli("explain", survivor)
     assert explained.returncode == 0
     assert item["record_a"] in explained.stdout and item["record_b"] in explained.stdout
+    account = db.query("MATCH (a:Account) RETURN a.account_id AS id ORDER BY id LIMIT 1")[0]["id"]
+    company = cli("explain", account)
+    assert company.returncode == 0 and "customers work here" in company.stdout
+    assert cli("explain", "acc-nosuchthing").returncode == 2
 
     out = tmp_path / "labels.csv"
     labelled = cli("review", "labels", "--out", str(out))

@@ -256,6 +256,20 @@ def test_explain_gives_per_field_evidence(
     joined = [r for r in rows if r["rule"] == "model"]
     assert joined and joined[0]["fields"] and len(joined[0]["fields"]) == len(joined[0]["weights"])
     assert joined[0]["match_probability"] >= settings.resolution_threshold
+    account = db.query(
+        "MATCH (:AccountRecord)-[l:RESOLVES_TO]->(a:Account) WHERE l.rule <> 'singleton' "
+        "RETURN a.account_id AS id, count(*) AS n ORDER BY n DESC, id LIMIT 1"
+    )[0]["id"]
+    records = explain(db, account)
+    assert {r["entity_id"] for r in records} == {account} and len(records) >= 2
+    attached = [r for r in records if r["rule"] != "singleton"]
+    assert attached and all(r["full_name"] for r in records)  # the company names
+    assert attached[0]["fields"] and len(attached[0]["fields"]) == len(attached[0]["levels"])
+    employees = db.query(
+        "MATCH (:Customer)-[:WORKS_AT]->(:Account {account_id: $a}) RETURN count(*) AS n",
+        {"a": account},
+    )[0]["n"]
+    assert records[0]["employees"] == employees
 
 
 # --- the match model's pieces, without Neo4j -------------------------------------------------

@@ -159,9 +159,13 @@ def _unmerge(
     return UnmergeResult(str(event["event_id"]), survivor, restored)
 
 
-def explain(db: Database, customer_id: str) -> list[dict[str, Any]]:
-    """Per record of a customer: the pair, rule, probability and per-field evidence."""
-    rows = db.query(load_query("resolution/explain_customer"), {"customer_id": customer_id})
+def explain(db: Database, entity_id: str) -> list[dict[str, Any]]:
+    """Per record of a customer or an account (``acc-`` ids): the pair, rule, probability and
+    per-field evidence that joined it (one row per record; columns in explain_customer.cypher)."""
+    if entity_id.startswith("acc-"):
+        rows = db.query(load_query("resolution/explain_account"), {"account_id": entity_id})
+    else:
+        rows = db.query(load_query("resolution/explain_customer"), {"customer_id": entity_id})
     if not rows:
-        raise ResolutionError(f"no customer {customer_id!r}")
+        raise ResolutionError(f"no customer or account {entity_id!r}")
     return rows
