@@ -98,12 +98,16 @@ class JobRun:
             db, job, run_id, settings.jobs_lock_minutes, what=f"The {job} job",
             hint="Wait for it: `marketgraph jobs list`.",
         )  # fmt: skip
-        db.query(load_query("jobs/abandon_stale_runs"), {"job": job, "now": now}, write=True)
-        db.query(
-            load_query("jobs/start_run"),
-            {"run_id": run_id, "job": job, "trigger": trigger, "by": by, "now": now},
-            write=True,
-        )
+        try:
+            db.query(load_query("jobs/abandon_stale_runs"), {"job": job, "now": now}, write=True)
+            db.query(
+                load_query("jobs/start_run"),
+                {"run_id": run_id, "job": job, "trigger": trigger, "by": by, "now": now},
+                write=True,
+            )
+        except BaseException:  # never leave the lock held by a run that did not start
+            locks.release(db, job, run_id)
+            raise
         log.info("job %s started (%s, by %s)", run_id, trigger, by)
         return cls(db, settings, JobRunReport(run_id, job, "running", trigger, by, now.isoformat()))
 
@@ -127,8 +131,10 @@ class JobRun:
                 log.info("job %s step %s: %s", self.report.run_id, name, outcome.summary)
         finally:
             status = "failed" if self.report.error else "succeeded"
-            self._save(status, finished=True)
-            locks.release(self.db, self.report.job, self.report.run_id)
+            try:
+                self._save(status, finished=True)
+            finally:  # a failed save must not keep the job locked for hours
+                locks.release(self.db, self.report.job, self.report.run_id)
         return self.report
 
     def _save(self, status: str, finished: bool = False) -> None:
@@ -197,7 +203,8 @@ def resolve_new_records(run: JobRun) -> StepReport:
     from models.resolution import resolve, store
 
     started = time.perf_counter()
-    pending = run.db.query(load_query("jobs/pending_work"))[0]
+    late = store.late_ingest_runs(run.db)
+    pending = run.db.query(load_query("jobs/pending_work"), {"changed_by": late})[0]
     run.state["serving_run"] = pending["serving_run"]
     if not pending["unresolved"] and not any(
         store.read_decided_entities(run.db, kind) for kind in ("account", "customer")

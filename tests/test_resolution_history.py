@@ -13,7 +13,7 @@ from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, record_decision, resolve, unmerge
+from models.resolution import ResolutionReport, record_decision, resolve, store, unmerge
 from models.resolution.history import list_events, rejoin
 from tests.resolution_fixtures import assignments, resolved
 from tests.test_resolution_links import expected_works_at, works_at
@@ -93,7 +93,8 @@ def test_a_record_changed_at_the_source_is_resolved_again_incrementally(
     ]  # fmt: skip
     row.to_csv(tmp_path / "crm_contacts.csv", index=False)
     IngestRun(db, settings).run([tmp_path / "crm_contacts.csv"])
-    pending = db.query(load_query("jobs/pending_work"))[0]
+    late = store.late_ingest_runs(db)
+    pending = db.query(load_query("jobs/pending_work"), {"changed_by": late})[0]
     assert pending["unresolved"] == 1  # the refresh job sees work to do
 
     report = resolve(db, settings, incremental=True)

@@ -266,3 +266,41 @@ def test_a_bulk_key_write_rebuilds_the_key_indexes_and_a_crash_leaves_none_missi
     db.run_autocommit("DROP INDEX customer_record_rk_email")  # as if a bulk write crashed
     resolve(db, settings, incremental=True)
     assert set(_key_indexes(db)) == before
+
+
+def test_a_new_record_does_not_chain_two_customers_the_model_keeps_apart(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """A new CRM contact copying customer X's record but with customer Y's e-mail bridges X
+    and Y, whom the model all but rules out as one person (a veto a full run sees). The
+    incremental run scores the two customers' records against each other as well, so the
+    veto stops the chain: X and Y stay two customers (they merged before)."""
+    db, _ = resolved
+    before = assignments(db)
+    everyone = scoring.score_everyone(db, settings, "customer", settings.resolution_review_floor)
+    assert everyone is not None
+    pairs, raw = everyone.pairs, everyone.records.set_index("record_id")
+    contacts = pd.read_csv(demo_dir / "crm_contacts.csv", dtype=str, keep_default_na=False,
+                           on_bad_lines="skip", encoding_errors="replace")  # fmt: skip
+    crm = {f"crm:{c}" for c in contacts["contact_id"]}
+    vetoed = pairs[pairs["match_probability"] < settings.resolution_veto_below]
+    ends = zip(vetoed["unique_id_l"].astype(str), vetoed["unique_id_r"].astype(str), strict=True)
+    oriented = [(a, b) if a in crm else (b, a) for a, b in ends if a in crm or b in crm]
+    x, y = next(
+        (a, b)
+        for a, b in oriented
+        if before.get(a)
+        and before.get(b)
+        and before[a] != before[b]
+        and "@" in str(raw.loc[b, "email"] or "")
+    )
+    bridge = contacts[contacts["contact_id"] == x.removeprefix("crm:")].iloc[[0]].copy()
+    bridge["contact_id"], bridge["email"] = "CBRIDGE01", raw.loc[y, "email"]
+    bridge.to_csv(tmp_path / "crm_contacts.csv", index=False)
+    IngestRun(db, settings).run([tmp_path / "crm_contacts.csv"])
+
+    resolve(db, settings, incremental=True)
+    after = assignments(db)
+    assert after[x] != after[y]
+    assert after["crm:CBRIDGE01"] in {after[x], after[y]}

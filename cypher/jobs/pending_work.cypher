@@ -1,11 +1,11 @@
 // What a refresh would find to do besides new files: source records never resolved or changed
-// by an ingest since the last completed resolution run started (an incremental run reads both),
-// and whether any model serves. Params: none. Returns: unresolved, serving_run.
+// by an ingest the last completed resolution run may not have read (an incremental run reads
+// both), and whether any model serves.
+// Params: $changed_by: [IngestRun.run_id] (late_ingest_runs.cypher).
+// Returns: unresolved, serving_run.
 CALL () {
-  OPTIONAL MATCH (run:ResolutionRun {status: 'completed'})
-  WITH max(run.started_at) AS since
   MATCH (r:CustomerRecord|AccountRecord)
-  WHERE r.placeholder IS NULL AND (NOT (r)-[:RESOLVES_TO]->() OR r.last_changed > since)
+  WHERE r.placeholder IS NULL AND (NOT (r)-[:RESOLVES_TO]->() OR r.last_run IN $changed_by)
   RETURN count(r) AS unresolved
 }
 CALL () {

@@ -2,8 +2,8 @@
 // resolution compares and the unified (:Account) each resolves to now (null when never
 // resolved). A page is one row holding a list per record (read_customer_records.cypher: why).
 // Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet, and those whose
-//   content changed after $changed_since: an ingest rewrote them since a run last read them),
-//   $changed_since: datetime or null (the start of the last completed resolution run),
+//   content an ingest run in $changed_by changed: late_ingest_runs.cypher),
+//   $changed_by: [IngestRun.run_id],
 //   $after: string (the previous page's `last`; "" for the first page), $page: integer.
 // Returns one row: last (the last record id this page scanned; null when it scanned none: the
 //   end), columns (the field names), rows (one list of field values per record, in that order);
@@ -18,7 +18,7 @@ CALL (scanned) {
   WHERE r.placeholder IS NULL
   OPTIONAL MATCH (r)-[:RESOLVES_TO]->(a:Account)
   WITH r, a
-  WHERE NOT $only_unresolved OR a IS NULL OR r.last_changed > $changed_since
+  WHERE NOT $only_unresolved OR a IS NULL OR r.last_run IN $changed_by
   RETURN collect([r.record_id, r.source_system, r.name, r.domain, r.city, r.country,
                   r.industry, a.account_id, r.rk_digest]) AS rows
 }

@@ -4,8 +4,8 @@
 // driver unpacks lists in its Rust extension, while each result row costs ~40 µs of Python
 // (bench/README.md, session 10). Pages keep the server's memory bounded.
 // Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet, and those whose
-//   content changed after $changed_since: an ingest rewrote them since a run last read them),
-//   $changed_since: datetime or null (the start of the last completed resolution run),
+//   content an ingest run in $changed_by changed: late_ingest_runs.cypher),
+//   $changed_by: [IngestRun.run_id],
 //   $after: string (the previous page's `last`; "" for the first page), $page: integer.
 // Returns one row: last (the last record id this page scanned; null when it scanned none: the
 //   end), columns (the field names), rows (one list of field values per record, in that order);
@@ -20,7 +20,7 @@ CALL (scanned) {
   WHERE r.placeholder IS NULL
   OPTIONAL MATCH (r)-[:RESOLVES_TO]->(c:Customer)
   WITH r, c
-  WHERE NOT $only_unresolved OR c IS NULL OR r.last_changed > $changed_since
+  WHERE NOT $only_unresolved OR c IS NULL OR r.last_run IN $changed_by
   OPTIONAL MATCH (r)-[:WORKS_AT]->(a:AccountRecord)
   RETURN collect([r.record_id, r.source_system, r.first_name, r.last_name, r.full_name, r.email,
                   r.phone, r.city, r.postcode, r.country, r.company_name, a.record_id,

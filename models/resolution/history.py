@@ -71,12 +71,12 @@ def _rejoin(
         if previous:
             groups[previous].append(record)
     moved = {r for records in groups.values() for r in records}
-    now = _current_entities(db, kind, sorted(moved))
+    now = store.read_record_entities(db, kind, sorted(moved))
     note = f"reverse split {event_id}"
     for target, records in groups.items():
         kept = store.read_members(db, kind, [target])["record_id"].astype(str).tolist()
         kept = [r for r in kept if r not in moved]
-        _overturn_rejects(db, kind, set(records), set(kept), by, note)
+        _overturn_rejects(db, kind, set(records) | set(kept), by, note)
         anchor = kept[0] if kept else records[0]
         for r in records:
             if r != anchor:
@@ -94,14 +94,15 @@ def _rejoin(
     store.retire_entities(db, kind, left, into, run_id=run_id, at=at)
     still = store.read_members(db, kind, left) if left else None
     holding = set() if still is None or still.empty else set(still["entity_id"].astype(str))
-    store.write_events(db, _merge_rows(groups, now, kind, run_id, event_id),
-                       settings.batch_size, run_id=run_id, at=at, model_version="rejoin",
-                       by=by)  # fmt: skip
-    db.query(load_query("resolution/mark_event_undone"),
-             {"event_id": event_id, "at": at, "by": by}, write=True)  # fmt: skip
     if event["reverses"]:  # an unmerge reversed: the merge it undid is in force again
         db.query(load_query("resolution/reopen_event"), {"event_id": event["reverses"]},
                  write=True)  # fmt: skip
+    else:  # a run's split reversed: the rejoin is a merge of its own (unmerge can undo it)
+        store.write_events(db, _merge_rows(groups, now, kind, run_id, event_id),
+                           settings.batch_size, run_id=run_id, at=at, model_version="rejoin",
+                           by=by)  # fmt: skip
+    db.query(load_query("resolution/mark_event_undone"),
+             {"event_id": event_id, "at": at, "by": by}, write=True)  # fmt: skip
     touched = sorted(set(groups) | set(now.values()))
     works_at.relink(
         db, settings.batch_size, run_id=run_id, at=at,
@@ -115,12 +116,6 @@ def _rejoin(
 
 def _targets(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(r, target) for target, records in groups.items() for r in records]
-
-
-def _current_entities(db: Database, kind: EntityKind, records: list[str]) -> dict[str, str]:
-    rows = db.query(load_query("resolution/read_record_entities"),
-                    {"kind": kind, "record_ids": records})  # fmt: skip
-    return {str(r["record_id"]): str(r["entity_id"]) for r in rows}
 
 
 def _merge_rows(
@@ -140,12 +135,12 @@ def _merge_rows(
 
 
 def _overturn_rejects(
-    db: Database, kind: EntityKind, moved: set[str], kept: set[str], by: str, note: str
+    db: Database, kind: EntityKind, together: set[str], by: str, note: str
 ) -> None:
-    """Turn every reject between a record going back and one its entity kept into an accept:
-    that cannot-link (a reviewer's, or an unmerge's) is what split them, and would split them
-    again on the next run."""
+    """Turn every reject between two records that end up together into an accept: that
+    cannot-link (a reviewer's, or an unmerge's) is what split them, would split them again
+    on the next run, and would contradict the accepts that pin the rejoin."""
     _, cannot = store.read_decisions(db, kind)
     for a, b in cannot:
-        if (a in moved and b in kept) or (b in moved and a in kept):
+        if a in together and b in together:
             record_decision(db, kind, a, b, "accepted", by, note)

@@ -73,7 +73,9 @@ class LabelAgreement:
     @property
     def f1(self) -> float | None:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p and r else None
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def agreement(db: Database, settings: Settings, kind: sm.EntityKind) -> LabelAgreement | None:
@@ -121,7 +123,10 @@ def _threshold_table(
 
     with sm._released(sm.db_api(settings.resolution_backend)) as api:
         table = sm._register(api, frame, f"{model.kind}_labelled")
-        settings_dict = sm._in_dialect(model, settings.resolution_backend)
+        settings_dict = dict(sm._in_dialect(model, settings.resolution_backend))
+        # Every label is scored: with the blocking rules in place, Splink scores a labelled
+        # pair no rule would generate as a certain non-match, whatever its fields say.
+        settings_dict["blocking_rules_to_generate_predictions"] = []
         linker: Any = Linker(table, settings_dict, log_level=logging.WARNING)
         sm._register_term_frequencies(linker, api, frame, model, counts)
         labels_table = sm._register(

@@ -117,9 +117,16 @@ def _unmerge(
     kind: EntityKind = "customer" if event["entity_type"] == "customer" else "account"
     survivor = str(event["entity_id"])
     restored: dict[str, list[str]] = {}
+    # Only records still in the survivor go back: a later run or rejoin may have moved some.
+    now = store.read_record_entities(db, kind, list(event["record_ids"]))
     for record, previous in zip(event["record_ids"], event["previous_ids"], strict=True):
-        if previous:
+        if previous and now.get(record) == survivor:
             restored.setdefault(previous, []).append(record)
+    if not restored:
+        raise ResolutionError(
+            f"the records of merge {event['event_id']} have all left {survivor} since; "
+            "`marketgraph history` shows what moved them"
+        )
     links: list[dict[str, Any]] = [
         {"record_id": r, "entity_id": entity, "rule": "unmerge", "match_probability": None,
          "match_weight": None, "matched_with": None, "evidence_fields": [],

@@ -118,17 +118,18 @@ def score_new(
     db: Database, settings: Settings, kind: sm.EntityKind, floor: float,
     model: sm.TrainedModel, counts: PopulationCounts,
 ) -> Scored | None:  # fmt: skip
-    """Score the records with no entity yet (and those an ingest changed since the last
-    completed run) against the existing records their blocking keys find in the graph, and
-    among themselves; None when there are no such records and no reviewer's decision waiting
-    to be applied. (A changed record's old values stay in the population counts until the next
-    full run: a term-frequency drift of one record per change.)
+    """Score the records with no entity yet (and those an ingest changed that the last
+    completed run may not have read) against the existing records their blocking keys find
+    in the graph, and among themselves; None when there are no such records and no
+    reviewer's decision waiting to be applied. (A changed record's old values stay in the
+    population counts until the next full run: term frequencies drift by one record per
+    change read, which a full run resets.)
 
     Entities holding a decision the graph does not reflect yet come along whole too, so an
     accept or reject made since the last run binds now (clustering applies it).
     """
-    since = store.last_completed_run(db)
-    raw_new = store.read_records(db, kind, only_unresolved=True, changed_since=since)
+    late = store.late_ingest_runs(db)
+    raw_new = store.read_records(db, kind, only_unresolved=True, changed_by=late)
     decided = store.read_decided_entities(db, kind)
     # Records an ingest changed since the last run are scored again as if new; their own
     # entities come along whole, so a record that no longer matches its mates can leave.
@@ -165,6 +166,9 @@ def score_new(
     if not members.empty:
         members = members[~members["record_id"].astype(str).isin(reread)]
     records = pd.concat([raw_new, members], ignore_index=True)
+    if len(touched) > 1 and not members.empty:
+        pairs = pd.concat([pairs, _across(settings, kind, floor, model, counts, members)],
+                          ignore_index=True)  # fmt: skip
     must, held = _held_together(members)
     involved = new["unique_id"].astype(str).tolist() + held
     log.info(
@@ -176,6 +180,20 @@ def score_new(
         model, pairs, involved, must, records, _prior(records), counts,
         blocking_keys.key_rows(kind, new), None,
         len(raw_new) + len(candidates_raw) + len(members),
+    )  # fmt: skip
+
+
+def _across(
+    settings: Settings, kind: sm.EntityKind, floor: float, model: sm.TrainedModel,
+    counts: PopulationCounts, members: pd.DataFrame,
+) -> pd.DataFrame:  # fmt: skip
+    """The touched entities' records scored among themselves: when new records could join two
+    existing customers, a full run would also see whether those two are all but surely
+    different people (a veto between them stops the chain); an incremental run must too."""
+    existing = frame_for(kind, members, counts)
+    return sm.predict_new(
+        existing, existing.iloc[:0], model, settings.resolution_backend, floor,
+        settings.resolution_veto_below, counts,
     )  # fmt: skip
 
 

@@ -70,11 +70,11 @@ READ_PAGE = 50_000
 
 def read_records(
     db: Database, kind: EntityKind, *, only_unresolved: bool = False, page: int = READ_PAGE,
-    changed_since: datetime | None = None,
+    changed_by: Sequence[str] = (),
 ) -> pd.DataFrame:  # fmt: skip
     """Raw records of one kind with their current entity id (None when never resolved), in
-    record-id order; ``only_unresolved``: those never resolved and those an ingest changed
-    after ``changed_since`` (the records an incremental run must read).
+    record-id order; ``only_unresolved``: those never resolved and those whose content one of
+    the ingest runs ``changed_by`` changed (the records an incremental run must read).
 
     Read in pages of ``page`` records, each answered as one row of lists: a result row per
     record cost ~40 µs of Python in the driver (70% of the read at 100k records), a list
@@ -84,7 +84,7 @@ def read_records(
     pages: list[dict[str, Any]] = []
     while True:
         params = {"only_unresolved": only_unresolved, "after": after, "page": page,
-                  "changed_since": changed_since}  # fmt: skip
+                  "changed_by": list(changed_by)}  # fmt: skip
         names, answer = db.frame(query, params)  # not `query`: Record.data() walks every value
         found = dict(zip(names, answer[0], strict=True)) if answer else {}
         if found.get("last") is None:
@@ -112,11 +112,19 @@ def _paged_frame(db: Database, query: str, params: dict[str, Any]) -> pd.DataFra
     return _frame_of_pages([dict(zip(names, values, strict=True)) for values in pages])
 
 
-def last_completed_run(db: Database) -> datetime | None:
-    """When the last completed resolution run started (None before the first one)."""
-    rows = db.query(_q("resolution/last_completed_run"))
-    since = rows[0]["since"] if rows else None
-    return None if since is None else since.to_native()
+def read_record_entities(
+    db: Database, kind: EntityKind, record_ids: Sequence[str]
+) -> dict[str, str]:
+    """record id → the entity it resolves to now (records without one left out)."""
+    rows = db.query(_q("resolution/read_record_entities"),
+                    {"kind": kind, "record_ids": list(record_ids)})  # fmt: skip
+    return {str(r["record_id"]): str(r["entity_id"]) for r in rows}
+
+
+def late_ingest_runs(db: Database) -> list[str]:
+    """Ingest runs whose writes the last completed resolution run may not have read."""
+    rows = db.query(_q("resolution/late_ingest_runs"))
+    return [str(r) for r in rows[0]["runs"]] if rows else []
 
 
 def read_candidates(db: Database, kind: EntityKind, probes: dict[str, list[int]]) -> pd.DataFrame:
