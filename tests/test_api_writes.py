@@ -395,7 +395,15 @@ async def test_injection_in_every_string_argument(
     body = await gql(client, DECIDE, {"id": review, "d": "REJECT", "n": INJECTIONS[2]})
     assert body["data"]["decideReview"]["note"] == INJECTIONS[2]
     after = snapshot(graph, NOT_COMPARED)
-    assert (after["nodes"], after["relationships"]) == (before["nodes"], before["relationships"])
+    # the one thing added: the decision's entry in the item's history, note verbatim
+    assert (after["nodes"], after["relationships"]) == (
+        before["nodes"] + 1, before["relationships"] + 1
+    )  # fmt: skip
+    history = graph.query(
+        "MATCH (:MatchReview {review_id: $r})-[:DECIDED]->(d:ReviewDecision) RETURN d.note AS n",
+        {"r": review},
+    )
+    assert [h["n"] for h in history] == [INJECTIONS[2]]
 
 
 async def test_unknown_ids_are_not_found(client: httpx.AsyncClient) -> None:
