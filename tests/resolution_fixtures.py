@@ -10,7 +10,8 @@ import pytest
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, normalise, resolve
+from models.resolution import ResolutionReport, normalise, resolve, store
+from models.resolution.works_at import works_at_rows
 
 
 def assignments(db: Database, label: str = "Customer") -> dict[str, str]:
@@ -26,6 +27,21 @@ def assignments(db: Database, label: str = "Customer") -> dict[str, str]:
             "RETURN r.record_id AS r, a.account_id AS e"
         )
     return {row["r"]: row["e"] for row in rows}
+
+
+def works_at(db: Database) -> set[tuple[str, str, str]]:
+    """(customer, account, via) of every derived WORKS_AT link in the graph."""
+    rows = db.query(
+        "MATCH (c:Customer)-[w:WORKS_AT]->(a:Account) "
+        "RETURN c.customer_id AS c, a.account_id AS a, w.via AS via"
+    )
+    return {(r["c"], r["a"], r["via"]) for r in rows}
+
+
+def expected_works_at(db: Database) -> set[tuple[str, str, str]]:
+    """WORKS_AT as derived from the records and entity ids the graph holds now."""
+    people, companies = store.read_records(db, "customer"), store.read_records(db, "account")
+    return {(r["customer_id"], r["account_id"], r["via"]) for r in works_at_rows(people, companies)}
 
 
 def ground_truth(demo_dir: Path) -> pd.Series:

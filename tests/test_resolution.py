@@ -21,13 +21,14 @@ from models.resolution import (
     store,
     unmerge,
 )
-from models.resolution.works_at import works_at_rows
 from tests.resolution_fixtures import (
     assignments,
     demo_people_frame,
+    expected_works_at,
     ground_truth,
     ingest_twin_and_stranger,
     resolved,
+    works_at,
 )
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
@@ -107,21 +108,6 @@ def test_incremental_joins_new_records_without_renumbering(
     assert after["crm:CNEW0002"] not in set(before.values())
     assert {r: after[r] for r in before} == before  # nobody else renumbered
     assert works_at(db) == expected_works_at(db)  # the twin's customer works where it did
-
-
-def works_at(db: Database) -> set[tuple[str, str, str]]:
-    """(customer, account, via) of every derived WORKS_AT link in the graph."""
-    rows = db.query(
-        "MATCH (c:Customer)-[w:WORKS_AT]->(a:Account) "
-        "RETURN c.customer_id AS c, a.account_id AS a, w.via AS via"
-    )
-    return {(r["c"], r["a"], r["via"]) for r in rows}
-
-
-def expected_works_at(db: Database) -> set[tuple[str, str, str]]:
-    """WORKS_AT as derived from the records and entity ids the graph holds now."""
-    people, companies = store.read_records(db, "customer"), store.read_records(db, "account")
-    return {(r["customer_id"], r["account_id"], r["via"]) for r in works_at_rows(people, companies)}
 
 
 def test_customers_work_at_the_accounts_their_records_name(

@@ -15,8 +15,7 @@ from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.resolution import ResolutionReport, record_decision, resolve, store, unmerge
 from models.resolution.history import list_events, rejoin
-from tests.resolution_fixtures import assignments, resolved
-from tests.test_resolution_links import expected_works_at, works_at
+from tests.resolution_fixtures import assignments, expected_works_at, resolved, works_at
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
 

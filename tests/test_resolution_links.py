@@ -10,27 +10,11 @@ from graph import locks
 from graph.db import Database
 from graph.errors import JobBusyError
 from graph.settings import Settings
-from models.resolution import ResolutionReport, labels, record_decision, resolve, store, unmerge
+from models.resolution import ResolutionReport, labels, record_decision, resolve, unmerge
 from models.resolution.run import RESOLUTION_LOCK
-from models.resolution.works_at import works_at_rows
-from tests.resolution_fixtures import assignments, resolved
+from tests.resolution_fixtures import assignments, expected_works_at, resolved, works_at
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
-
-
-def works_at(db: Database) -> set[tuple[str, str, str]]:
-    """(customer, account, via) of every derived WORKS_AT link in the graph."""
-    rows = db.query(
-        "MATCH (c:Customer)-[w:WORKS_AT]->(a:Account) "
-        "RETURN c.customer_id AS c, a.account_id AS a, w.via AS via"
-    )
-    return {(r["c"], r["a"], r["via"]) for r in rows}
-
-
-def expected_works_at(db: Database) -> set[tuple[str, str, str]]:
-    """WORKS_AT as derived from the records and entity ids the graph holds now."""
-    people, companies = store.read_records(db, "customer"), store.read_records(db, "account")
-    return {(r["customer_id"], r["account_id"], r["via"]) for r in works_at_rows(people, companies)}
 
 
 def _accounts_with_employees(db: Database, count: int) -> list[tuple[str, str]]:

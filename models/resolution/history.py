@@ -103,12 +103,9 @@ def _rejoin(
                            by=by)  # fmt: skip
     db.query(load_query("resolution/mark_event_undone"),
              {"event_id": event_id, "at": at, "by": by}, write=True)  # fmt: skip
-    touched = sorted(set(groups) | set(now.values()))
-    works_at.relink(
-        db, settings.batch_size, run_id=run_id, at=at,
-        accounts=touched if kind == "account" else (),
-        customers=touched if kind == "customer" else (),
-    )  # fmt: skip
+    works_at.relink_around(
+        db, settings.batch_size, kind, sorted(set(groups) | set(now.values())), run_id=run_id, at=at
+    )
     return RejoinResult(
         event_id, {t: sorted(r) for t, r in groups.items()}, [e for e in left if e not in holding]
     )

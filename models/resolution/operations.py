@@ -157,12 +157,9 @@ def _unmerge(
         {"event_id": event["event_id"], "at": at, "by": by},
         write=True,
     )
-    touched = [survivor, *restored]
-    works_at.relink(
-        db, settings.batch_size, run_id=run_id, at=at,
-        accounts=touched if kind == "account" else (),
-        customers=touched if kind == "customer" else (),
-    )  # fmt: skip
+    works_at.relink_around(
+        db, settings.batch_size, kind, [survivor, *restored], run_id=run_id, at=at
+    )
     return UnmergeResult(str(event["event_id"]), survivor, restored)
 
 

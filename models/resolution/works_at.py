@@ -20,6 +20,7 @@ import pandas as pd
 
 from graph.db import Database
 from models.resolution import blocking_keys, normalise, store
+from models.resolution.splink_model import EntityKind
 
 
 def works_at_rows(
@@ -92,3 +93,16 @@ def relink(
     store.write_works_at(db, rows, batch, run_id=run_id, at=at, prune=False)
     store.prune_works_at_among(db, sorted(ids | known), run_id=run_id)
     return len(rows)
+
+
+def relink_around(
+    db: Database, batch: int, kind: EntityKind, entity_ids: Iterable[str], *, run_id: str,
+    at: datetime,
+) -> int:  # fmt: skip
+    """``relink`` for the people an unmerge or a rejoin touched: those of these customers, or
+    everyone working at these accounts."""
+    ids = list(entity_ids)
+    return relink(
+        db, batch, run_id=run_id, at=at,
+        accounts=ids if kind == "account" else (), customers=ids if kind == "customer" else (),
+    )  # fmt: skip
