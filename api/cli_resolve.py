@@ -160,15 +160,16 @@ def history_command(
     entity_id: Annotated[str, typer.Argument(help="A customer or account id.")],
     limit: Annotated[int, typer.Option(min=1)] = 20,
 ) -> None:
-    """The merges and splits an entity took part in, newest first, and whether each was
-    undone: the event ids `unmerge` and `rejoin` take."""
+    """The merges and splits an entity took part in, and the records it lost because their
+    source deleted them ('remove'), newest first, and whether each was undone: the event ids
+    `unmerge` and `rejoin` take."""
     from graph.db import Database
     from models.resolution.history import list_events
 
     with Database.connect(get_settings()) as db:
         events = list_events(db, entity_id, limit)
     if not events:
-        console.print(f"No merges or splits involve {entity_id}.")
+        console.print(f"No merges, splits or removals involve {entity_id}.")
         return
     table = Table("event", "kind", "entity", "others", "records", "at", "by", "undone")
     for e in events:

@@ -216,14 +216,22 @@ def resolve_new_records(run: JobRun) -> StepReport:
         )  # fmt: skip
     report = resolve(run.db, run.settings, incremental=True, by=f"job:{run.report.run_id}")
     people, companies = report.customers, report.accounts
-    # Merges and splits change who a customer is, so scores need a refresh as for new records.
+    # Merges, splits and removals change who a customer is: scores need a refresh as for new
+    # records.
     run.state["resolved"] = (
-        people.new_records + companies.new_records + people.merges + people.splits
+        people.new_records
+        + companies.new_records
+        + people.merges
+        + people.splits
+        + people.removed
+        + companies.removed
     )
     summary = (
         f"{report.mode} run {report.run_id}: {people.new_records:,} new person records "
         f"({people.created:,} new customers, {people.merges:,} merges), "
-        f"{companies.new_records:,} new company records; {people.reviews_opened:,} reviews opened"
+        f"{companies.new_records:,} new company records; "
+        f"{people.removed + companies.removed:,} deleted records detached; "
+        f"{people.reviews_opened:,} reviews opened"
     )
     return _timed(
         "resolve", started, "done", summary,

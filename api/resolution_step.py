@@ -9,12 +9,13 @@ from models.resolution import ResolutionReport, resolve
 
 
 def print_resolution_summary(report: ResolutionReport) -> None:
-    """A few lines: records → entities per kind, merges/splits, reviews, charts."""
+    """A few lines: records → entities per kind, merges/splits/removals, reviews, charts."""
     for k in (report.accounts, report.customers):
         console.print(
             f"{k.kind}s ({k.mode}): {k.records:,} records read ({k.new_records:,} new) → "
             f"{k.entities:,} entities touched; {k.links_written:,} links written, "
-            f"{k.merges} merges, {k.splits} splits, {k.reviews_opened} new review items, "
+            f"{k.merges} merges, {k.splits} splits, {k.removed:,} deleted records detached, "
+            f"{k.reviews_opened} new review items, "
             f"model {k.model_version or '-'}, {k.seconds:.1f}s"
         )
     console.print(f"{report.works_at:,} customer→account WORKS_AT links; run {report.run_id}")

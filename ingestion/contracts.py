@@ -340,6 +340,29 @@ class ContentItem(_Contract):
         return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
 
 
+# -- deletions -----------------------------------------------------------------------------------
+
+#: The exports whose records a deletion feed may name (people and company records: the records
+#: entity resolution joins). Events are facts that happened; a source does not retract them.
+DELETABLE_SOURCE_TYPES: Final = (
+    "crm_contacts",
+    "crm_accounts",
+    "shop_customers",
+    "email_subscribers",
+    "web_visitors",
+)
+
+
+class DeletedRecord(_Contract):
+    """A record a source system deleted (a CRM's deleted-contacts report, a shop's erased
+    customers): snapshot exports cannot say that something is gone, so a feed has to."""
+
+    source_type: Series[str] = pa.Field(nullable=False, isin=list(DELETABLE_SOURCE_TYPES))
+    source_id: Series[str] = _id()
+    deleted_at: Series[Timestamp] = _when()
+    reason: Series[str] = _text()
+
+
 # -- registry ----------------------------------------------------------------------------------
 
 
@@ -386,6 +409,7 @@ CONTRACTS: Final[dict[str, SourceContract]] = dict(
         _entry("ads_clicks", AdsClick, ("click_id",), "ads", "csv"),
         _entry("campaigns", Campaign, ("campaign_id",), "marketing", "csv"),
         _entry("content", ContentItem, ("content_id",), "marketing", "jsonl"),
+        _entry("deleted_records", DeletedRecord, ("source_type", "source_id"), "any", "csv"),
     ]
 )
 

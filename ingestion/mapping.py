@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ingestion.contracts import CONTRACTS
+
 CUSTOMER_RECORD_COLUMNS = [
     "first_name", "last_name", "full_name", "email", "phone", "job_title", "company_name",
     "street", "city", "postcode", "country", "consent_email", "consent_sms", "status",
@@ -165,6 +167,24 @@ def _content(df: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
 
 
+#: Deletable exports whose records are companies ((:AccountRecord)); the others hold people.
+_COMPANY_EXPORTS = frozenset({"crm_accounts"})
+
+
+def _deletions(df: pd.DataFrame) -> pd.DataFrame:
+    """A deletion names its record as its export does (type + id); the graph's id is derived
+    the way that export's own mapping derives it (`crm:` + id)."""
+    system = df["source_type"].map(lambda t: CONTRACTS[t].source_system).astype("string")
+    return _frame(
+        df,
+        ["source_type", "deleted_at", "reason"],
+        record_id=system + ":" + df["source_id"].astype("string"),
+        source_id=df["source_id"],
+        record_system=system,
+        family=df["source_type"].isin(_COMPANY_EXPORTS).map({True: "company", False: "person"}),
+    )
+
+
 def _const(value: str) -> Callable[[pd.DataFrame], object]:
     return lambda df: value
 
@@ -202,6 +222,9 @@ MAPPINGS: dict[str, GraphMapping] = {
         GraphMapping("ads_clicks", "ads", "ingest/interactions", "interaction_id",
                      _events("ads", "click_id", _const("ad_click"), "ads", "clicked_at",
                              ("web", "visitor_id"))),
+        # Last: a deletion loaded with the snapshot that still lists its record wins.
+        GraphMapping("deleted_records", "any", "ingest/delete_records", "record_id",
+                     _deletions),
     ]
 }  # fmt: skip
 

@@ -18,6 +18,15 @@ SET n.name = row.name, n.domain = row.domain, n.industry = row.industry,
 REMOVE n.placeholder
 WITH n, row, old_hash
 CALL (n, row) {
+  // A deleted record comes back only with a row updated (or created) after its deletion:
+  // an export older than the deletion feed still lists it, and must not revive it.
+  WITH n, row
+  WHERE n.deleted_at IS NOT NULL
+    AND coalesce(datetime(row.updated_at), datetime(row.created_at)) > n.deleted_at
+  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run
+}
+WITH n, row, old_hash
+CALL (n, row) {
   OPTIONAL MATCH (n)-[stale:IN_INDUSTRY]->(other:Industry)
   WHERE row.industry IS NULL OR other.name <> row.industry
   DELETE stale

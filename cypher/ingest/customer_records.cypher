@@ -27,5 +27,14 @@ SET n.first_name = row.first_name, n.last_name = row.last_name, n.full_name = ro
     n.created_at = datetime(row.created_at), n.updated_at = datetime(row.updated_at),
     n.row_hash = row.row_hash, n.last_run = $run_id, n.last_changed = $seen_at
 REMOVE n.placeholder
+WITH n, row, old_hash
+CALL (n, row) {
+  // A deleted record comes back only with a row updated (or created) after its deletion:
+  // an export older than the deletion feed still lists it, and must not revive it.
+  WITH n, row
+  WHERE n.deleted_at IS NOT NULL
+    AND coalesce(datetime(row.updated_at), datetime(row.created_at)) > n.deleted_at
+  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run
+}
 RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
        collect(row.record_id) AS changed

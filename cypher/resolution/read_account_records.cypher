@@ -1,6 +1,7 @@
-// One page of non-placeholder company records, in record-id order, with the fields entity
-// resolution compares and the unified (:Account) each resolves to now (null when never
-// resolved). A page is one row holding a list per record (read_customer_records.cypher: why).
+// One page of company records (not placeholders, not deleted at their source), in record-id order,
+// with the fields entity resolution compares and the unified (:Account) each resolves to now (null
+// when never resolved). A page is one row holding a list per record (read_customer_records.cypher:
+// why).
 // Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet, and those whose
 //   content an ingest run in $changed_by changed: late_ingest_runs.cypher),
 //   $changed_by: [IngestRun.run_id],
@@ -15,7 +16,7 @@ WITH collect(r) AS scanned
 CALL (scanned) {
   UNWIND scanned AS r
   WITH r
-  WHERE r.placeholder IS NULL
+  WHERE r.placeholder IS NULL AND r.deleted_at IS NULL
   OPTIONAL MATCH (r)-[:RESOLVES_TO]->(a:Account)
   WITH r, a
   WHERE NOT $only_unresolved OR a IS NULL OR r.last_run IN $changed_by

@@ -1,8 +1,8 @@
-// One page of non-placeholder person records, in record-id order, with the fields entity
-// resolution compares, the unified (:Customer) each resolves to now (null when never resolved)
-// and its CRM account record. A page is answered as one row holding a list per record: the
-// driver unpacks lists in its Rust extension, while each result row costs ~40 µs of Python
-// (bench/README.md, session 10). Pages keep the server's memory bounded.
+// One page of person records (not placeholders, not deleted at their source), in record-id order,
+// with the fields entity resolution compares, the unified (:Customer) each resolves to now (null
+// when never resolved) and its CRM account record. A page is answered as one row holding a list per
+// record: the driver unpacks lists in its Rust extension, while each result row costs ~40 µs of
+// Python (bench/README.md, session 10). Pages keep the server's memory bounded.
 // Params: $only_unresolved: bool (true = only records with no RESOLVES_TO yet, and those whose
 //   content an ingest run in $changed_by changed: late_ingest_runs.cypher),
 //   $changed_by: [IngestRun.run_id],
@@ -17,7 +17,7 @@ WITH collect(r) AS scanned
 CALL (scanned) {
   UNWIND scanned AS r
   WITH r
-  WHERE r.placeholder IS NULL
+  WHERE r.placeholder IS NULL AND r.deleted_at IS NULL
   OPTIONAL MATCH (r)-[:RESOLVES_TO]->(c:Customer)
   WITH r, c
   WHERE NOT $only_unresolved OR c IS NULL OR r.last_run IN $changed_by

@@ -23,7 +23,7 @@ import pandas as pd
 from graph.db import Database
 from graph.settings import Settings
 from models.collector import collector_paused
-from models.resolution import normalise, scoring, store
+from models.resolution import normalise, removals, scoring, store
 from models.resolution import splink_model as sm
 from models.resolution.clustering import Clustering, IdChange, assign_ids, cluster
 from models.resolution.comparisons import IDENTIFIER
@@ -50,6 +50,8 @@ class KindReport:
     merges: int = 0
     splits: int = 0
     retired: int = 0
+    #: Records their source deleted, detached from their entities by this run.
+    removed: int = 0
     reviews_opened: int = 0
     model_version: str = ""
     seconds: float = 0.0
@@ -245,6 +247,10 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
     """Resolve every record of ``kind`` (or only the new ones) and write the result back."""
     started = time.perf_counter()
     report = KindReport(kind, "incremental" if incremental else "full")
+    # Before anything is read: a record its source deleted no longer makes up its entity.
+    detached = removals.detach_deleted(ctx.db, kind, run_id=ctx.run_id, at=ctx.at, by=ctx.by)
+    report.removed, report.retired = detached.records, detached.retired
+    ctx.touched[kind] = set(detached.entities)
     floor = ctx.settings.resolution_review_floor * 0.5
     saved = scoring.saved_state(ctx.db, ctx.settings, kind) if incremental else None
     if saved is None:
@@ -275,7 +281,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         return store.read_issued_ids(ctx.db, kind)
 
     ids, changes = assign_ids(result.label, involved_prior, _ID_PREFIX[kind], issued)
-    ctx.touched[kind] = set(ids.values()) | {p for p in involved_prior.values() if p is not None}
+    ctx.touched[kind] |= set(ids.values()) | {p for p in involved_prior.values() if p is not None}
     raw = scored.records
     ctx.records[kind] = raw.assign(
         entity_id=[
@@ -301,7 +307,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         store.write_keys(ctx.db, kind, keys_only, batch)
     redirect = {old: c.entity_id for c in changes if c.kind == "merge" for old in c.other_ids}
     vacated = sorted({p for p in involved_prior.values() if p is not None} - set(ids.values()))
-    report.retired = store.retire_entities(
+    report.retired += store.retire_entities(
         ctx.db, kind, vacated, redirect, run_id=ctx.run_id, at=ctx.at
     )
     store.write_events(

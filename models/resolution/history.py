@@ -25,7 +25,8 @@ from models.resolution.splink_model import EntityKind
 
 
 def list_events(db: Database, entity_id: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Merges and splits an entity took part in, newest first."""
+    """Merges and splits an entity took part in, and removals of its records their source
+    deleted, newest first."""
     return db.query(
         load_query("resolution/read_events"),
         {"entity_id": entity_id, "event_id": None, "limit": limit},
@@ -70,8 +71,12 @@ def _rejoin(
     for record, previous in zip(event["record_ids"], event["previous_ids"], strict=True):
         if previous:
             groups[previous].append(record)
+    now = store.read_record_entities(db, kind, sorted({r for rs in groups.values() for r in rs}))
+    # A record with no entity now was deleted at its source since: it stays detached.
+    groups = {t: linked for t, rs in groups.items() if (linked := [r for r in rs if r in now])}
+    if not groups:
+        raise ResolutionError(f"every record the split {event_id} moved was deleted since")
     moved = {r for records in groups.values() for r in records}
-    now = store.read_record_entities(db, kind, sorted(moved))
     note = f"reverse split {event_id}"
     for target, records in groups.items():
         kept = store.read_members(db, kind, [target])["record_id"].astype(str).tolist()

@@ -103,7 +103,8 @@ def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindRepor
 
     A full person pass derives everyone's links from the records this run holds (all company
     records too when the account pass was full, else read once) and prunes the rest. An
-    incremental one derives only its people's links and those of everyone working at an
+    incremental one derives only its people's links, those of the customers it touched (one
+    that lost a deleted record may lose its employer) and those of everyone working at an
     account the run touched (a merged-away account's people move to the survivor).
     """
     people = ctx.records.get("customer")
@@ -117,5 +118,5 @@ def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindRepor
         return len(rows)
     return works_at.relink(
         ctx.db, batch, run_id=ctx.run_id, at=ctx.at, people=people, companies=companies,
-        accounts=ctx.touched.get("account", ()),
+        accounts=ctx.touched.get("account", ()), customers=ctx.touched.get("customer", ()),
     )  # fmt: skip

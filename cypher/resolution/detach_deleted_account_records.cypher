@@ -1,0 +1,15 @@
+// Detach the account records their source deleted (delete_records.cypher) from the unified
+// (:Account) each still resolves to: a deleted record no longer makes up anyone. Found by the
+// deleted_at index (migration 0011), so a run with no deletions pays one empty seek. The
+// record stays in the graph with its history; the run retires entities left with no record
+// and appends a 'remove' (:ResolutionEvent) per entity (models/resolution/removals.py).
+// Params: none.
+// Returns one row per entity that lost records: entity_id, records ([record_id]).
+MATCH (r:AccountRecord)
+WHERE r.deleted_at IS NOT NULL
+MATCH (r)-[link:RESOLVES_TO]->(e:Account)
+WITH e.account_id AS entity_id, r, link
+DELETE link
+WITH entity_id, collect(r.record_id) AS records
+RETURN entity_id, records
+ORDER BY entity_id
