@@ -32,6 +32,7 @@ from strawberry.tools import merge_types
 from api.graphql.copy_api import CopyMutation, CopyQuery
 from api.graphql.cost import query_cost_rule
 from api.graphql.errors import SafeErrors
+from api.graphql.history_api import HistoryMutation, HistoryQuery
 from api.graphql.jobs_api import JobsMutation, JobsQuery
 from api.graphql.metrics import MetricsExtension
 from api.graphql.mutation import Mutation
@@ -48,12 +49,14 @@ QUERY_TYPES: tuple[type, ...] = (
     Query,
     JobsQuery,
     ResolutionQuery,
+    HistoryQuery,
     CopyQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     Mutation,
     JobsMutation,
     ResolutionMutation,
+    HistoryMutation,
     CopyMutation,
 )
 

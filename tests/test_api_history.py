@@ -1,0 +1,142 @@
+"""Resolution history and rejoin through the real HTTP app against the real Neo4j: a reviewer's
+reject splits a customer, `resolutionHistory` shows the split and `rejoinSplit` puts it back;
+roles, a busy resolution lock, malformed ids, injection attempts and unknown ids."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+import pytest
+import pytest_asyncio
+
+from graph import locks
+from graph.db import Database
+from graph.settings import Settings
+from models.resolution import record_decision, resolve
+from models.resolution.run import RESOLUTION_LOCK
+from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
+from tests.graph_snapshot import BOOKKEEPING, snapshot
+from tests.resolution_fixtures import assignments
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+HISTORY = """query($e: ID!, $n: Int! = 20) { resolutionHistory(entityId: $e, first: $n) {
+  eventId kind entityType entityId otherIds recordIds previousIds count at by modelVersion
+  reverses undoneAt undoneBy } }"""
+REJOIN = """mutation($e: ID!) { rejoinSplit(eventId: $e) { reversedEventId entityType
+  restored { entityId recordIds } retiredIds customers { customerId } accounts { accountId } } }"""
+UNKNOWN_EVENT = "ev-0000000000000000"
+
+
+@pytest.fixture(scope="module")
+def graph(db: Database, settings: Settings, demo_dir: Path) -> Database:
+    load_demo(db, settings, demo_dir)
+    resolve(db, settings)
+    return db
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client(graph: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with api_client(api_settings(settings)) as c:
+        yield c
+
+
+def _split_one_customer(db: Database, settings: Settings) -> tuple[str, str, str]:
+    """A reviewer's reject inside a two-record customer, applied by a run: (entity, a, b)."""
+    before = assignments(db)
+    sizes = pd.Series(before).value_counts()
+    entity = sorted(sizes[sizes == 2].index)[0]
+    a, b = sorted(r for r, e in before.items() if e == entity)
+    record_decision(db, "customer", a, b, "rejected", "kim", "different people")
+    assert resolve(db, settings, incremental=True).customers.splits == 1
+    return str(entity), a, b
+
+
+async def test_history_shows_a_split_and_rejoin_puts_it_back(
+    client: httpx.AsyncClient, graph: Database, settings: Settings
+) -> None:
+    before = assignments(graph)
+    entity, a, b = _split_one_customer(graph, settings)
+    body = await gql(client, HISTORY, {"e": entity})
+    assert "errors" not in body, body
+    [split] = [e for e in body["data"]["resolutionHistory"] if e["kind"] == "SPLIT"]
+    assert split["entityType"] == "customer" and split["undoneAt"] is None
+    assert set(split["recordIds"]) & {a, b} and split["count"] == len(split["recordIds"])
+    assert entity in [split["entityId"], *split["otherIds"]]
+
+    locks.acquire(graph, RESOLUTION_LOCK, "res-in-a-shell", minutes=5)
+    try:
+        busy = await gql(client, REJOIN, {"e": split["eventId"]}, role="admin")
+    finally:
+        locks.release(graph, RESOLUTION_LOCK, "res-in-a-shell")
+    assert codes(busy) == ["CONFLICT"] and "res-in-a-shell" in busy["errors"][0]["message"]
+    assert busy["errors"][0]["extensions"]["reason"] == "RESOLUTION_RUNNING"
+
+    body = await gql(client, REJOIN, {"e": split["eventId"]}, role="admin")
+    assert "errors" not in body, body
+    outcome = body["data"]["rejoinSplit"]
+    assert outcome["reversedEventId"] == split["eventId"] and outcome["accounts"] == []
+    assert [c["customerId"] for c in outcome["customers"]] == [entity]
+    assert [r["entityId"] for r in outcome["restored"]] == [entity]
+    assert len(outcome["retiredIds"]) == 1
+    assert assignments(graph) == before
+    again = await gql(client, HISTORY, {"e": entity})
+    [undone] = [e for e in again["data"]["resolutionHistory"] if e["eventId"] == split["eventId"]]
+    assert undone["undoneBy"] == "api:admin" and undone["undoneAt"]
+    assert any(e["reverses"] == split["eventId"] for e in again["data"]["resolutionHistory"])
+
+    twice = await gql(client, REJOIN, {"e": split["eventId"]}, role="admin")
+    assert codes(twice) == ["CONFLICT"] and "already reversed" in twice["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "least"),
+    [(HISTORY, {"e": "cus-nobody"}, "analyst"), (REJOIN, {"e": UNKNOWN_EVENT}, "admin")],
+)
+async def test_roles(
+    client: httpx.AsyncClient, document: str, variables: dict[str, Any], least: str
+) -> None:
+    roles = ("viewer", "marketer", "analyst", "admin")
+    assert codes(await gql(client, document, variables, role=None)) == ["UNAUTHENTICATED"]
+    for role in roles:
+        got = codes(await gql(client, document, variables, role=role))
+        if roles.index(role) < roles.index(least):
+            assert got == ["FORBIDDEN"], (role, got)
+        else:
+            assert got in ([], ["NOT_FOUND"]), (role, got)
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "field"),
+    [
+        (HISTORY, {"e": "cus one"}, "entityId"),
+        (HISTORY, {"e": "x" * 500}, "entityId"),
+        (HISTORY, {"e": "cus-1", "n": 201}, "first"),
+        (HISTORY, {"e": "cus-1", "n": -1}, "first"),
+        (REJOIN, {"e": ""}, "eventId"),
+        (REJOIN, {"e": "ev 1"}, "eventId"),
+    ],
+)
+async def test_malformed_input_gets_field_errors(
+    client: httpx.AsyncClient, document: str, variables: dict[str, Any], field: str
+) -> None:
+    body = await gql(client, document, variables, role="admin")
+    assert codes(body) == ["BAD_USER_INPUT"], body
+    assert [f["field"] for f in body["errors"][0]["extensions"]["fields"]] == [field]
+
+
+async def test_injection_and_unknown_ids_change_nothing(
+    client: httpx.AsyncClient, graph: Database
+) -> None:
+    before = snapshot(graph, BOOKKEEPING)
+    for value in (INJECTION, "x' OR 1=1 //", "}) MATCH (n) DETACH DELETE n //", "*:*"):
+        for document in (HISTORY, REJOIN):
+            body = await gql(client, document, {"e": value}, role="admin")
+            assert codes(body) in (["BAD_USER_INPUT"], ["NOT_FOUND"]), body
+    assert (await gql(client, HISTORY, {"e": "cus-nobody"}))["data"]["resolutionHistory"] == []
+    assert codes(await gql(client, REJOIN, {"e": UNKNOWN_EVENT}, role="admin")) == ["NOT_FOUND"]
+    assert snapshot(graph, BOOKKEEPING) == before
