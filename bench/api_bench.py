@@ -90,7 +90,7 @@ from typing import Any
 import httpx
 from rich.table import Table
 
-from api.graphql.pagination import keyset_args
+from api.graphql.pagination import PageArgs, keyset_args
 from graph.async_db import AsyncDatabase
 from graph.cypher_catalog import load_query
 from graph.db import Database
@@ -323,7 +323,8 @@ def page_afters(cursors: list[str], starts: list[int]) -> list[str | None]:
 def raw_pages(afters: list[str | None]) -> list[dict[str, Any]]:
     """customer_records_by_id's parameters for each page, decoded as the resolver decodes them."""
     return [
-        {**LIST_FILTERS, **keyset_args(PAGE, after, LIST_TAG, PAGE).params()} for after in afters
+        {**LIST_FILTERS, **keyset_args(PageArgs(PAGE, after=after), LIST_TAG, PAGE).params()}
+        for after in afters
     ]
 
 

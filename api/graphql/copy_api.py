@@ -35,7 +35,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, NotFound, Refused, check_id, check_text, invalid
-from api.graphql.pagination import Connection, keyset_page
+from api.graphql.pagination import After, Before, Connection, First, Last, PageArgs, keyset_page
 from api.graphql.scores import CopyDraftView
 from api.graphql.types import iso_datetime
 from graph.cypher_catalog import load_query
@@ -272,14 +272,17 @@ class CopyQuery:
         info: Info,
         status: CopyDraftStatus | None = None,
         customer_id: strawberry.ID | None = None,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[CopyDraftView]:
         info.context.require(Role.MARKETER)
         cid = None if customer_id is None else check_id("customerId", customer_id, GRAPH_ID,
                                                         ID_HINT)  # fmt: skip
         params = {"status": None if status is None else status.value, "customer_id": cid}
-        return await keyset_page(info, "copy_drafts", params, first, after, _view)
+        page = PageArgs(first, last, after, before)
+        return await keyset_page(info, "copy_drafts", params, page, _view)
 
     @strawberry.field(description="One draft with its guardrail verdicts and citations.")
     async def copy_draft(self, info: Info, draft_id: strawberry.ID) -> CopyDraftDetail | None:

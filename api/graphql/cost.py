@@ -25,6 +25,8 @@ from graphql import (
     get_named_type,
 )
 
+from api.graphql.pagination import DEFAULT_PAGE_SIZE
+
 #: Arguments that size the list a field returns.
 PAGE_ARGUMENTS = ("first", "last", "limit")
 
@@ -83,7 +85,8 @@ def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
 
 def _page_size(field: GraphQLField, node: FieldNode, largest_page: int) -> int:
     """How many items the field's page argument asks for (its default if not given), at most
-    the largest page the server serves."""
+    the largest page the server serves. A connection's `first` and `last` both default to
+    null (only one may be given); with neither, it serves its default page."""
     given = {argument.name.value: argument.value for argument in node.arguments or ()}
     for name in PAGE_ARGUMENTS:
         value = given.get(name)
@@ -94,4 +97,6 @@ def _page_size(field: GraphQLField, node: FieldNode, largest_page: int) -> int:
         definition = field.args.get(name)
         if definition is not None and isinstance(definition.default_value, int):
             return max(definition.default_value, 1)
+    if "first" in field.args and "last" in field.args:
+        return DEFAULT_PAGE_SIZE
     return 1

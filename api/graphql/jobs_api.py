@@ -19,7 +19,7 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, check_id
-from api.graphql.pagination import Connection, keyset_page
+from api.graphql.pagination import After, Before, Connection, First, Last, PageArgs, keyset_page
 from api.jobs import JobRun, JobRunReport, list_runs
 from graph.errors import JobBusyError
 
@@ -90,7 +90,13 @@ def _execute_in_background(run: JobRun) -> None:
 class JobsQuery:
     @strawberry.field(description="Job runs, newest first (analyst).")
     async def job_runs(
-        self, info: Info, job: JobName | None = None, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        job: JobName | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[JobRunView]:
         info.context.require(Role.ANALYST)
         params = {"job": job.value if job else None}
@@ -98,8 +104,7 @@ class JobsQuery:
             info,
             "job_runs",
             params,
-            first,
-            after,
+            PageArgs(first, last, after, before),
             lambda r: JobRunView.of(JobRunReport.from_row(r)),
         )
 

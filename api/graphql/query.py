@@ -19,7 +19,7 @@ from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
 from api.graphql.errors import Forbidden
 from api.graphql.ingest_types import IngestRun, QuarantinedRow, ingest_run_from
-from api.graphql.pagination import Connection, keyset_page
+from api.graphql.pagination import After, Before, Connection, First, Last, PageArgs, keyset_page
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
     Account,
@@ -39,7 +39,6 @@ from api.graphql.types import (
 from graph.cypher_catalog import load_query
 
 Info = strawberry.Info[Any, None]
-DEFAULT_PAGE = 20
 #: Sorts of the record lists with a query written out for an index (`<list>_<suffix>.cypher`);
 #: other sorts run the list's generic query, which sorts every matching record.
 SEEK_QUERIES = {"RECORD_ID_ASC": "by_id", "NAME_ASC": "by_name", "NAME_DESC": "by_name_desc"}
@@ -66,8 +65,10 @@ class Query:
         info: Info,
         filter: inp.CustomerRecordFilter | None = None,
         sort: inp.CustomerRecordSort = inp.CustomerRecordSort.RECORD_ID_ASC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[CustomerRecord]:
         role = info.context.require(Role.VIEWER)
         params = inp.validated(inp.CustomerRecordFilterModel, filter, "filter")
@@ -88,7 +89,12 @@ class Query:
         params["sort"] = sort.value
         seek = SEEK_QUERIES.get(sort.value, "") if query == "customer_records" else ""
         return await keyset_page(
-            info, query, params, first, after, lambda r: record_from(r, role), seek=seek
+            info,
+            query,
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: record_from(r, role),
+            seek=seek,
         )
 
     @strawberry.field(description="Company records as exported, filtered and sorted.")
@@ -97,8 +103,10 @@ class Query:
         info: Info,
         filter: inp.AccountRecordFilter | None = None,
         sort: inp.AccountRecordSort = inp.AccountRecordSort.RECORD_ID_ASC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[AccountRecord]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.AccountRecordFilterModel, filter, "filter")
@@ -107,8 +115,7 @@ class Query:
             info,
             "account_records",
             params,
-            first,
-            after,
+            PageArgs(first, last, after, before),
             lambda r: from_row(AccountRecord, r),
             seek=SEEK_QUERIES.get(sort.value, ""),
         )
@@ -119,14 +126,20 @@ class Query:
         info: Info,
         filter: inp.InteractionFilter | None = None,
         sort: inp.InteractionSort = inp.InteractionSort.OCCURRED_DESC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Interaction]:
         role = info.context.require(Role.VIEWER)
         params = inp.validated(inp.InteractionFilterModel, filter, "filter")
         params["sort"] = sort.value
         return await keyset_page(
-            info, "interactions", params, first, after, lambda r: interaction_from(r, role)
+            info,
+            "interactions",
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: interaction_from(r, role),
         )
 
     @strawberry.field
@@ -135,14 +148,20 @@ class Query:
         info: Info,
         filter: inp.ProductFilter | None = None,
         sort: inp.ProductSort = inp.ProductSort.NAME_ASC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Product]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.ProductFilterModel, filter, "filter")
         params["sort"] = sort.value
         return await keyset_page(
-            info, "products", params, first, after, lambda r: from_row(Product, r)
+            info,
+            "products",
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: from_row(Product, r),
         )
 
     @strawberry.field
@@ -151,14 +170,20 @@ class Query:
         info: Info,
         filter: inp.CampaignFilter | None = None,
         sort: inp.CampaignSort = inp.CampaignSort.START_DESC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Campaign]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.CampaignFilterModel, filter, "filter")
         params["sort"] = sort.value
         return await keyset_page(
-            info, "campaigns", params, first, after, lambda r: from_row(Campaign, r)
+            info,
+            "campaigns",
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: from_row(Campaign, r),
         )
 
     @strawberry.field
@@ -167,14 +192,20 @@ class Query:
         info: Info,
         filter: inp.ContentFilter | None = None,
         sort: inp.ContentSort = inp.ContentSort.PUBLISHED_DESC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Content]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.ContentFilterModel, filter, "filter")
         params["sort"] = sort.value
         return await keyset_page(
-            info, "contents", params, first, after, lambda r: from_row(Content, r)
+            info,
+            "contents",
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: from_row(Content, r),
         )
 
     @strawberry.field(description="The category tree (small, so not paged).")
@@ -192,25 +223,35 @@ class Query:
         self,
         info: Info,
         status: str | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[IngestRun]:
         info.context.require(Role.VIEWER)
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
-        return await keyset_page(info, "ingest_runs", params, first, after, ingest_run_from)
+        return await keyset_page(
+            info, "ingest_runs", params, PageArgs(first, last, after, before), ingest_run_from
+        )
 
     @strawberry.field(description="Rows data contracts rejected (raw text: analyst and up).")
     async def quarantined_rows(
         self,
         info: Info,
         filter: inp.QuarantineFilter | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[QuarantinedRow]:
         info.context.require(Role.ANALYST)
         params = inp.validated(inp.QuarantineFilterModel, filter, "filter")
         return await keyset_page(
-            info, "quarantined_rows", params, first, after, lambda r: from_row(QuarantinedRow, r)
+            info,
+            "quarantined_rows",
+            params,
+            PageArgs(first, last, after, before),
+            lambda r: from_row(QuarantinedRow, r),
         )
 
     @strawberry.field(description="Unified customers (empty until entity resolution has run).")
@@ -219,8 +260,10 @@ class Query:
         info: Info,
         status: str | None = None,
         sort: inp.CustomerSort = inp.CustomerSort.CUSTOMER_ID_ASC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Customer]:
         role = info.context.require(Role.VIEWER)
         if role < Role.MARKETER and sort is inp.CustomerSort.NAME_ASC:
@@ -231,8 +274,9 @@ class Query:
             )
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
         params["sort"] = sort.value
+        page = PageArgs(first, last, after, before)
         return await keyset_page(
-            info, "customers", params, first, after, lambda r: from_row(Customer, r),
+            info, "customers", params, page, lambda r: from_row(Customer, r),
             seek=ENTITY_SEEKS[sort.value],
         )  # fmt: skip
 
@@ -242,14 +286,17 @@ class Query:
         info: Info,
         status: str | None = None,
         sort: inp.AccountSort = inp.AccountSort.ACCOUNT_ID_ASC,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Account]:
         info.context.require(Role.VIEWER)  # company names are not masked (as accountRecords)
         params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
         params["sort"] = sort.value
+        page = PageArgs(first, last, after, before)
         return await keyset_page(
-            info, "accounts", params, first, after, lambda r: from_row(Account, r),
+            info, "accounts", params, page, lambda r: from_row(Account, r),
             seek=ENTITY_SEEKS[sort.value],
         )  # fmt: skip
 

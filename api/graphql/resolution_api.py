@@ -27,7 +27,16 @@ import strawberry
 
 from api.graphql.auth import Role
 from api.graphql.errors import Conflict, NotFound, check_id, check_text, invalid
-from api.graphql.pagination import Connection, keyset_args, keyset_connection
+from api.graphql.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    PageArgs,
+    keyset_args,
+    keyset_connection,
+)
 from api.graphql.types import AccountRecord, Customer, CustomerRecord, maybe, record_from
 from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, ResolutionError
@@ -156,11 +165,17 @@ def _review_from(row: dict[str, Any]) -> ReviewItem:
 
 
 async def _review_rows(
-    info: Info, status: str | None, review_id: str | None, params: dict[str, Any]
+    info: Info,
+    status: str | None,
+    review_id: str | None,
+    params: dict[str, Any],
+    backward: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rows (`item`, `key`, `id`) of review_queue.cypher; `params` are its keyset parameters."""
+    """Rows (`item`, `key`, `id`) of review_queue.cypher (its `_reverse` mirror `backward`);
+    `params` are its keyset parameters."""
+    name = "api/review_queue_reverse" if backward else "api/review_queue"
     rows: list[dict[str, Any]] = await info.context.db.read(
-        load_query("api/review_queue"), {"status": status, "review_id": review_id, **params}
+        load_query(name), {"status": status, "review_id": review_id, **params}
     )
     return rows
 
@@ -189,15 +204,20 @@ class ResolutionQuery:
         self,
         info: Info,
         status: ReviewStatus | None = ReviewStatus.OPEN,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[ReviewItem]:
         info.context.require(Role.ANALYST)
         value = None if status is None else status.value
         page = keyset_args(
-            first, after, _QUEUE, info.context.settings.api_max_page_size, {"status": value}
+            PageArgs(first, last, after, before),
+            _QUEUE,
+            info.context.settings.api_max_page_size,
+            {"status": value},
         )
-        rows = await _review_rows(info, value, None, page.params())
+        rows = await _review_rows(info, value, None, page.params(), page.backward)
 
         async def count() -> int:
             found = await info.context.db.read(

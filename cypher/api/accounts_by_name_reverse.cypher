@@ -1,0 +1,24 @@
+// API: accounts_by_name.cypher read backwards, for backward pages (`last` / `before`): the rows
+// strictly before the cursor row ($after_key, $after_id: the `before` cursor; $after_id null: from
+// the end of the list), nearest the cursor first, i.e. in the exact reverse of that file's order:
+// key descending (a null key before every value), ids descending. The API reverses the page back
+// into the list's order, so both files give the same rows and cursors.
+// Params: those of accounts_by_name.cypher (filters);
+//   $after_key, $after_id: the cursor row; $limit: int (page size + 1, so the caller
+//   sees whether a previous page exists).
+// Returns: rows of item, key, id, as accounts_by_name.cypher.
+MATCH (a:Account)
+WHERE $status IS NULL OR a.status = $status
+CALL (a) {
+  OPTIONAL MATCH (r:AccountRecord)-[:RESOLVES_TO]->(a)
+  RETURN min(r.name) AS key
+}
+WITH a, a.account_id AS id, key
+WHERE $after_id IS NULL
+   OR CASE WHEN key IS NULL THEN $after_key IS NULL AND id < $after_id
+           WHEN $after_key IS NULL THEN true
+           WHEN key = $after_key THEN id < $after_id
+           ELSE key < $after_key END
+RETURN a {.*, first_seen: toString(a.first_seen), last_seen: toString(a.last_seen)} AS item, key, id
+ORDER BY key DESC, id DESC
+LIMIT $limit

@@ -1,0 +1,18 @@
+// API: accounts_by_records_desc.cypher read backwards, for backward pages (`last` / `before`): the
+// rows strictly before the cursor row ($after_key, $after_id: the `before` cursor; $after_id null:
+// from the end of the list), nearest the cursor first, i.e. in the exact reverse of that file's
+// order: record count ascending, ids descending. The API reverses the page back into the list's
+// order, so both files give the same rows and cursors.
+// Params: those of accounts_by_records_desc.cypher (filters);
+//   $after_key, $after_id: the cursor row; $limit: int (page size + 1, so the caller
+//   sees whether a previous page exists).
+// Returns: rows of item, key, id, as accounts_by_records_desc.cypher.
+MATCH (a:Account)
+WHERE $status IS NULL OR a.status = $status
+WITH a, a.account_id AS id, COUNT { (a)<-[:RESOLVES_TO]-(:AccountRecord) } AS key
+WHERE $after_id IS NULL
+   OR key > $after_key
+   OR (key = $after_key AND id < $after_id)
+RETURN a {.*, first_seen: toString(a.first_seen), last_seen: toString(a.last_seen)} AS item, key, id
+ORDER BY key ASC, id DESC
+LIMIT $limit
