@@ -133,7 +133,7 @@ class HistoryQuery:
             raise invalid("first", f"must be between 0 and {HISTORY_MAX}")
         rows = await info.context.db.read(
             load_query("resolution/read_events"),
-            {"entity_id": eid, "event_id": None, "limit": first},
+            {"entity_id": eid, "limit": first},
         )
         return [_event_from(row) for row in rows]
 
@@ -149,7 +149,7 @@ class HistoryMutation:
         role = info.context.require(Role.ADMIN)
         eid = check_id("eventId", event_id, ENTITY_ID, _ID_HINT)
         found = await info.context.db.read(
-            load_query("resolution/read_events"), {"entity_id": None, "event_id": eid, "limit": 1}
+            load_query("resolution/read_event"), {"event_id": eid}
         )
         if not found or found[0]["kind"] != "split":
             raise NotFound(f"No split {eid}; `resolutionHistory` lists an entity's events.")

@@ -1,13 +1,14 @@
 // The history of one unified entity, newest first: every merge and split it took part in (as
 // the entity kept or created, or as one merged into it / split from it), every removal of
-// records their source deleted, and whether each was undone. Or, with $event_id, that one event.
-// Params: $entity_id: string or null, $event_id: string or null, $limit: int.
+// records their source deleted, and whether each was undone (one event by its id:
+// read_event.cypher). A scan of the events: the ones naming the entity among other_ids
+// (merged into another, split from) are in a list no index answers.
+// Params: $entity_id: string, $limit: int.
 // Returns: event_id, kind, entity_type, entity_id, other_ids, record_ids, previous_ids, count,
 //   at (ISO text), by, model_version, reverses, undone_at (ISO text or null), undone_by.
 MATCH (ev:ResolutionEvent)
 WHERE ev.kind IN ['merge', 'split', 'remove']
-  AND ($event_id IS NULL OR ev.event_id = $event_id)
-  AND ($entity_id IS NULL OR ev.entity_id = $entity_id OR $entity_id IN ev.other_ids)
+  AND (ev.entity_id = $entity_id OR $entity_id IN ev.other_ids)
 RETURN ev.event_id AS event_id, ev.kind AS kind, ev.entity_type AS entity_type,
        ev.entity_id AS entity_id, ev.other_ids AS other_ids, ev.record_ids AS record_ids,
        ev.previous_ids AS previous_ids, ev.count AS count, toString(ev.at) AS at, ev.by AS by,

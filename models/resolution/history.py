@@ -29,7 +29,7 @@ def list_events(db: Database, entity_id: str, limit: int = 50) -> list[dict[str,
     deleted, newest first."""
     return db.query(
         load_query("resolution/read_events"),
-        {"entity_id": entity_id, "event_id": None, "limit": limit},
+        {"entity_id": entity_id, "limit": limit},
     )
 
 
@@ -57,7 +57,7 @@ def _rejoin(
     db: Database, settings: Settings, event_id: str, by: str, run_id: str, at: datetime
 ) -> RejoinResult:
     found = db.query(
-        load_query("resolution/read_events"), {"entity_id": None, "event_id": event_id, "limit": 1}
+        load_query("resolution/read_event"), {"event_id": event_id}
     )
     if not found or found[0]["kind"] != "split":
         raise ResolutionError(
