@@ -16,6 +16,7 @@ import pytest_asyncio
 from graph import locks
 from graph.db import Database
 from graph.settings import Settings
+from ingestion.loader import IngestRun
 from models.resolution import record_decision, resolve
 from models.resolution.run import RESOLUTION_LOCK
 from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
@@ -140,3 +141,36 @@ async def test_injection_and_unknown_ids_change_nothing(
     assert (await gql(client, HISTORY, {"e": "cus-nobody"}))["data"]["resolutionHistory"] == []
     assert codes(await gql(client, REJOIN, {"e": UNKNOWN_EVENT}, role="admin")) == ["NOT_FOUND"]
     assert snapshot(graph, BOOKKEEPING) == before
+
+
+async def test_a_record_its_source_deleted_shows_when_and_why_and_leaves_its_customer(
+    client: httpx.AsyncClient, graph: Database, settings: Settings, tmp_path: Path
+) -> None:
+    rows = graph.query(
+        "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(r:CustomerRecord) "
+        "WITH c, collect(r.record_id) AS records WHERE size(records) = 2 "
+        "UNWIND records AS record WITH c, record WHERE record STARTS WITH 'crm:' "
+        "RETURN c.customer_id AS c, record ORDER BY c DESC LIMIT 1"
+    )
+    customer, record = rows[0]["c"], rows[0]["record"]
+    feed = tmp_path / "deleted_records.csv"
+    feed.write_text(
+        "source_type,source_id,deleted_at,reason\n"
+        f"crm_contacts,{record[4:]},2026-11-01T00:00:00Z,erasure request from the person\n"
+    )
+    IngestRun(graph, settings).run([feed])
+    resolve(graph, settings, incremental=True)
+
+    query = """query($r: ID!) { customerRecord(recordId: $r) {
+      deletedAt deletionReason customer { customerId } } }"""
+    seen = (await gql(client, query, {"r": record}, role="analyst"))["data"]["customerRecord"]
+    assert seen == {
+        "deletedAt": "2026-11-01T00:00:00+00:00",
+        "deletionReason": "erasure request from the person",
+        "customer": None,
+    }
+    masked = (await gql(client, query, {"r": record}, role="viewer"))["data"]["customerRecord"]
+    assert masked["deletionReason"] != seen["deletionReason"] and masked["deletedAt"]
+    events = (await gql(client, HISTORY, {"e": customer}))["data"]["resolutionHistory"]
+    [removal] = [e for e in events if e["kind"] == "REMOVE"]
+    assert removal["recordIds"] == [record] and removal["modelVersion"] == "source deletion"

@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 
 MASK = "***"
 #: Person-record properties a viewer never sees.
-PII_FIELDS = ("email", "phone", "street", "first_name", "last_name", "full_name")
+PII_FIELDS = (
+    "email", "phone", "street", "first_name", "last_name", "full_name",
+    "deletion_reason",  # free text from a deletion feed ("erasure request from J. Smith")
+)  # fmt: skip
 
 
 class Role(enum.IntEnum):

@@ -60,12 +60,19 @@ def _fields_of(cls: type) -> tuple[frozenset[str], dict[str, Callable[[Any], Any
 
 
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
-    """An instance of a strawberry type from a node's property map (unknown keys ignored)."""
+    """An instance of a strawberry type from a node's property map (unknown keys ignored).
+
+    Temporals come as ISO text from the queries that list many rows (cheaper than the driver's
+    DateTime); a rare one a query returns as stored (a record's deleted_at) as a driver value.
+    """
     names, parsers = _fields_of(typing.cast(type, cls))
     values = {k: v for k, v in row.items() if k in names}
     for name, parse in parsers.items():
-        if isinstance(values.get(name), str):
-            values[name] = parse(values[name])
+        value = values.get(name)
+        if isinstance(value, str):
+            values[name] = parse(value)
+        elif value is not None and hasattr(value, "to_native"):
+            values[name] = value.to_native()
     return cls(**values)
 
 
@@ -85,6 +92,12 @@ async def related(info: Info, name: str, key: str, size: int) -> list[dict[str, 
 
     checked_first(size, info.context.settings.api_max_page_size)
     return await info.context.limited(name, size).load(key)
+
+
+_DELETED_AT = (
+    "When its source deleted it (a `deleted_records` feed); a deleted record resolves to no "
+    "customer or account any more, and keeps its history."
+)
 
 
 def record_from(row: dict[str, Any], role: Role | None) -> CustomerRecord:
@@ -123,6 +136,10 @@ class CustomerRecord:
     placeholder: bool | None = strawberry.field(
         default=None, description="True while only referenced, before its own row arrived."
     )
+    deleted_at: datetime | None = strawberry.field(default=None, description=_DELETED_AT)
+    deletion_reason: str | None = strawberry.field(
+        default=None, description="Why the source deleted it, as its deletion feed says."
+    )
 
     @strawberry.field(description="The company record this person WORKS_AT.")
     async def account(self, info: Info) -> AccountRecord | None:
@@ -156,6 +173,8 @@ class AccountRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     placeholder: bool | None = None
+    deleted_at: datetime | None = strawberry.field(default=None, description=_DELETED_AT)
+    deletion_reason: str | None = None
 
     @strawberry.field(description="The unified account entity resolution linked (if any).")
     async def account(self, info: Info) -> Account | None:
