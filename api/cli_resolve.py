@@ -102,9 +102,10 @@ def review_labels(
 
     The CSV starts with Splink's label columns (unique_id_l, unique_id_r, clerical_match_score:
     1 accepted, 0 rejected), so it loads straight into `accuracy_analysis_from_labels_table` or
-    `estimate_m_from_pairwise_labels`; who decided, when and why follow. The table counts the
-    saved model's calls at the match threshold against them: false positives are pairs it
-    would join that a person kept apart.
+    `estimate_m_from_pairwise_labels`; who decided, when, why and its origin follow (review: a
+    person judged the pair; unmerge / rejoin: pinned by that operation). The table counts the
+    saved model's calls at the match threshold against the pairs people judged: false
+    positives are pairs it would join that a person kept apart.
     """
     from graph.db import Database
     from models.resolution import labels
@@ -134,6 +135,11 @@ def review_labels(
         _share(measured.precision), _share(measured.recall),
     )  # fmt: skip
     console.print(table)
+    if measured.pinned:
+        console.print(
+            f"{measured.pinned:,} decisions an unmerge or rejoin pinned are not counted "
+            "(they hold its result in place; no one judged those pairs)."
+        )
 
 
 def _share(value: float | None) -> str:

@@ -74,3 +74,32 @@ def test_list_parameters_travel_whole_but_print_as_a_summary(db: Database) -> No
         params,
     )
     assert found == [{"n": 2_000, "total": sum(range(2_000)), "tags": ["a", "b"], "w": [0.5, 1.5]}]
+
+
+def test_decisions_made_before_origins_and_history_get_both(empty_db: Database) -> None:
+    """Migration 0012 back-fills: an operation's decision is told apart by its note, and each
+    decided item without a (:ReviewDecision) gets its one entry; applied again, nothing more."""
+    db = empty_db
+    db.query(
+        "UNWIND $rows AS row CREATE (:MatchReview {review_id: row.id, status: row.status, "
+        "note: row.note, decided_by: 'old', decided_at: datetime('2026-01-01T00:00:00Z')})",
+        {"rows": [{"id": "rev-a", "status": "rejected", "note": "unmerge cus-1"},
+                  {"id": "rev-b", "status": "accepted", "note": "reverse split ev-1"},
+                  {"id": "rev-c", "status": "accepted", "note": None},
+                  {"id": "rev-d", "status": "open", "note": None}]},
+        write=True,
+    )  # fmt: skip
+    for _ in range(2):
+        for statement in split_statements(load_query("migrations/0012_decision_origin")):
+            db.run_autocommit(statement)
+    rows = db.query(
+        "MATCH (m:MatchReview) OPTIONAL MATCH (m)-[:DECIDED]->(d:ReviewDecision) "
+        "RETURN m.review_id AS id, m.origin AS origin, count(d) AS entries, "
+        "collect(d.status) AS statuses ORDER BY id"
+    )
+    assert [(r["id"], r["origin"], r["entries"], r["statuses"]) for r in rows] == [
+        ("rev-a", "unmerge", 1, ["rejected"]),
+        ("rev-b", "rejoin", 1, ["accepted"]),
+        ("rev-c", "review", 1, ["accepted"]),
+        ("rev-d", None, 0, []),
+    ]

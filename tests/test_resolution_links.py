@@ -128,3 +128,9 @@ def test_review_decisions_are_labels_the_model_is_measured_against(
     assert (measured.true_negatives, measured.false_negatives) == (0, 1)
     assert measured.precision == 0.5 and measured.recall == 0.5
     assert measured.model_version and measured.threshold == settings.resolution_threshold
+    # A pair an operation pinned (here as an unmerge would) binds runs but is no label.
+    record_decision(db, "customer", *singles.index[1:3], "rejected", "ivy", "unmerge x",
+                    origin="unmerge")  # fmt: skip
+    assert set(labels.read_labels(db, "customer")["origin"]) == {"review", "unmerge"}
+    again = labels.agreement(db, settings, "customer")
+    assert again is not None and (again.labels, again.pinned) == (3, 1)

@@ -4,7 +4,8 @@
 // Params: $kind: "customer"|"account".
 // Returns: review_id, record_a, record_b, clerical_match_score, decided_by, decided_at (ISO
 //   text), note, model_version (of the run that opened the review), match_probability (its
-//   score then), entity_a, entity_b — in review-id order.
+//   score then), entity_a, entity_b, origin ("review": a person judged the pair; "unmerge" /
+//   "rejoin": pinned by that operation) — in review-id order.
 MATCH (m:MatchReview)
 WHERE m.kind = $kind AND m.status IN ['accepted', 'rejected']
 OPTIONAL MATCH (:CustomerRecord {record_id: m.record_a})-[:RESOLVES_TO]->(ca:Customer)
@@ -16,5 +17,6 @@ RETURN m.review_id AS review_id, m.record_a AS record_a, m.record_b AS record_b,
        m.decided_by AS decided_by, toString(m.decided_at) AS decided_at, m.note AS note,
        m.model_version AS model_version, m.match_probability AS match_probability,
        coalesce(ca.customer_id, aa.account_id) AS entity_a,
-       coalesce(cb.customer_id, ab.account_id) AS entity_b
+       coalesce(cb.customer_id, ab.account_id) AS entity_b,
+       coalesce(m.origin, 'review') AS origin
 ORDER BY m.review_id

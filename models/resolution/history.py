@@ -56,9 +56,7 @@ def rejoin(db: Database, settings: Settings, event_id: str, by: str) -> RejoinRe
 def _rejoin(
     db: Database, settings: Settings, event_id: str, by: str, run_id: str, at: datetime
 ) -> RejoinResult:
-    found = db.query(
-        load_query("resolution/read_event"), {"event_id": event_id}
-    )
+    found = db.query(load_query("resolution/read_event"), {"event_id": event_id})
     if not found or found[0]["kind"] != "split":
         raise ResolutionError(
             f"no split {event_id!r}; `marketgraph history ENTITY_ID` lists an entity's events"
@@ -85,7 +83,7 @@ def _rejoin(
         anchor = kept[0] if kept else records[0]
         for r in records:
             if r != anchor:
-                record_decision(db, kind, anchor, r, "accepted", by, note)
+                record_decision(db, kind, anchor, r, "accepted", by, note, origin="rejoin")
     links: list[dict[str, Any]] = [
         {"record_id": r, "entity_id": target, "rule": "rejoin", "match_probability": None,
          "match_weight": None, "matched_with": None, "evidence_fields": [],
@@ -145,4 +143,4 @@ def _overturn_rejects(
     _, cannot = store.read_decisions(db, kind)
     for a, b in cannot:
         if a in together and b in together:
-            record_decision(db, kind, a, b, "accepted", by, note)
+            record_decision(db, kind, a, b, "accepted", by, note, origin="rejoin")

@@ -12,6 +12,7 @@ incremental run uses.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -39,11 +40,11 @@ def read_labels(db: Database, kind: sm.EntityKind) -> pd.DataFrame:
         rows,
         columns=["review_id", "record_a", "record_b", "clerical_match_score", "decided_by",
                  "decided_at", "note", "model_version", "match_probability", "entity_a",
-                 "entity_b"],
+                 "entity_b", "origin"],
     )  # fmt: skip
     return frame.rename(columns={"record_a": "unique_id_l", "record_b": "unique_id_r"})[
-        [*SPLINK_COLUMNS, "review_id", "decided_by", "decided_at", "note", "model_version",
-         "match_probability", "entity_a", "entity_b"]
+        [*SPLINK_COLUMNS, "review_id", "decided_by", "decided_at", "note", "origin",
+         "model_version", "match_probability", "entity_a", "entity_b"]
     ]  # fmt: skip
 
 
@@ -59,6 +60,9 @@ class LabelAgreement:
     false_positives: int
     true_negatives: int
     false_negatives: int
+    #: Decisions an unmerge or a rejoin pinned, left out: they hold an operation's result in
+    #: place, they are no one's judgement of that pair.
+    pinned: int = 0
 
     @property
     def precision(self) -> float | None:
@@ -79,10 +83,12 @@ class LabelAgreement:
 
 
 def agreement(db: Database, settings: Settings, kind: sm.EntityKind) -> LabelAgreement | None:
-    """How the saved model scores the labelled pairs; None with no saved model or no labels
-    whose records both still exist."""
+    """How the saved model scores the pairs people judged; None with no saved model or no
+    such labels whose records both still resolve (a deleted record's labels drop out)."""
     saved = scoring.saved_state(db, settings, kind)
     labels = read_labels(db, kind).dropna(subset=["entity_a", "entity_b"])
+    judged = labels["origin"] == "review"
+    pinned, labels = int((~judged).sum()), labels[judged]
     if saved is None or labels.empty:
         return None
     model, counts = saved
@@ -92,7 +98,8 @@ def agreement(db: Database, settings: Settings, kind: sm.EntityKind) -> LabelAgr
     raw = members[members["record_id"].isin(wanted)].reset_index(drop=True)
     frame = scoring.frame_for(kind, raw, counts)
     scores = _threshold_table(frame, labels[SPLINK_COLUMNS], model, settings, counts)
-    return _agreement(kind, model.version, settings.resolution_threshold, labels, scores)
+    measured = _agreement(kind, model.version, settings.resolution_threshold, labels, scores)
+    return dataclasses.replace(measured, pinned=pinned)
 
 
 def _agreement(

@@ -47,15 +47,20 @@ def decide(
 
 def record_decision(
     db: Database, kind: str, a: str, b: str, decision: Decision, by: str, note: str | None = None,
-    review_id: str | None = None,
+    review_id: str | None = None, origin: str = "review",
 ) -> None:  # fmt: skip
-    """Record a decision on any pair of records of one kind (a review item is made if none)."""
+    """Record a decision on any pair of records of one kind (a review item is made if none).
+
+    ``origin`` says what made it: a person judging this pair ("review"), or an operation that
+    pins pairs to hold its result ("unmerge", "rejoin") — those bind runs just the same, but
+    are not a judgement of each pair, so they are no labels to measure the model against.
+    """
     first, second = sorted((a, b))
     rid = review_id or "rev-" + hashlib.sha256(f"{kind}|{first}|{second}".encode()).hexdigest()[:16]
     db.query(
         load_query("resolution/decide_review"),
         {"review_id": rid, "kind": kind, "record_a": first, "record_b": second,
-         "status": decision, "by": by, "at": datetime.now(UTC), "note": note},
+         "status": decision, "by": by, "at": datetime.now(UTC), "note": note, "origin": origin},
         write=True,
     )  # fmt: skip
 
@@ -72,7 +77,7 @@ def _overturn_accepts(
     must, _ = store.read_decisions(db, kind)
     for a, b in must:
         if (a in moved and b in remaining) or (b in moved and a in remaining):
-            record_decision(db, kind, a, b, "rejected", by, note)
+            record_decision(db, kind, a, b, "rejected", by, note, origin="unmerge")
 
 
 @dataclass(frozen=True)
@@ -139,10 +144,12 @@ def _unmerge(
     _overturn_accepts(db, kind, restored, set(remaining), by, f"unmerge {survivor}")
     for records in restored.values():
         for other in remaining[:50]:
-            record_decision(db, kind, records[0], other, "rejected", by, f"unmerge {survivor}")
+            record_decision(db, kind, records[0], other, "rejected", by, f"unmerge {survivor}",
+                            origin="unmerge")  # fmt: skip
         # Records of one restored group stay together even if the model would split them.
         for r in records[1:]:
-            record_decision(db, kind, records[0], r, "accepted", by, f"unmerge {survivor}")
+            record_decision(db, kind, records[0], r, "accepted", by, f"unmerge {survivor}",
+                            origin="unmerge")  # fmt: skip
     store.write_events(
         db,
         [{"event_id": f"ev-{run_id}-unmerge", "kind": "split", "entity_type": kind,
