@@ -3,11 +3,13 @@
 What is timed is `models.resolution.resolve(db, settings)`, the code `marketgraph resolve` runs:
 read the records from Neo4j, train Splink (EM), predict and cluster pairs, assign golden ids,
 write every RESOLVES_TO link with its evidence, the history events, the review queue and
-WORKS_AT back into Neo4j. Three runs per size, each on the state the previous one left:
+WORKS_AT back into Neo4j. Four runs per size, each on the state the previous one left:
 
   full         first resolution of 99% of the records (every entity and link is new)
   re-run       the same records again (ids must not change: 0 links rewritten)
   incremental  the last 1% of records ingested, then `resolve --incremental`
+  deletions    a deletion feed naming 1% of the first records ingested, then `resolve
+               --incremental` (it detaches them; "write" includes the detach)
 
 Beside them, the baseline the issue names: Splink's README's "about a million records in about a
 minute on a laptop", and the issue's target of 3 minutes for 1M records on 2 cores. The
@@ -54,9 +56,10 @@ from graph.local_server import start, stop
 from graph.local_server.testing import settings_for_tests
 from graph.maintenance import delete_all_data
 from graph.migrations import apply_migrations
+from ingestion.contracts import CONTRACTS
 from ingestion.demo_data import generate
 from ingestion.loader import IngestRun
-from models.resolution import engine, score, scoring, store
+from models.resolution import engine, removals, score, scoring, store
 from models.resolution import run as resolution_run
 from models.resolution import splink_model as sm
 from models.resolution.clustering import cluster
@@ -116,6 +119,7 @@ STAGES: dict[str, tuple[Any, str]] = {
     "works_at": (store, "write_works_at"),
     "charts": (engine, "_charts"),
     "indexes": (store, "ensure_key_indexes"),  # rebuilding dropped key indexes, in "write"
+    "detach": (removals, "detach_deleted"),  # deleted records unlinked, in "write"
 }
 
 
@@ -134,6 +138,7 @@ class RunResult:
     f1: float
     b3_f1: float
     account_f1: float
+    removed: int = 0
 
 
 def split_exports(full: Path, base: Path, late: Path, late_share: float) -> None:
@@ -147,6 +152,23 @@ def split_exports(full: Path, base: Path, late: Path, late_share: float) -> None
         cut = len(frame) - int(len(frame) * late_share)
         frame.iloc[:cut].to_csv(base / name, index=False)
         frame.iloc[cut:].to_csv(late / name, index=False)
+
+
+def deletion_feed(base: Path, folder: Path, share: float) -> Path:
+    """A `deleted_records` feed naming every (1 / share)-th record of each first-part person
+    export: what a source's deleted-records report would say."""
+    step, rows = max(round(1 / share), 1), []
+    for name in PERSON_FILES:
+        source_type = name.removesuffix(".csv")
+        key = CONTRACTS[source_type].key_columns[0]
+        ids = pd.read_csv(base / name, dtype=str, keep_default_na=False)[key].iloc[::step]
+        rows += [(source_type, source_id) for source_id in ids]
+    feed = pd.DataFrame(rows, columns=["source_type", "source_id"])
+    feed["deleted_at"], feed["reason"] = "2030-01-01T00:00:00Z", "e2e bench"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    feed.to_csv(folder / "deleted_records.csv", index=False)
+    return folder
 
 
 def exports(root: Path, records: int, seed: int) -> Path:
@@ -192,6 +214,7 @@ def timed_run(
         people.new_records + report.accounts.new_records,
         people.links_written + report.accounts.links_written, people.entities, seconds,
         dict(watch.seconds), memory.python / 2**20, memory.neo4j / 2**20, f1, b3, account_f1,
+        people.removed + report.accounts.removed,
     )  # fmt: skip
 
 
@@ -228,6 +251,9 @@ def bench_size(
         results.append(timed_run(db, settings, size, "re-run", truth, pid))
         IngestRun(db, settings).run([late])
         results.append(timed_run(db, settings, size, "incremental", truth, pid, True))
+        gone = deletion_feed(base, args.data_dir / "split" / "deleted", args.late_share)
+        IngestRun(db, settings).run([gone])
+        results.append(timed_run(db, settings, size, "deletions", truth, pid, True))
         if not args.skip_model_only:
             seconds, f1 = model_only(db, truth)
             notes.append(f"{size}: model only (no Neo4j) {seconds:.1f}s, F1 {f1:.3f}")
@@ -240,22 +266,25 @@ def render(results: list[RunResult]) -> Table:
     """One row per run; stage columns are seconds (read = records, candidates and members;
     write = links, keys, reviews, events, WORKS_AT, key indexes rebuilt or ensured)."""
     table = Table(title="marketgraph resolve, end to end through Neo4j")
-    columns = ["size", "run", "records read", "new", "links written", "customers touched", "wall s",
-               "records/s", "read", "train", "predict", "cluster", "write", "charts", "other",
+    columns = ["size", "run", "records read", "new", "removed", "links written",
+               "customers touched", "wall s", "records/s", "read", "train", "predict",
+               "cluster", "write", "charts", "other",
                "py MiB", "neo4j MiB", "F1", "B3-F1", "company F1"]  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column in ("size", "run") else "right")
     for r in results:
         s = r.stages
         write = sum(
-            s.get(k, 0.0) for k in ("links", "keys", "reviews", "events", "works_at", "indexes")
+            s.get(k, 0.0)
+            for k in ("links", "keys", "reviews", "events", "works_at", "indexes", "detach")
         )
         read = sum(s.get(k, 0.0) for k in ("read", "candidates", "members"))
         stages = [read, s.get("train", 0.0),
                   s.get("predict", 0.0) + s.get("predict new", 0.0), s.get("cluster", 0.0),
                   write, s.get("charts", 0.0), r.seconds - sum(s.values())]  # fmt: skip
         table.add_row(
-            r.size, r.run, f"{r.records:,}", f"{r.new_records:,}", f"{r.links_written:,}",
+            r.size, r.run, f"{r.records:,}", f"{r.new_records:,}", f"{r.removed:,}",
+            f"{r.links_written:,}",
             f"{r.entities:,}", f"{r.seconds:.1f}", f"{r.records / r.seconds:,.0f}",
             *(f"{v:.1f}" for v in stages), f"{r.py_mib:,.0f}", f"{r.neo4j_mib:,.0f}",
             f"{r.f1:.3f}", f"{r.b3_f1:.3f}", f"{r.account_f1:.3f}",
