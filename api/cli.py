@@ -116,6 +116,10 @@ def ingest(
     break a contract are quarantined with a reason — kept in full under the state dir and as
     (:QuarantinedRow) nodes — and never stop the good rows. Loads are idempotent: a file already
     loaded is skipped, unchanged rows are not rewritten, and a killed load converges when re-run.
+
+    Records a source deleted come as deleted_records.csv (source_type, source_id, deleted_at,
+    reason): they stay in the graph marked deleted, and the next `marketgraph resolve` detaches
+    them from their customers and accounts.
     """
     from api.summary import ingest_table, quarantine_table
     from graph.db import Database
