@@ -148,9 +148,7 @@ class HistoryMutation:
     async def rejoin_split(self, info: Info, event_id: strawberry.ID) -> RejoinOutcome:
         role = info.context.require(Role.ADMIN)
         eid = check_id("eventId", event_id, ENTITY_ID, _ID_HINT)
-        found = await info.context.db.read(
-            load_query("resolution/read_event"), {"event_id": eid}
-        )
+        found = await info.context.db.read(load_query("resolution/read_event"), {"event_id": eid})
         if not found or found[0]["kind"] != "split":
             raise NotFound(f"No split {eid}; `resolutionHistory` lists an entity's events.")
         from models.resolution.history import rejoin
