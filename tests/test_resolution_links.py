@@ -3,6 +3,8 @@ unmerges of accounts and customers, and only one resolution writes at a time."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -10,7 +12,16 @@ from graph import locks
 from graph.db import Database
 from graph.errors import JobBusyError
 from graph.settings import Settings
-from models.resolution import ResolutionReport, labels, record_decision, resolve, unmerge
+from ingestion.loader import IngestRun
+from models.resolution import (
+    ResolutionReport,
+    labels,
+    normalise,
+    record_decision,
+    resolve,
+    store,
+    unmerge,
+)
 from models.resolution.run import RESOLUTION_LOCK
 from tests.resolution_fixtures import assignments, expected_works_at, resolved, works_at
 
@@ -134,3 +145,33 @@ def test_review_decisions_are_labels_the_model_is_measured_against(
     assert set(labels.read_labels(db, "customer")["origin"]) == {"review", "unmerge"}
     again = labels.agreement(db, settings, "customer")
     assert again is not None and (again.labels, again.pinned) == (3, 1)
+
+
+def test_people_who_typed_a_new_accounts_name_work_there_after_an_incremental_run(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path
+) -> None:
+    """A typed company name links a person once it names exactly one account: a CRM account
+    that arrives with a name people typed before links them in the next incremental run (the
+    people themselves are unchanged, so it does not read their records)."""
+    db, _ = resolved
+    typed = db.query(
+        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer) WHERE r.company_name IS NOT NULL "
+        "RETURN r.company_name AS name, c.customer_id AS c ORDER BY r.record_id"
+    )
+    known = set(normalise.company_name(store.read_records(db, "account")["name"]).dropna())
+    names = normalise.company_name(pd.Series([t["name"] for t in typed]))
+    unnamed = [t for t, n in zip(typed, names, strict=True) if pd.notna(n) and n not in known]
+    assert unnamed, "the demo has people who typed a company no CRM account names"
+    name, customer = unnamed[0]["name"], unnamed[0]["c"]
+    export = tmp_path / "crm_accounts.csv"
+    pd.DataFrame([{
+        "account_id": "ANEW0001", "name": name, "domain": "anew0001.example",
+        "industry": "retail", "employees": 12, "city": "Nowhere", "country": "GB",
+        "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-01T00:00:00Z",
+    }]).to_csv(export, index=False)  # fmt: skip
+    IngestRun(db, settings).run([export])
+
+    resolve(db, settings, incremental=True)
+    account = assignments(db, "Account")["crm:ANEW0001"]
+    assert (customer, account, "company_name") in works_at(db)
+    assert works_at(db) == expected_works_at(db)

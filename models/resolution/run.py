@@ -15,7 +15,7 @@ from typing import Any
 from graph import locks
 from graph.db import Database
 from graph.settings import Settings
-from models.resolution import store, works_at
+from models.resolution import normalise, store, works_at
 from models.resolution.engine import KindReport, RunContext, resolve_kind
 
 log = logging.getLogger(__name__)
@@ -104,8 +104,10 @@ def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindRepor
     A full person pass derives everyone's links from the records this run holds (all company
     records too when the account pass was full, else read once) and prunes the rest. An
     incremental one derives only its people's links, those of the customers it touched (one
-    that lost a deleted record may lose its employer) and those of everyone working at an
-    account the run touched (a merged-away account's people move to the survivor).
+    that lost a deleted record may lose its employer), those of everyone working at an
+    account the run touched (a merged-away account's people move to the survivor) and those
+    of everyone who typed the name of a company record it read (that name may now name one
+    account, or two).
     """
     people = ctx.records.get("customer")
     companies = ctx.records.get("account") if accounts.mode == "full" else None
@@ -116,7 +118,10 @@ def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindRepor
         rows = works_at.works_at_rows(people, companies)
         store.write_works_at(ctx.db, rows, batch, run_id=ctx.run_id, at=ctx.at, prune=True)
         return len(rows)
+    read = ctx.records.get("account")
+    names = () if read is None else normalise.company_name(read["name"]).dropna().unique()
+    rederive = set(ctx.touched.get("customer", ())) | works_at.customers_naming(ctx.db, names)
     return works_at.relink(
         ctx.db, batch, run_id=ctx.run_id, at=ctx.at, people=people, companies=companies,
-        accounts=ctx.touched.get("account", ()), customers=ctx.touched.get("customer", ()),
+        accounts=ctx.touched.get("account", ()), customers=rederive,
     )  # fmt: skip

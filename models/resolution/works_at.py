@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph.cypher_catalog import load_query
 from graph.db import Database
 from models.resolution import blocking_keys, normalise, store
 from models.resolution.splink_model import EntityKind
@@ -66,6 +67,31 @@ def companies_named_by(db: Database, people: pd.DataFrame) -> pd.DataFrame:
     names = blocking_keys.name_hashes(normalise.company_name(people["company_name"]))
     crm = people["account_record_id"].dropna().astype(str).unique().tolist()
     return store.read_works_at_accounts(db, crm, names)
+
+
+def customers_naming(db: Database, names: Iterable[str]) -> set[str]:
+    """Customers with a person record whose typed company name normalises to one of ``names``
+    (normalised company names), found by the full-text index, then checked exactly.
+
+    Why: a typed name links a person only while it names exactly one account, so a run that
+    adds or changes company records can make it name one (or two) for people it never read.
+    (A name the index tokenises differently, e.g. with accents, waits for the next full run.)
+    """
+    wanted = {n for n in names if n}
+    queries = sorted({q for n in wanted if (q := _all_words(n))})
+    if not queries:
+        return set()
+    rows = db.query(load_query("resolution/read_people_naming"), {"queries": queries})
+    found = pd.DataFrame(rows, columns=["company_name", "customer_id"])
+    exact = normalise.company_name(found["company_name"]).isin(wanted)
+    return set(found.loc[exact, "customer_id"].astype(str))
+
+
+def _all_words(name: str) -> str:
+    """A Lucene query requiring every word of a normalised name ("and" stands for "&", which
+    the index drops); normalised names hold only [a-z0-9 ], so nothing needs escaping."""
+    words = [w for w in name.split() if w != "and"]
+    return "company_name:(" + " ".join(f"+{w}" for w in words) + ")" if words else ""
 
 
 def relink(
