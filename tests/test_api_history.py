@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import pytest_asyncio
 
+from api.graphql.auth import MASK
 from graph import locks
 from graph.db import Database
 from graph.settings import Settings
@@ -162,15 +163,19 @@ async def test_a_record_its_source_deleted_shows_when_and_why_and_leaves_its_cus
     resolve(graph, settings, incremental=True)
 
     query = """query($r: ID!) { customerRecord(recordId: $r) {
-      deletedAt deletionReason customer { customerId } } }"""
+      deletedAt deletionReason email customer { customerId } } }"""
     seen = (await gql(client, query, {"r": record}, role="analyst"))["data"]["customerRecord"]
-    assert seen == {
+    assert seen["email"] and seen["email"] != MASK
+    assert {k: v for k, v in seen.items() if k != "email"} == {
         "deletedAt": "2026-11-01T00:00:00+00:00",
         "deletionReason": "erasure request from the person",
         "customer": None,
     }
-    masked = (await gql(client, query, {"r": record}, role="viewer"))["data"]["customerRecord"]
-    assert masked["deletionReason"] != seen["deletionReason"] and masked["deletedAt"]
+    # Below analysts, a deleted record's personal data is masked (marketers may not act on it).
+    for role in ("viewer", "marketer"):
+        masked = (await gql(client, query, {"r": record}, role=role))["data"]["customerRecord"]
+        assert (masked["deletionReason"], masked["email"]) == (MASK, MASK), role
+        assert masked["deletedAt"] == seen["deletedAt"]
     events = (await gql(client, HISTORY, {"e": customer}))["data"]["resolutionHistory"]
     [removal] = [e for e in events if e["kind"] == "REMOVE"]
     assert removal["recordIds"] == [record] and removal["modelVersion"] == "source deletion"

@@ -12,7 +12,7 @@ from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, resolve, store
+from models.resolution import ResolutionReport, decide, resolve, store
 from models.resolution.history import list_events
 from tests.resolution_fixtures import assignments, expected_works_at, resolved, works_at
 
@@ -90,7 +90,8 @@ def test_only_a_row_updated_after_the_deletion_brings_a_record_back(
     contacts = pd.read_csv(demo_dir / "crm_contacts.csv", dtype=str, keep_default_na=False,
                            on_bad_lines="skip", encoding_errors="replace")  # fmt: skip
     row = contacts[contacts["email"].str.contains("@")].iloc[[0]].copy()
-    IngestRun(db, settings).run([_feed(tmp_path, [("crm_contacts", row["contact_id"].iloc[0])])])
+    feed = _feed(tmp_path, [("crm_contacts", row["contact_id"].iloc[0])])
+    IngestRun(db, settings).run([feed])
     record = f"crm:{row['contact_id'].iloc[0]}"
     deleted = "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.deleted_at IS NOT NULL AS d"
 
@@ -109,6 +110,9 @@ def test_only_a_row_updated_after_the_deletion_brings_a_record_back(
     row["updated_at"] = "2026-11-02T00:00:00Z"
     row.to_csv(newer / "crm_contacts.csv", index=False)
     IngestRun(db, settings).run([newer])
+    assert db.query(deleted, {"id": record})[0]["d"] is False
+    # The deletion is older news now: a cumulative feed that lists it again changes nothing.
+    IngestRun(db, settings, force=True).run([feed])
     assert db.query(deleted, {"id": record})[0]["d"] is False
 
 
@@ -141,3 +145,28 @@ def test_a_run_detaches_deleted_records_and_retires_customers_left_empty(
     full = resolve(db, settings)  # a full run reads them no more, and moves no one
     assert full.customers.removed == 0
     assert assignments(db) == after
+
+
+def test_open_review_items_of_a_deleted_record_are_withdrawn_and_decided_ones_kept(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path
+) -> None:
+    db, _ = resolved
+    items = db.query(
+        "MATCH (m:MatchReview {status: 'open', kind: 'customer'}) WHERE m.record_a STARTS WITH "
+        "'crm:' RETURN m.review_id AS id, m.record_a AS record ORDER BY id LIMIT 2"
+    )
+    assert len(items) == 2, "the demo resolves with open crm review items"
+    (gone, record), (decided, other) = (
+        (items[0]["id"], items[0]["record"]),
+        (items[1]["id"], items[1]["record"]),
+    )
+    decide(db, decided, "rejected", by="kim")
+    IngestRun(db, settings).run(
+        [_feed(tmp_path, [("crm_contacts", record[4:]), ("crm_contacts", other[4:])])]
+    )
+    resolve(db, settings, incremental=True)
+    left = db.query(
+        "MATCH (m:MatchReview) WHERE m.review_id IN $ids RETURN m.review_id AS id, m.status AS s",
+        {"ids": [gone, decided]},
+    )
+    assert [(r["id"], r["s"]) for r in left] == [(decided, "rejected")]

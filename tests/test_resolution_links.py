@@ -145,6 +145,11 @@ def test_review_decisions_are_labels_the_model_is_measured_against(
     assert set(labels.read_labels(db, "customer")["origin"]) == {"review", "unmerge"}
     again = labels.agreement(db, settings, "customer")
     assert again is not None and (again.labels, again.pinned) == (3, 1)
+    # An operation pinning what a person already decided leaves it that person's judgement.
+    record_decision(db, "customer", sure[0]["a"], sure[0]["b"], "rejected", "op", "unmerge y",
+                    origin="unmerge")  # fmt: skip
+    still = labels.agreement(db, settings, "customer")
+    assert still is not None and (still.labels, still.pinned) == (3, 1)
 
 
 def test_people_who_typed_a_new_accounts_name_work_there_after_an_incremental_run(

@@ -99,9 +99,13 @@ class KeyRing:
 
 
 def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:
-    """A copy of a person record's properties with what `role` may not see replaced by MASK."""
+    """A copy of a person record's properties with what `role` may not see replaced by MASK.
+
+    A record its source deleted (often at the person's request) shows its personal data to
+    analysts only: no one below may act on it any more.
+    """
     out = dict(props)
-    if role <= Role.VIEWER:
+    if role <= Role.VIEWER or (role < Role.ANALYST and props.get("deleted_at") is not None):
         for name in PII_FIELDS:
             if out.get(name) is not None:
                 out[name] = MASK

@@ -174,7 +174,6 @@ class AccountRecord:
     updated_at: datetime | None = None
     placeholder: bool | None = None
     deleted_at: datetime | None = strawberry.field(default=None, description=_DELETED_AT)
-    deletion_reason: str | None = None
 
     @strawberry.field(description="The unified account entity resolution linked (if any).")
     async def account(self, info: Info) -> Account | None:

@@ -2,6 +2,13 @@
 // a person judged the pair, "unmerge" / "rejoin" = pinned by that operation), and decisions
 // made before each was appended as a (:ReviewDecision) get their one entry. Back-fill: the
 // operations wrote their notes as "unmerge <id>" / "reverse split <id>".
+MATCH (d:ReviewDecision)
+WHERE d.origin IS NULL
+SET d.origin = CASE
+  WHEN d.note STARTS WITH 'unmerge ' THEN 'unmerge'
+  WHEN d.note STARTS WITH 'reverse split ' THEN 'rejoin'
+  ELSE 'review'
+END;
 MATCH (m:MatchReview)
 WHERE m.status IN ['accepted', 'rejected'] AND m.origin IS NULL
 SET m.origin = CASE

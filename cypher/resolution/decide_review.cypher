@@ -11,8 +11,12 @@ MERGE (m:MatchReview {review_id: $review_id})
   ON CREATE SET m.source_system = 'resolution', m.source_id = $review_id,
                 m.first_run = 'review', m.first_seen = $at, m.kind = $kind,
                 m.record_a = $record_a, m.record_b = $record_b, m.created_at = $at
+// An operation pinning the decision a person already made keeps it a person's judgement.
+SET m.origin = CASE
+  WHEN $origin <> 'review' AND m.status = $status AND m.origin = 'review' THEN 'review'
+  ELSE $origin
+END
 SET m.status = $status, m.decided_by = $by, m.decided_at = $at, m.note = $note,
-    m.origin = $origin,
     m.last_seen = $at, m.last_run = 'review',
     m.decisions = coalesce(m.decisions, 0) + 1
 CREATE (m)-[:DECIDED]->(:ReviewDecision {

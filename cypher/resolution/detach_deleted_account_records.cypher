@@ -1,6 +1,7 @@
 // Detach the account records their source deleted (delete_records.cypher) from the unified
 // (:Account) each still resolves to: a deleted record no longer makes up anyone. Found by the
-// deleted_at index (migration 0011), so a run with no deletions pays one empty seek. The
+// deleted_at index (migration 0011): a scan of the deleted records' index entries, not of
+// every record (it grows with the deletions ever made, not with the population). The
 // record stays in the graph with its history; the run retires entities left with no record
 // and appends a 'remove' (:ResolutionEvent) per entity (models/resolution/removals.py).
 // Params: none.
