@@ -10,7 +10,7 @@ import pytest
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import ResolutionReport, normalise, resolve, store
+from models.resolution import ResolutionReport, normalise, record_decision, resolve, store
 from models.resolution.works_at import works_at_rows
 
 
@@ -76,6 +76,18 @@ def ingest_twin_and_stranger(
     export, original = twin_and_stranger(demo_dir, before, folder)
     IngestRun(db, settings).run([export])
     return before, original
+
+
+def split_one_customer(db: Database, settings: Settings) -> tuple[str, str, str]:
+    """A reviewer's reject inside a two-record customer, applied by an incremental run:
+    (the customer, its two records)."""
+    before = assignments(db)
+    sizes = pd.Series(before).value_counts()
+    entity = str(sorted(sizes[sizes == 2].index)[0])
+    a, b = sorted(r for r, e in before.items() if e == entity)
+    record_decision(db, "customer", a, b, "rejected", "kim", "different people")
+    assert resolve(db, settings, incremental=True).customers.splits == 1
+    return entity, a, b
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pandas as pd
 import pytest
 import pytest_asyncio
 
@@ -18,11 +17,11 @@ from graph import locks
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.resolution import record_decision, resolve
+from models.resolution import resolve
 from models.resolution.run import RESOLUTION_LOCK
 from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
 from tests.graph_snapshot import BOOKKEEPING, snapshot
-from tests.resolution_fixtures import assignments
+from tests.resolution_fixtures import assignments, split_one_customer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -47,22 +46,11 @@ async def client(graph: Database, settings: Settings) -> AsyncIterator[httpx.Asy
         yield c
 
 
-def _split_one_customer(db: Database, settings: Settings) -> tuple[str, str, str]:
-    """A reviewer's reject inside a two-record customer, applied by a run: (entity, a, b)."""
-    before = assignments(db)
-    sizes = pd.Series(before).value_counts()
-    entity = sorted(sizes[sizes == 2].index)[0]
-    a, b = sorted(r for r, e in before.items() if e == entity)
-    record_decision(db, "customer", a, b, "rejected", "kim", "different people")
-    assert resolve(db, settings, incremental=True).customers.splits == 1
-    return str(entity), a, b
-
-
 async def test_history_shows_a_split_and_rejoin_puts_it_back(
     client: httpx.AsyncClient, graph: Database, settings: Settings
 ) -> None:
     before = assignments(graph)
-    entity, a, b = _split_one_customer(graph, settings)
+    entity, a, b = split_one_customer(graph, settings)
     body = await gql(client, HISTORY, {"e": entity})
     assert "errors" not in body, body
     [split] = [e for e in body["data"]["resolutionHistory"] if e["kind"] == "SPLIT"]

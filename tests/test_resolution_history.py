@@ -15,7 +15,13 @@ from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.resolution import ResolutionReport, record_decision, resolve, store, unmerge
 from models.resolution.history import list_events, rejoin
-from tests.resolution_fixtures import assignments, expected_works_at, resolved, works_at
+from tests.resolution_fixtures import (
+    assignments,
+    expected_works_at,
+    resolved,
+    split_one_customer,
+    works_at,
+)
 
 __all__ = ["resolved"]  # the fixture, re-exported for pytest
 
@@ -25,11 +31,7 @@ def test_a_split_a_reviewer_caused_is_reversed_for_good(
 ) -> None:
     db, _ = resolved
     before = assignments(db)
-    sizes = pd.Series(before).value_counts()
-    entity = sorted(sizes[sizes == 2].index)[0]
-    a, b = sorted(r for r, e in before.items() if e == entity)
-    record_decision(db, "customer", a, b, "rejected", "kim", "different people")
-    assert resolve(db, settings, incremental=True).customers.splits == 1
+    entity, a, b = split_one_customer(db, settings)
     split = assignments(db)
     assert split[a] != split[b] and entity in {split[a], split[b]}
     events = [e for e in list_events(db, entity) if e["kind"] == "split"]

@@ -34,7 +34,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import strawberry
 
 from api.graphql.auth import Role
-from api.graphql.errors import Conflict, NotFound, Refused, check_id, check_text, invalid
+from api.graphql.errors import (
+    ID_HINT,
+    Conflict,
+    NotFound,
+    Refused,
+    check_id,
+    check_text,
+    invalid,
+)
 from api.graphql.pagination import After, Before, Connection, First, Last, PageArgs, keyset_page
 from api.graphql.scores import CopyDraftView
 from api.graphql.types import iso_datetime
@@ -51,7 +59,6 @@ Info = strawberry.Info[Any, None]
 T = TypeVar("T")
 DRAFT_ID = re.compile(r"cd-[0-9a-f]{16}")
 GRAPH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}")
-ID_HINT = "an id of the shape the graph uses (letters, digits, - _ . : @)"
 REASON_MAX = 1_000
 
 

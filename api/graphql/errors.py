@@ -78,6 +78,10 @@ def invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(f"Invalid `{field}`.", fields=[{"field": field, "message": message}])
 
 
+#: What an id argument must look like, for the field error of `check_id`.
+ID_HINT = "an id of the shape the graph uses (letters, digits, - _ . : @)"
+
+
 def check_id(field: str, value: object, pattern: re.Pattern[str], hint: str) -> str:
     """`value` as a string if it has the shape of the ids `field` takes, else a field error.
 

@@ -18,14 +18,13 @@ from typing import Any
 import strawberry
 
 from api.graphql.auth import Role
-from api.graphql.errors import Conflict, NotFound, check_id, invalid
+from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, invalid
 from api.graphql.resolution_api import ENTITY_ID, _resolution_lock, _sync_db
-from api.graphql.types import Account, Customer, maybe
+from api.graphql.types import Account, Customer, loaded
 from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, ResolutionError
 
 Info = strawberry.Info[Any, None]
-_ID_HINT = "an id of the shape the graph uses (letters, digits, - _ . : @)"
 #: Events one history answer holds at most (an entity's history is short; a cap keeps it so).
 HISTORY_MAX = 200
 
@@ -105,17 +104,13 @@ class RejoinOutcome:
     async def customers(self, info: Info) -> list[Customer]:
         if self.entity_type != "customer":
             return []
-        ids = [str(r.entity_id) for r in self.restored]
-        rows = await info.context.one("customer").load_many(ids)
-        return [c for c in (maybe(Customer, row) for row in rows) if c is not None]
+        return await loaded(info, "customer", Customer, [str(r.entity_id) for r in self.restored])
 
     @strawberry.field(description="The entities the records went back to (account splits).")
     async def accounts(self, info: Info) -> list[Account]:
         if self.entity_type != "account":
             return []
-        ids = [str(r.entity_id) for r in self.restored]
-        rows = await info.context.one("account").load_many(ids)
-        return [a for a in (maybe(Account, row) for row in rows) if a is not None]
+        return await loaded(info, "account", Account, [str(r.entity_id) for r in self.restored])
 
 
 @strawberry.type
@@ -128,7 +123,7 @@ class HistoryQuery:
         self, info: Info, entity_id: strawberry.ID, first: int = 20
     ) -> list[ResolutionEvent]:
         info.context.require(Role.ANALYST)
-        eid = check_id("entityId", entity_id, ENTITY_ID, _ID_HINT)
+        eid = check_id("entityId", entity_id, ENTITY_ID, ID_HINT)
         if not 0 <= first <= HISTORY_MAX:
             raise invalid("first", f"must be between 0 and {HISTORY_MAX}")
         rows = await info.context.db.read(
@@ -147,7 +142,7 @@ class HistoryMutation:
     )
     async def rejoin_split(self, info: Info, event_id: strawberry.ID) -> RejoinOutcome:
         role = info.context.require(Role.ADMIN)
-        eid = check_id("eventId", event_id, ENTITY_ID, _ID_HINT)
+        eid = check_id("eventId", event_id, ENTITY_ID, ID_HINT)
         found = await info.context.db.read(load_query("resolution/read_event"), {"event_id": eid})
         if not found or found[0]["kind"] != "split":
             raise NotFound(f"No split {eid}; `resolutionHistory` lists an entity's events.")

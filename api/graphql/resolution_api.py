@@ -26,7 +26,7 @@ from typing import Any
 import strawberry
 
 from api.graphql.auth import Role
-from api.graphql.errors import Conflict, NotFound, check_id, check_text, invalid
+from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, check_text, invalid
 from api.graphql.pagination import (
     After,
     Before,
@@ -37,7 +37,14 @@ from api.graphql.pagination import (
     keyset_args,
     keyset_connection,
 )
-from api.graphql.types import AccountRecord, Customer, CustomerRecord, maybe, record_from
+from api.graphql.types import (
+    AccountRecord,
+    Customer,
+    CustomerRecord,
+    loaded,
+    maybe,
+    record_from,
+)
 from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, ResolutionError
 
@@ -125,8 +132,7 @@ class UnmergeOutcome:
     @strawberry.field(description="The survivor and every restored customer, as they are now.")
     async def customers(self, info: Info) -> list[Customer]:
         ids = [str(self.survivor_id), *(str(r.customer_id) for r in self.restored)]
-        rows = await info.context.one("customer").load_many(ids)
-        return [c for c in (maybe(Customer, row) for row in rows) if c is not None]
+        return await loaded(info, "customer", Customer, ids)
 
 
 def field_evidence(
@@ -278,9 +284,10 @@ class ResolutionMutation:
         role = info.context.require(Role.ADMIN)
         if customer_id is None and event_id is None:
             raise invalid("customerId", "give customerId or eventId (or both)")
-        hint = "an id of the shape the graph uses (letters, digits, - _ . : @)"
-        cid = None if customer_id is None else check_id("customerId", customer_id, ENTITY_ID, hint)
-        eid = None if event_id is None else check_id("eventId", event_id, ENTITY_ID, hint)
+        cid = (
+            None if customer_id is None else check_id("customerId", customer_id, ENTITY_ID, ID_HINT)
+        )
+        eid = None if event_id is None else check_id("eventId", event_id, ENTITY_ID, ID_HINT)
         rows = await info.context.db.read(
             load_query("resolution/read_merge_event"), {"entity_id": cid, "event_id": eid}
         )

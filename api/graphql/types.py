@@ -76,6 +76,12 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
     return cls(**values)
 
 
+async def loaded(info: Info, loader: str, cls: type[T], ids: list[str]) -> list[T]:
+    """The objects of `ids` that exist, through one of the request's by-id DataLoaders."""
+    rows = await info.context.one(loader).load_many(ids)
+    return [obj for obj in (maybe(cls, row) for row in rows) if obj is not None]
+
+
 def maybe(cls: type[T], row: dict[str, Any] | None) -> T | None:
     """`from_row` for an optional relation."""
     return None if row is None else from_row(cls, row)
