@@ -19,6 +19,7 @@ from api.cli_copy import copy_app
 from api.cli_jobs import jobs_app
 from api.cli_models import models_cli
 from api.cli_neo4j import neo4j_app
+from api.cli_privacy import privacy_app
 from api.cli_resolve import resolve_app
 from api.cli_serve import serve
 from api.console import configure_logging, console, err_console, row_progress
@@ -45,6 +46,7 @@ app = typer.Typer(
 )
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(resolve_app)
+app.add_typer(privacy_app)
 app.add_typer(models_cli)
 app.add_typer(copy_app, name="copy")
 app.add_typer(jobs_app, name="jobs")

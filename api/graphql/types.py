@@ -146,6 +146,11 @@ class CustomerRecord:
     deletion_reason: str | None = strawberry.field(
         default=None, description="Why the source deleted it, as its deletion feed says."
     )
+    erased_at: datetime | None = strawberry.field(
+        default=None,
+        description="When its personal data was erased on the person's request (every field "
+        "but ids and timestamps is null since; `marketgraph erase`, `erasePersonalData`).",
+    )
 
     @strawberry.field(description="The company record this person WORKS_AT.")
     async def account(self, info: Info) -> AccountRecord | None:

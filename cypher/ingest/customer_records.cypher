@@ -9,6 +9,8 @@
 //   full_name, email, phone, job_title, company_name, street, city, postcode, country,
 //   consent_email, consent_sms, status, created_at, updated_at}],
 //   $run_id: string, $seen_at: datetime.
+// A row for an erased record (cypher/privacy/erase_records.cypher) is written only when it was
+// updated (or created) after the erasure: the source has the person again, as a new sign-up.
 // Returns: created, updated (rows whose content changed); unchanged = len(rows) - both;
 //   changed (record_id of every created or updated row).
 UNWIND $rows AS row
@@ -18,7 +20,12 @@ MERGE (n:CustomerRecord {record_id: row.record_id})
 WITH n, row, n.row_hash AS old_hash
 SET n.last_seen = $seen_at
 WITH n, row, old_hash
-WHERE old_hash IS NULL OR old_hash <> row.row_hash
+WHERE (old_hash IS NULL OR old_hash <> row.row_hash)
+  // An erased record takes no row stamped before its erasure (an older export still lists
+  // the person): such a row is counted unchanged, and the record stays erased.
+  AND NOT coalesce(n.erased_at IS NOT NULL
+                   AND coalesce(datetime(row.updated_at), datetime(row.created_at))
+                       <= n.deleted_at, false)
 SET n.first_name = row.first_name, n.last_name = row.last_name, n.full_name = row.full_name,
     n.email = row.email, n.phone = row.phone, n.job_title = row.job_title,
     n.company_name = row.company_name, n.street = row.street, n.city = row.city,
@@ -34,7 +41,7 @@ CALL (n, row) {
   WITH n, row
   WHERE n.deleted_at IS NOT NULL
     AND coalesce(datetime(row.updated_at), datetime(row.created_at)) > n.deleted_at
-  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run
+  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run, n.erased_at, n.erased_by, n.erasure_id
 }
 RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
        collect(row.record_id) AS changed

@@ -4,10 +4,11 @@
 // every record (it grows with the deletions ever made, not with the population). The
 // record stays in the graph with its history; the run retires entities left with no record
 // and appends a 'remove' (:ResolutionEvent) per entity (models/resolution/removals.py).
-// Params: none.
+// Params: $records: [record_id] to detach only those (an erasure), or null for every one.
 // Returns one row per entity that lost records: entity_id, records ([record_id]).
 MATCH (r:CustomerRecord)
 WHERE r.deleted_at IS NOT NULL
+  AND ($records IS NULL OR r.record_id IN $records)
 MATCH (r)-[link:RESOLVES_TO]->(e:Customer)
 WITH e.customer_id AS entity_id, r, link
 DELETE link

@@ -53,16 +53,19 @@ def _event_rows(found: list[dict[str, Any]], kind: str, run_id: str) -> list[dic
 
 
 def detach_deleted(
-    db: Database, kind: EntityKind, *, run_id: str, at: datetime, by: str
-) -> Detached:
-    """Unlink every deleted record of ``kind`` still linked, retire emptied entities, append
-    one 'remove' event per entity that lost records and withdraw the open review items that
-    pair a detached record — in one transaction, so a crash cannot leave an entity unlinked but
-    active, or a removal without its history."""
-    params = {"run_id": run_id, "at": at, "model_version": SOURCE_DELETION, "by": by}
+    db: Database, kind: EntityKind, *, run_id: str, at: datetime, by: str,
+    records: list[str] | None = None, model_version: str = SOURCE_DELETION,
+) -> Detached:  # fmt: skip
+    """Unlink every deleted record of ``kind`` still linked (or only ``records``), retire
+    emptied entities, append one 'remove' event per entity that lost records (decided by
+    ``model_version``: the source's deletion, or an erasure) and withdraw the open review items
+    that pair a detached record — in one transaction, so a crash cannot leave an entity
+    unlinked but active, or a removal without its history."""
+    params = {"run_id": run_id, "at": at, "model_version": model_version, "by": by}
+    query = load_query(f"resolution/detach_deleted_{kind}_records")
 
     def work(tx: ManagedTransaction) -> Detached:
-        found = [r.data() for r in tx.run(load_query(f"resolution/detach_deleted_{kind}_records"))]
+        found = [r.data() for r in tx.run(query, {"records": records})]
         if not found:
             return Detached()
         entities = [str(row["entity_id"]) for row in found]
@@ -70,8 +73,8 @@ def detach_deleted(
         retired = tx.run(load_query(f"resolution/retire_{kind}s"), summarised(retire)).single()
         events = {"rows": _event_rows(found, kind, run_id), **params}
         tx.run(load_query("resolution/write_events"), summarised(events)).consume()
-        records = [str(r) for row in found for r in row["records"]]
-        tx.run(load_query("resolution/withdraw_reviews_of_records"), {"records": records}).consume()
+        left = [str(r) for row in found for r in row["records"]]
+        tx.run(load_query("resolution/withdraw_reviews_of_records"), {"records": left}).consume()
         count = int(retired["retired"]) if retired is not None else 0
         return Detached(sum(len(row["records"]) for row in found), entities, count)
 

@@ -1,0 +1,83 @@
+"""`marketgraph erase` — a person's right to erasure, from the command line.
+
+Kept apart from `api/cli.py` like the other command groups; the work is
+`models.privacy.erase`, which the GraphQL `erasePersonalData` mutation runs too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.console import console, current_user
+from graph.settings import get_settings
+
+privacy_app = typer.Typer()
+
+
+@privacy_app.command("erase")
+def erase_command(
+    reference: Annotated[
+        str,
+        typer.Option(
+            help="The request's reference (your ticket id, e.g. DSR-2026-114). Kept on the "
+            "erasure record as proof: do not put the person's name here."
+        ),
+    ],
+    customer: Annotated[
+        str | None,
+        typer.Option(help="A unified customer id: erase every person record it is made of."),
+    ] = None,
+    record: Annotated[
+        list[str] | None,
+        typer.Option(help="A person record id (crm:C-00012); repeat for several."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking.")] = False,
+) -> None:
+    """Erase a person's personal data on request (GDPR art. 17), for good.
+
+    Every person record of the customer (and each --record) keeps only its ids, source and
+    timestamps; names, e-mail, phone, address, job and consents go, with its typed employer,
+    its call notes, the copy drafts written for the customer and the quarantined rows (graph
+    and files) that carry the person's source id, e-mail or phone. The records leave their
+    customer now (one left empty is retired; `marketgraph history` shows the removal), later
+    resolution runs skip them, and an export older than the erasure cannot bring them back —
+    a row updated after it can (the person signed up again). An (:ErasureRequest) keeps who
+    erased what, when, under which reference. Ask the source systems to erase the person too:
+    the export files you keep are yours to delete.
+
+    Examples:
+
+      marketgraph erase --customer cus-3f2a9c1d0b7e --reference DSR-2026-114
+
+      marketgraph erase --record crm:C-00012 --record shop:S-00931 --reference DSR-2026-115
+    """
+    from graph.db import Database
+    from graph.migrations import apply_migrations
+    from models.privacy import erase
+    from models.privacy.erasure import find_targets
+
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        apply_migrations(db)
+        targets = find_targets(db, customer_id=customer, record_ids=record)
+        table = Table("record", "source", "customer", "state")
+        for t in targets:
+            state = "already erased" if t["erased"] else "will be erased"
+            table.add_row(t["record_id"], t["source_system"], t["customer_id"] or "-", state)
+        console.print(table)
+        if not yes and not typer.confirm("Erase these records' personal data for good?"):
+            raise typer.Abort()
+        report = erase(
+            db, settings, customer_id=customer, record_ids=record, reference=reference,
+            by=current_user(),
+        )  # fmt: skip
+    console.print(
+        f"[bold]{report.erasure_id}[/bold]: {len(report.records)} records erased "
+        f"({len(report.already_erased)} were already), {len(report.customers)} customers left "
+        f"({report.retired} retired: no record left), {report.interactions} call notes, "
+        f"{report.drafts} copy drafts, {report.quarantined_rows} quarantined rows and "
+        f"{report.quarantine_lines} quarantine-file lines erased."
+    )

@@ -1,0 +1,123 @@
+"""The right to erasure over GraphQL: `erasePersonalData` (admin).
+
+Why in the API and not only the CLI: erasure requests reach the people who answer customers,
+through the front-end they already use; the mutation runs the same `models.privacy.erase` as
+`marketgraph erase` (holding the resolution lock, so it never interleaves with a run), and
+answers what it erased so the front-end can confirm the request was honoured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+
+from api.graphql.auth import Role
+from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, check_text, invalid
+from api.graphql.resolution_api import ENTITY_ID, _resolution_lock, _sync_db
+from graph.cypher_catalog import load_query
+from graph.errors import JobBusyError, ResolutionError
+
+Info = strawberry.Info[Any, None]
+#: Records one request may name (a person has a handful; more is a mistake or a bulk job).
+RECORDS_MAX = 100
+
+
+@strawberry.type(description="What one erasure did.")
+class ErasureOutcome:
+    erasure_id: strawberry.ID = strawberry.field(
+        description="The (:ErasureRequest) that records it (who, when, the reference)."
+    )
+    erased_record_ids: list[strawberry.ID] = strawberry.field(
+        description="Person records whose personal data was erased now."
+    )
+    already_erased_record_ids: list[strawberry.ID] = strawberry.field(
+        description="Records the request named that an earlier erasure had erased."
+    )
+    customer_ids: list[strawberry.ID] = strawberry.field(
+        description="The customers the erased records left."
+    )
+    retired_customers: int = strawberry.field(description="Of those, left with no record.")
+    call_notes_erased: int = strawberry.field(description="Interactions whose notes went.")
+    copy_drafts_deleted: int
+    quarantined_rows_scrubbed: int = strawberry.field(
+        description="Rejected rows (graph) that carried the person's id, e-mail or phone."
+    )
+    quarantine_lines_scrubbed: int = strawberry.field(
+        description="The same rows' lines in the quarantine files."
+    )
+
+
+def _checked(
+    customer_id: strawberry.ID | None, record_ids: list[strawberry.ID] | None, reference: str
+) -> tuple[str | None, list[str], str]:
+    if customer_id is None and not record_ids:
+        raise invalid("customerId", "give customerId or recordIds (or both)")
+    if record_ids is not None and len(record_ids) > RECORDS_MAX:
+        raise invalid("recordIds", f"at most {RECORDS_MAX} records per request")
+    cid = None if customer_id is None else check_id("customerId", customer_id, ENTITY_ID, ID_HINT)
+    records = [check_id("recordIds", r, ENTITY_ID, ID_HINT) for r in record_ids or []]
+    ref = check_text("reference", reference, max_length=200, required=True)
+    return cid, records, str(ref)
+
+
+@strawberry.type
+class PrivacyMutation:
+    @strawberry.mutation(
+        description="Erase a person's personal data on request (admin; GDPR art. 17): every "
+        "person record of `customerId` and each of `recordIds` keeps only its ids, source and "
+        "timestamps, leaves its customer (one left empty is retired), and takes its call "
+        "notes, the customer's copy drafts and the quarantined rows carrying the person with "
+        "it. `reference` is the request's ticket id, kept as proof: not the person's name. "
+        "Idempotent; an older export cannot bring the data back."
+    )
+    async def erase_personal_data(
+        self,
+        info: Info,
+        reference: str,
+        customer_id: strawberry.ID | None = None,
+        record_ids: list[strawberry.ID] | None = None,
+    ) -> ErasureOutcome:
+        role = info.context.require(Role.ADMIN)
+        cid, records, ref = _checked(customer_id, record_ids, reference)
+        if cid is not None:
+            found = await info.context.db.read(
+                load_query("privacy/customer_status"), {"customer_id": cid}
+            )
+            if not found:
+                raise NotFound(f"No customer {cid}.")
+            if found[0]["merged_into"]:
+                raise Conflict(
+                    f"Customer {cid} was merged into {found[0]['merged_into']}, which holds its "
+                    "records now: erase that customer (check first that it is the same person).",
+                    reason="MERGED",
+                )
+        from models.privacy import erase
+
+        db, settings = _sync_db(info), info.context.settings
+
+        def work() -> Any:
+            with _resolution_lock:
+                return erase(
+                    db, settings, customer_id=cid, record_ids=records, reference=ref,
+                    by=f"api:{role.name.lower()}",
+                )  # fmt: skip
+
+        try:
+            report = await asyncio.to_thread(work)
+        except ResolutionError as exc:  # a record id that names no person record
+            raise NotFound(str(exc)) from None
+        except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
+            raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc
+        return ErasureOutcome(
+            erasure_id=report.erasure_id,
+            erased_record_ids=list(report.records),
+            already_erased_record_ids=list(report.already_erased),
+            customer_ids=list(report.customers),
+            retired_customers=report.retired,
+            call_notes_erased=report.interactions,
+            copy_drafts_deleted=report.drafts,
+            quarantined_rows_scrubbed=report.quarantined_rows,
+            quarantine_lines_scrubbed=report.quarantine_lines,
+        )

@@ -1,0 +1,104 @@
+"""Find and scrub the quarantined rows that carry an erased person's data.
+
+Why: a rejected row is kept whole (on its (:QuarantinedRow) node, capped, and in full in the
+run's quarantine file) so it can be fixed and loaded again — which also keeps the personal data
+of a person who has since asked to be erased. A row is taken to carry the person when one of
+its fields is exactly their source id, e-mail address or phone (any export: a rejected call or
+order names the contact by id). Whole fields, so `C-12` does not catch `C-123`; an unrelated
+row that happens to hold the same value in some field loses its raw text too, which costs a
+re-export of a row that was rejected anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: A JSON string's content (escapes kept: ids, e-mails and phones hold none).
+JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+#: What replaces the raw text and reason of a scrubbed quarantined row in the files.
+ERASED = "erased ({erasure_id})"
+
+
+def needles(targets: Iterable[dict[str, Any]]) -> set[str]:
+    """The lower-cased values that identify the records in raw text."""
+    found: set[str] = set()
+    for row in targets:
+        for key in ("source_id", "email", "phone"):
+            value = row.get(key)
+            if value is not None and str(value).strip():
+                found.add(str(value).strip().lower())
+    return found
+
+
+def fields(raw: str) -> set[str]:
+    """Every value of a raw row, lower-cased: the values of a JSON object (nested ones too; the
+    quoted strings of one that does not parse), or the cells of a CSV line (either may be
+    broken: that is why it was quarantined)."""
+    text = raw.strip()
+    if text.startswith("{"):
+        try:
+            return {str(v).strip().lower() for v in _json_values(json.loads(text))}
+        except ValueError:  # cut short on its graph node (a 2,000-character preview)
+            return {m.strip().lower() for m in JSON_STRING.findall(text)}
+    try:
+        cells = [cell for line in csv.reader(text.splitlines()) for cell in line]
+    except csv.Error:
+        cells = text.split(",")
+    return {cell.strip().lower() for cell in cells}
+
+
+def _json_values(value: Any) -> Iterable[Any]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _json_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_values(item)
+    elif value is not None:
+        yield value
+
+
+def carries(raw: str | None, reason: str | None, wanted: set[str]) -> bool:
+    """Whether a quarantined row holds one of ``wanted`` as a whole field, or its reason quotes
+    one (a contract's message quotes the failing value)."""
+    if raw is not None and fields(raw) & wanted:
+        return True
+    quoted = (reason or "").lower()
+    return any(f"'{value}'" in quoted or f'"{value}"' in quoted for value in wanted)
+
+
+def scrub_files(folder: Path, wanted: set[str], erasure_id: str) -> int:
+    """Rewrite the quarantine files (one JSON object per rejected row) under ``folder`` without
+    the raw text and reason of the rows that carry ``wanted``; returns the lines scrubbed.
+    Each changed file is replaced atomically (written beside it, then renamed)."""
+    if not wanted or not folder.is_dir():
+        return 0
+    scrubbed = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        changed = False
+        for i, line in enumerate(lines):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(row, dict) or not carries(row.get("raw"), row.get("reason"), wanted):
+                continue
+            row.update(raw=None, reason=ERASED.format(erasure_id=erasure_id), erasure_id=erasure_id)
+            lines[i] = json.dumps(row, ensure_ascii=False)
+            changed, scrubbed = True, scrubbed + 1
+        if changed:
+            temporary = path.with_suffix(".jsonl.erasing")
+            temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            os.replace(temporary, path)
+            log.info("erasure %s: scrubbed rows of quarantine file %s", erasure_id, path.name)
+    return scrubbed

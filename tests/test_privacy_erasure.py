@@ -1,0 +1,207 @@
+"""A person's right to erasure against the real Neo4j: every trace of their personal data goes
+(records, typed employer, call notes, copy drafts, quarantined rows in the graph and in files),
+the records leave their customer with a history entry, later runs and older exports do not
+bring the data back, and a row updated after the erasure does (the person signed up again)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph.db import Database
+from graph.errors import ResolutionError
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.privacy import erase
+from models.resolution import ResolutionReport, resolve
+from models.resolution.history import list_events
+from tests.resolution_fixtures import resolved
+
+__all__ = ["resolved"]  # the fixture, re-exported for pytest
+
+#: All a person record may keep once erased: that it existed, where from, and its erasure.
+KEPT = {
+    "record_id", "source_system", "source_id", "placeholder", "first_seen", "first_run",
+    "last_seen", "last_run", "last_changed", "created_at", "updated_at", "deleted_at",
+    "deletion_reason", "deleted_run", "erased_at", "erased_by", "erasure_id",
+}  # fmt: skip
+
+
+def _person_with_call_notes(db: Database) -> tuple[str, list[str], str]:
+    """(customer, its records, its CRM contact id) of a customer with several records whose
+    CRM contact has call notes and an e-mail address."""
+    row = db.query(
+        "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(crm:CustomerRecord "
+        "{source_system: 'crm'})-[:PERFORMED]->(i:Interaction) "
+        "WHERE i.notes IS NOT NULL AND crm.email IS NOT NULL "
+        "WITH c, crm ORDER BY c.customer_id LIMIT 20 "
+        "MATCH (c)<-[:RESOLVES_TO]-(r:CustomerRecord) "
+        "WITH c, crm, collect(r.record_id) AS records WHERE size(records) >= 2 "
+        "RETURN c.customer_id AS c, records, crm.source_id AS contact LIMIT 1"
+    )[0]
+    return str(row["c"]), sorted(row["records"]), str(row["contact"])
+
+
+def _contacts(demo_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        demo_dir / "crm_contacts.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
+        encoding_errors="replace",
+    )  # fmt: skip
+
+
+def _bad_rows(folder: Path, contacts: pd.DataFrame, ids: list[str]) -> Path:
+    """A CRM export whose rows for ``ids`` break the contract (a phone that is no phone), so
+    they are quarantined with the person's data in them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = contacts[contacts["contact_id"].isin(ids)].copy()
+    rows["phone"] = "not-a-phone"
+    rows.to_csv(folder / "crm_contacts.csv", index=False)
+    return folder
+
+
+def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    db, _ = resolved
+    customer, records, contact = _person_with_call_notes(db)
+    contacts = _contacts(demo_dir)
+    other = str(contacts[contacts["contact_id"] != contact]["contact_id"].iloc[0])
+    IngestRun(db, settings).run([_bad_rows(tmp_path / "bad", contacts, [contact, other])])
+    email = str(contacts.loc[contacts["contact_id"] == contact, "email"].iloc[0])
+    other_customer = db.query(
+        "MATCH (c:Customer {status: 'active'}) WHERE c.customer_id <> $c "
+        "RETURN c.customer_id AS c LIMIT 1", {"c": customer}
+    )[0]["c"]  # fmt: skip
+    for cid in (customer, other_customer):  # a draft quoting each, written by the copy step
+        db.query(
+            "MATCH (c:Customer {customer_id: $c}) CREATE (d:CopyDraft {draft_id: 'd-' + $c, "
+            "customer_id: $c, body: 'Hi there'})-[:FOR]->(c)", {"c": cid}, write=True
+        )  # fmt: skip
+
+    report = erase(db, settings, customer_id=customer, reference="DSR-1", by="dpo")
+
+    assert report.records == records and report.customers == [customer]
+    assert report.retired == 1 and report.drafts == 1 and report.interactions >= 1
+    # Its bad CRM row below, and any of the demo's rejected rows naming one of its records.
+    assert report.quarantined_rows == report.quarantine_lines >= 1
+    nodes = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.record_id IN $ids "
+        "RETURN r.record_id AS id, keys(r) AS keys, r.erasure_id AS erasure, "
+        "EXISTS { (r)-[:RESOLVES_TO|WORKS_AT]->() } AS linked, "
+        "[(r)-[:PERFORMED]->(i) WHERE i.notes IS NOT NULL | i] AS noted",
+        {"ids": records},
+    )
+    assert len(nodes) == len(records)
+    for node in nodes:
+        assert set(node["keys"]) <= KEPT, set(node["keys"]) - KEPT
+        assert node["erasure"] == report.erasure_id and not node["linked"] and not node["noted"]
+    status = db.query(
+        "MATCH (c:Customer {customer_id: $c}) RETURN c.status AS s, c.merged_into AS into",
+        {"c": customer},
+    )
+    assert (status[0]["s"], status[0]["into"]) == ("merged", None)  # retired: a tombstone
+    [removal] = [e for e in list_events(db, customer) if e["kind"] == "remove"]
+    assert sorted(removal["record_ids"]) == records and removal["model_version"] == "erasure"
+    drafts = db.query("MATCH (d:CopyDraft) RETURN d.customer_id AS c")
+    assert [d["c"] for d in drafts] == [other_customer]
+    proof = db.query(
+        "MATCH (q:ErasureRequest {erasure_id: $e})-[:ERASED]->(r) "
+        "RETURN q.reference AS ref, q.requested_by AS by, collect(r.record_id) AS records",
+        {"e": report.erasure_id},
+    )[0]
+    assert (proof["ref"], proof["by"], sorted(proof["records"])) == ("DSR-1", "dpo", records)
+    # Nothing findable by the person's name or address any more.
+    hits = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.record_id IN $ids AND (r.email = $m OR "
+        "r.full_name IS NOT NULL) RETURN count(r) AS n", {"ids": records, "m": email}
+    )  # fmt: skip
+    assert hits[0]["n"] == 0
+    # The quarantined row that carried the person is scrubbed; the other person's is intact.
+    rows = db.query(
+        "MATCH (q:QuarantinedRow {source_type: 'crm_contacts'}) WHERE q.file ENDS WITH "
+        "'bad/crm_contacts.csv' RETURN q.raw AS raw, q.reason AS reason, q.erasure_id AS e"
+    )
+    assert sorted(r["e"] is None for r in rows) == [False, True]
+    assert next(r for r in rows if r["e"])["raw"] is None
+    assert all(other in r["raw"] and contact not in r["raw"] for r in rows if not r["e"])
+    lines = [json.loads(line) for f in settings.quarantine_dir.glob("*.jsonl")
+             for line in f.read_text().splitlines()]  # fmt: skip
+    assert not [q for q in lines if q["raw"] and email in q["raw"]]
+    assert [q for q in lines if q.get("raw") and other in q["raw"]]
+
+
+def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_returns(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    db, _ = resolved
+    customer, records, contact = _person_with_call_notes(db)
+    first = erase(db, settings, customer_id=customer, reference="DSR-2", by="dpo")
+    assert first.records == records
+
+    resolve(db, settings, incremental=True)
+    IngestRun(db, settings, force=True).run([demo_dir])  # the same (older) exports again
+    resolve(db, settings)
+    state = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.record_id IN $ids RETURN keys(r) AS keys, "
+        "EXISTS { (r)-[:RESOLVES_TO|WORKS_AT]->() } AS linked", {"ids": records}
+    )  # fmt: skip
+    assert all(set(s["keys"]) <= KEPT and not s["linked"] for s in state)
+
+    again = erase(db, settings, record_ids=records, reference="DSR-2", by="dpo")
+    assert again.records == [] and again.already_erased == records
+
+    calls = pd.read_csv(demo_dir / "crm_calls.csv", dtype=str, keep_default_na=False)
+    calls = calls[calls["contact_id"] == contact].copy()
+    calls["notes"] = "Called again after the erasure; she asked about the new range."
+    (tmp_path / "calls").mkdir()
+    calls.to_csv(tmp_path / "calls" / "crm_calls.csv", index=False)
+    assert IngestRun(db, settings).run([tmp_path / "calls"]).files[0].updated == len(calls) > 0
+    noted = db.query(
+        "MATCH (:CustomerRecord {record_id: $id})-[:PERFORMED]->(i:Interaction) "
+        "RETURN count(i.notes) AS notes, count(i) AS calls", {"id": f"crm:{contact}"}
+    )[0]  # fmt: skip
+    assert noted["notes"] == 0 and noted["calls"] >= len(calls)
+
+    contacts = _contacts(demo_dir)
+    row = contacts[contacts["contact_id"] == contact].copy()
+    row["updated_at"] = "2099-01-01T00:00:00Z"  # after the erasure: the person came back
+    (tmp_path / "back").mkdir()
+    row.to_csv(tmp_path / "back" / "crm_contacts.csv", index=False)
+    IngestRun(db, settings).run([tmp_path / "back"])
+    back = db.query(
+        "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.full_name AS name, "
+        "r.erased_at AS erased, r.deleted_at AS deleted", {"id": f"crm:{contact}"}
+    )[0]  # fmt: skip
+    assert back["name"] and back["erased"] is None and back["deleted"] is None
+    resolve(db, settings, incremental=True)
+    linked = db.query(
+        "MATCH (:CustomerRecord {record_id: $id})-[:RESOLVES_TO]->(c) RETURN c.customer_id AS c",
+        {"id": f"crm:{contact}"},
+    )
+    assert len(linked) == 1
+
+
+def test_an_erasure_names_what_it_cannot_find(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    db, _ = resolved
+    with pytest.raises(ResolutionError, match="no customer"):
+        erase(db, settings, customer_id="cus-nobody", reference="DSR-3", by="dpo")
+    with pytest.raises(ResolutionError, match="no person record crm:NOPE"):
+        erase(db, settings, record_ids=["crm:NOPE"], reference="DSR-3", by="dpo")
+    with pytest.raises(ResolutionError, match="reference"):
+        erase(db, settings, record_ids=["crm:NOPE"], reference="  ", by="dpo")
+    with pytest.raises(ResolutionError, match="name a customer"):
+        erase(db, settings, reference="DSR-3", by="dpo")
+    db.query(
+        "CREATE (:Customer {customer_id: 'cus-gone', status: 'merged', merged_into: 'cus-x'})",
+        write=True,
+    )
+    with pytest.raises(ResolutionError, match="merged into cus-x"):
+        erase(db, settings, customer_id="cus-gone", reference="DSR-3", by="dpo")
+    assert db.query("MATCH (q:ErasureRequest) RETURN count(q) AS n")[0]["n"] == 0
