@@ -74,10 +74,13 @@ def erase_command(
             db, settings, customer_id=customer, record_ids=record, reference=reference,
             by=current_user(),
         )  # fmt: skip
+    if report.erasure_id is None and not report.customers:
+        console.print("Nothing left to erase: an earlier erasure erased every record named.")
+        return
     console.print(
-        f"[bold]{report.erasure_id}[/bold]: {len(report.records)} records erased "
-        f"({len(report.already_erased)} were already), {len(report.customers)} customers left "
-        f"({report.retired} retired: no record left), {report.interactions} call notes, "
+        f"[bold]{report.erasure_id or 'already erased'}[/bold]: {len(report.records)} records "
+        f"erased ({len(report.already_erased)} were already), {len(report.customers)} customers "
+        f"left ({report.retired} retired: no record left), {report.interactions} call notes, "
         f"{report.drafts} copy drafts, {report.quarantined_rows} quarantined rows and "
         f"{report.quarantine_lines} quarantine-file lines erased."
     )

@@ -1,9 +1,10 @@
 """Erasure requests (`marketgraph erase`, `erasePersonalData`) at 10k / 100k person records.
 
 What is timed is `models.privacy.erase(db, settings, customer_id=...)`, one request at a time,
-as a data-protection officer would send them: find the customer's records, erase their
-personal data, scrub the quarantined rows (graph and files) that carry them, detach them from
-their customer with a history entry and derive WORKS_AT again. What grows with the
+as a data-protection officer would send them, for people who each have a rejected row: find
+the customer's records, erase their personal data, take their values out of the population
+counts, scrub the quarantined rows (graph and files) that carry them, detach them from their
+customer with a history entry and derive WORKS_AT again. What grows with the
 population is the scan of quarantined rows and of the quarantine files (both hold the
 rejected rows: 1% of each person export here); the rest is index seeks.
 
@@ -71,14 +72,26 @@ def bad_rows(full: Path, folder: Path, share: float = 0.01) -> Path:
     return folder
 
 
-def people(db: Database, count: int, skip: int) -> list[dict[str, Any]]:
-    """Active customers with their record ids, a deterministic sample."""
+def people(db: Database, count: int, skip: int, rejected: list[str]) -> list[dict[str, Any]]:
+    """Active customers with their record ids, a deterministic sample of those with a record
+    in ``rejected`` (their quarantined rows are scrubbed: the expensive case)."""
     return db.query(
-        "MATCH (c:Customer {status: 'active'}) WITH c ORDER BY c.customer_id SKIP $skip "
+        "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(r:CustomerRecord) "
+        "WHERE r.record_id IN $rejected WITH DISTINCT c ORDER BY c.customer_id SKIP $skip "
         "LIMIT $n MATCH (c)<-[:RESOLVES_TO]-(r:CustomerRecord) "
         "RETURN c.customer_id AS customer, collect(r.record_id) AS records",
-        {"n": count, "skip": skip},
+        {"n": count, "skip": skip, "rejected": rejected},
     )
+
+
+def rejected_ids(folder: Path) -> list[str]:
+    """The record ids of the rows ``bad_rows`` wrote."""
+    ids = []
+    for name in PERSON_FILES:
+        contract = CONTRACTS[name.removesuffix(".csv")]
+        frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        ids += [f"{contract.source_system}:{i}" for i in frame[contract.key_columns[0]]]
+    return ids
 
 
 def deletion_baseline(
@@ -115,7 +128,8 @@ def bench_size(
         resolve(db, settings)
         records = db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"]
         quarantined = db.query("MATCH (q:QuarantinedRow) RETURN count(q) AS n")[0]["n"]
-        chosen = people(db, args.requests, skip=0)
+        rejected = rejected_ids(rejects)
+        chosen = people(db, args.requests, skip=0, rejected=rejected)
         latencies, scrubbed = [], 0
         with PeakMemory(pid).watch() as peak:
             for person in chosen:
@@ -124,7 +138,7 @@ def bench_size(
                                reference="bench", by="bench")  # fmt: skip
                 latencies.append(time.perf_counter() - started)
                 scrubbed += report.quarantined_rows
-        others = people(db, args.requests, skip=args.requests)
+        others = people(db, args.requests, skip=args.requests, rejected=rejected)
         baseline = deletion_baseline(db, settings, others, args.data_dir / "erasure" / "feed")
         if not args.keep:
             delete_all_data(db)

@@ -12,9 +12,11 @@ Guarantees, each covered by a test:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -122,6 +124,18 @@ def row_hashes(frame: pd.DataFrame) -> pd.Series:
     hashable = frame.astype("string").fillna("\x00")
     hashed = pd.util.hash_pandas_object(hashable, index=False, categorize=False)
     return pd.Series(hashed.to_numpy().view("int64"), index=frame.index)
+
+
+def append_locked(path: Path, lines: list[str]) -> None:
+    """Append ``lines`` to ``path`` under its lock: an erasure rewrites quarantine files
+    (models/privacy/quarantine.py) and replaces them, so a handle opened before the
+    replacement is reopened instead of writing to the replaced file."""
+    while True:
+        with path.open("a", encoding="utf-8") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)
+            if path.exists() and os.fstat(out.fileno()).st_ino == os.stat(path).st_ino:
+                out.write("".join(line + "\n" for line in lines))
+                return
 
 
 def _quarantine_rows(vf: ValidatedFile) -> list[dict[str, Any]]:
@@ -237,9 +251,7 @@ class IngestRun:
             return
         target = self.settings.quarantine_dir / f"{self.run_id}.jsonl"
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("a", encoding="utf-8") as out:
-            for q in vf.quarantined:
-                out.write(json.dumps(asdict(q), ensure_ascii=False) + "\n")
+        append_locked(target, [json.dumps(asdict(q), ensure_ascii=False) for q in vf.quarantined])
         report.quarantine_file = str(target)
         rows = _quarantine_rows(vf)
         query = load_query("ingest/quarantine")

@@ -1,7 +1,7 @@
 """A person's right to erasure against the real Neo4j: every trace of their personal data goes
 (records, typed employer, call notes, copy drafts, quarantined rows in the graph and in files),
 the records leave their customer with a history entry, later runs and older exports do not
-bring the data back, and a row updated after the erasure does (the person signed up again)."""
+bring the data back, and a row created after the erasure does (the person signed up again)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
-from models.privacy import erase
-from models.resolution import ResolutionReport, resolve
+from models.privacy import erase, erasure
+from models.resolution import ResolutionReport, record_decision, resolve, scoring
 from models.resolution.history import list_events
 from tests.resolution_fixtures import resolved
 
@@ -82,7 +82,20 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
             "customer_id: $c, body: 'Hi there'})-[:FOR]->(c)", {"c": cid}, write=True
         )  # fmt: skip
 
+    a, b = records[:2]
+    record_decision(db, "customer", a, b, "accepted", "kim", "same person, she phoned us")
+    counted = scoring.counts_path(settings, "customer")
+    assert email.lower() in set(pd.read_parquet(counted)["value"])
+
     report = erase(db, settings, customer_id=customer, reference="DSR-1", by="dpo")
+
+    assert email.lower() not in set(pd.read_parquet(counted)["value"])
+    notes = db.query(
+        "MATCH (m:MatchReview) WHERE m.record_a IN $ids OR m.record_b IN $ids "
+        "OPTIONAL MATCH (m)-[:DECIDED]->(d) RETURN m.status AS status, m.note AS note, "
+        "collect(d.note) AS decided", {"ids": [a, b]}
+    )  # fmt: skip
+    assert [(n["status"], n["note"], n["decided"]) for n in notes] == [("accepted", None, [])]
 
     assert report.records == records and report.customers == [customer]
     assert report.retired == 1 and report.drafts == 1 and report.interactions >= 1
@@ -169,14 +182,21 @@ def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_re
 
     contacts = _contacts(demo_dir)
     row = contacts[contacts["contact_id"] == contact].copy()
-    row["updated_at"] = "2099-01-01T00:00:00Z"  # after the erasure: the person came back
-    (tmp_path / "back").mkdir()
-    row.to_csv(tmp_path / "back" / "crm_contacts.csv", index=False)
-    IngestRun(db, settings).run([tmp_path / "back"])
-    back = db.query(
+    state = (
         "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.full_name AS name, "
-        "r.erased_at AS erased, r.deleted_at AS deleted", {"id": f"crm:{contact}"}
-    )[0]  # fmt: skip
+        "r.erased_at AS erased, r.deleted_at AS deleted"
+    )
+    row["updated_at"] = "2099-01-01T00:00:00Z"  # edited in the source, which kept the person
+    for folder in ("edited", "back"):
+        (tmp_path / folder).mkdir()
+        if folder == "back":
+            row["created_at"] = "2099-01-01T00:00:00Z"  # created after the erasure: a sign-up
+        row.to_csv(tmp_path / folder / "crm_contacts.csv", index=False)
+        IngestRun(db, settings).run([tmp_path / folder])
+        if folder == "edited":
+            edited = db.query(state, {"id": f"crm:{contact}"})[0]
+            assert edited["name"] is None and edited["erased"] is not None
+    back = db.query(state, {"id": f"crm:{contact}"})[0]
     assert back["name"] and back["erased"] is None and back["deleted"] is None
     resolve(db, settings, incremental=True)
     linked = db.query(
@@ -205,3 +225,43 @@ def test_an_erasure_names_what_it_cannot_find(
     with pytest.raises(ResolutionError, match="merged into cus-x"):
         erase(db, settings, customer_id="cus-gone", reference="DSR-3", by="dpo")
     assert db.query("MATCH (q:ErasureRequest) RETURN count(q) AS n")[0]["n"] == 0
+
+
+def test_an_interrupted_erasure_is_finished_by_asking_again_and_old_ids_lose_their_drafts(
+    resolved: tuple[Database, ResolutionReport], settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    db, _ = resolved
+    singles = db.query(
+        "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(r:CustomerRecord) "
+        "WITH c, collect(r.record_id) AS records WHERE size(records) = 1 "
+        "RETURN records[0] AS r ORDER BY r LIMIT 2"
+    )
+    a, b = singles[0]["r"], singles[1]["r"]
+    record_decision(db, "customer", a, b, "accepted", "kim")  # one person after all: a merge
+    resolve(db, settings, incremental=True)
+    [merge] = db.query(
+        "MATCH (ev:ResolutionEvent {kind: 'merge'}) RETURN ev.entity_id AS kept, "
+        "ev.other_ids AS gone ORDER BY ev.at DESC LIMIT 1"
+    )
+    absorbed = merge["gone"][0]
+    db.query(
+        "MATCH (c:Customer {customer_id: $c}) CREATE (d:CopyDraft {draft_id: 'd-old', "
+        "customer_id: $c, body: 'Hi there'})-[:FOR]->(c)", {"c": absorbed}, write=True
+    )  # fmt: skip
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(erasure, "detach_deleted", crash)  # fault injection, after the scrub
+    with pytest.raises(RuntimeError):
+        erase(db, settings, customer_id=merge["kept"], reference="DSR-4", by="dpo")
+    monkeypatch.undo()
+    linked = "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c) WHERE r.record_id IN $ids RETURN r"
+    assert len(db.query(linked, {"ids": [a, b]})) == 2  # erased, not yet detached
+
+    again = erase(db, settings, customer_id=merge["kept"], reference="DSR-4", by="dpo")
+    assert again.erasure_id is None and again.records == []
+    assert again.already_erased == sorted([a, b]) and again.customers == [merge["kept"]]
+    assert again.retired == 1 and db.query(linked, {"ids": [a, b]}) == []
+    assert db.query("MATCH (d:CopyDraft) RETURN d") == []

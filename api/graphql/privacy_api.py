@@ -26,8 +26,9 @@ RECORDS_MAX = 100
 
 @strawberry.type(description="What one erasure did.")
 class ErasureOutcome:
-    erasure_id: strawberry.ID = strawberry.field(
-        description="The (:ErasureRequest) that records it (who, when, the reference)."
+    erasure_id: strawberry.ID | None = strawberry.field(
+        description="The (:ErasureRequest) that records it (who, when, the reference); null "
+        "when an earlier erasure had erased every record named."
     )
     erased_record_ids: list[strawberry.ID] = strawberry.field(
         description="Person records whose personal data was erased now."
@@ -36,7 +37,8 @@ class ErasureOutcome:
         description="Records the request named that an earlier erasure had erased."
     )
     customer_ids: list[strawberry.ID] = strawberry.field(
-        description="The customers the erased records left."
+        description="The customers the records left (now; a repeated request detaches records "
+        "an interrupted one erased but left linked)."
     )
     retired_customers: int = strawberry.field(description="Of those, left with no record.")
     call_notes_erased: int = strawberry.field(description="Interactions whose notes went.")

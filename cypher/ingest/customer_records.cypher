@@ -10,7 +10,7 @@
 //   consent_email, consent_sms, status, created_at, updated_at}],
 //   $run_id: string, $seen_at: datetime.
 // A row for an erased record (cypher/privacy/erase_records.cypher) is written only when it was
-// updated (or created) after the erasure: the source has the person again, as a new sign-up.
+// created after the erasure: the source has the person again, as a new sign-up.
 // Returns: created, updated (rows whose content changed); unchanged = len(rows) - both;
 //   changed (record_id of every created or updated row).
 UNWIND $rows AS row
@@ -21,11 +21,10 @@ WITH n, row, n.row_hash AS old_hash
 SET n.last_seen = $seen_at
 WITH n, row, old_hash
 WHERE (old_hash IS NULL OR old_hash <> row.row_hash)
-  // An erased record takes no row stamped before its erasure (an older export still lists
-  // the person): such a row is counted unchanged, and the record stays erased.
-  AND NOT coalesce(n.erased_at IS NOT NULL
-                   AND coalesce(datetime(row.updated_at), datetime(row.created_at))
-                       <= n.deleted_at, false)
+  // An erased record takes only a row created after its erasure (the person signed up
+  // again); any other row — an older export, or a source that edited the record without
+  // erasing it yet — is counted unchanged, and the record stays erased.
+  AND (n.erased_at IS NULL OR coalesce(datetime(row.created_at) > n.deleted_at, false))
 SET n.first_name = row.first_name, n.last_name = row.last_name, n.full_name = row.full_name,
     n.email = row.email, n.phone = row.phone, n.job_title = row.job_title,
     n.company_name = row.company_name, n.street = row.street, n.city = row.city,

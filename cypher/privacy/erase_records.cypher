@@ -5,8 +5,8 @@
 // rather than a list to remove, so a property added to person records later is erased too.
 // The record is also marked deleted (as a deletion feed does), so every resolution read skips
 // it and the next run — or the erasure itself — detaches it from its customer; an export
-// older than the erasure cannot restore it (customer_records.cypher writes no row stamped
-// before it), a row updated after it is a new sign-up and revives the record.
+// that still lists the person cannot restore it (customer_records.cypher writes only a row
+// created after the erasure: a new sign-up, which revives the record).
 // Its typed employer (WORKS_AT to a company record) goes, and so do the free-text notes of
 // the interactions it performed (call notes); the interactions themselves stay, for the
 // business's counts, attached to a record that no longer says who it was.

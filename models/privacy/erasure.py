@@ -27,7 +27,7 @@ from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
-from models.privacy import quarantine
+from models.privacy import population, quarantine
 from models.resolution import works_at
 from models.resolution.removals import detach_deleted
 from models.resolution.run import resolution_lock
@@ -44,10 +44,10 @@ REFERENCE_MAX = 200
 class ErasureReport:
     """What one erasure did."""
 
-    erasure_id: str
+    erasure_id: str | None  # the (:ErasureRequest); None when nothing was left to erase
     records: list[str]  # erased now
     already_erased: list[str]  # named by the request, erased by an earlier one
-    customers: list[str]  # the customers the records left
+    customers: list[str]  # the customers the records left (now)
     retired: int  # of those, left with no record
     interactions: int  # whose notes were erased
     drafts: int  # copy drafts deleted
@@ -119,42 +119,61 @@ def _erase(
     db: Database, settings: Settings, targets: list[dict[str, Any]], erasure_id: str,
     reference: str, by: str, at: datetime,
 ) -> ErasureReport:  # fmt: skip
+    """Files first, then the graph, then the links: each step can be repeated, so a request
+    that failed half-way is finished by sending it again (its records then show as already
+    erased, and are still detached; the files were scrubbed while their values were known)."""
     fresh = [t for t in targets if not t["erased"]]
     records = [str(t["record_id"]) for t in fresh]
-    customers = sorted({str(t["customer_id"]) for t in fresh if t["customer_id"]})
+    everyone = [str(t["record_id"]) for t in targets]
+    customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
     wanted = quarantine.needles(fresh)
-    params = {"erasure_id": erasure_id, "at": at, "by": by, "reference": reference}
     rows = _quarantined_rows(db, wanted)
+    population.forget(db, settings, [t for t in fresh if t["customer_id"]])
+    located = quarantine.scrub_files(settings.quarantine_dir, wanted, erasure_id)
+    drafted = _customers_and_merged_in(db, customers)
+    params = {"erasure_id": erasure_id, "at": at, "by": by, "reference": reference}
 
     def scrub(tx: Any) -> tuple[int, int, int]:
         erased = tx.run(load_query("privacy/erase_records"), {**params, "record_ids": records})
         done = erased.single()
-        drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": customers})
+        drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
-        scrub_rows = {"row_ids": rows, "erasure_id": erasure_id, "at": at}
-        tx.run(load_query("privacy/scrub_quarantined_rows"), scrub_rows).consume()
+        tx.run(load_query("privacy/clear_review_notes"), {"record_ids": records}).consume()
+        scrub_rows = {"row_ids": rows, "located": located, "erasure_id": erasure_id, "at": at}
+        found = tx.run(load_query("privacy/scrub_quarantined_rows"), scrub_rows).single()
         notes = int(done["interactions"] or 0) if done else 0
-        return notes, int(deleted["deleted"]) if deleted else 0, len(rows)
+        return notes, int(deleted["deleted"]) if deleted else 0, int(found["scrubbed"])
 
     notes, drafts, scrubbed = db.write(scrub) if records else (0, 0, 0)
     detached = detach_deleted(
-        db, "customer", run_id=erasure_id, at=at, by=by, records=records, model_version=ERASURE
+        db, "customer", run_id=erasure_id, at=at, by=by, records=everyone, model_version=ERASURE
     )
     if detached.entities:
         works_at.relink_around(
             db, settings.batch_size, "customer", detached.entities, run_id=erasure_id, at=at
         )
-    lines = quarantine.scrub_files(settings.quarantine_dir, wanted, erasure_id)
     report = ErasureReport(
-        erasure_id, records, sorted(str(t["record_id"]) for t in targets if t["erased"]),
-        customers, detached.retired, notes, drafts, scrubbed, lines,
+        erasure_id if records else None, records,
+        sorted(str(t["record_id"]) for t in targets if t["erased"]), detached.entities,
+        detached.retired, notes, drafts, scrubbed, len(located),
     )  # fmt: skip
     log.info(
         "erasure %s (%s) by %s: %d records erased, %d customers left, %d retired, %d drafts, "
         "%d quarantined rows, %d quarantine lines", erasure_id, reference, by, len(records),
-        len(customers), detached.retired, drafts, scrubbed, lines,
+        len(detached.entities), detached.retired, drafts, scrubbed, len(located),
     )  # fmt: skip
     return report
+
+
+def _customers_and_merged_in(db: Database, customers: list[str]) -> list[str]:
+    """``customers`` and every customer merged into one of them (transitively, merges not
+    undone): drafts written under a merged-away id quote the same person."""
+    found, frontier = set(customers), list(customers)
+    while frontier:
+        rows = db.query(load_query("privacy/merged_in_customers"), {"customer_ids": frontier})
+        frontier = [str(i) for i in rows[0]["ids"] if str(i) not in found] if rows else []
+        found.update(frontier)
+    return sorted(found)
 
 
 def _quarantined_rows(db: Database, wanted: set[str]) -> list[str]:

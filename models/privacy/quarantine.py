@@ -12,6 +12,7 @@ re-export of a row that was rejected anyway.
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import logging
 import os
@@ -50,7 +51,7 @@ def fields(raw: str) -> set[str]:
         except ValueError:  # cut short on its graph node (a 2,000-character preview)
             return {m.strip().lower() for m in JSON_STRING.findall(text)}
     try:
-        cells = [cell for line in csv.reader(text.splitlines()) for cell in line]
+        cells = [cell for line in csv.reader(text.split("\n")) for cell in line]
     except csv.Error:
         cells = text.split(",")
     return {cell.strip().lower() for cell in cells}
@@ -76,29 +77,41 @@ def carries(raw: str | None, reason: str | None, wanted: set[str]) -> bool:
     return any(f"'{value}'" in quoted or f'"{value}"' in quoted for value in wanted)
 
 
-def scrub_files(folder: Path, wanted: set[str], erasure_id: str) -> int:
+def scrub_files(folder: Path, wanted: set[str], erasure_id: str) -> list[dict[str, Any]]:
     """Rewrite the quarantine files (one JSON object per rejected row) under ``folder`` without
-    the raw text and reason of the rows that carry ``wanted``; returns the lines scrubbed.
-    Each changed file is replaced atomically (written beside it, then renamed)."""
+    the raw text and reason of the rows that carry ``wanted``; returns where each scrubbed row
+    came from (source_type, file, row_number: its graph node may hold the value beyond its
+    preview). Each changed file is replaced atomically (written beside it, then renamed) while
+    holding its lock, which an ingest appending to it takes too (``ingestion.loader``)."""
     if not wanted or not folder.is_dir():
-        return 0
-    scrubbed = 0
+        return []
+    located: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        changed = False
-        for i, line in enumerate(lines):
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(row, dict) or not carries(row.get("raw"), row.get("reason"), wanted):
-                continue
-            row.update(raw=None, reason=ERASED.format(erasure_id=erasure_id), erasure_id=erasure_id)
-            lines[i] = json.dumps(row, ensure_ascii=False)
-            changed, scrubbed = True, scrubbed + 1
-        if changed:
-            temporary = path.with_suffix(".jsonl.erasing")
-            temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            os.replace(temporary, path)
-            log.info("erasure %s: scrubbed rows of quarantine file %s", erasure_id, path.name)
-    return scrubbed
+        with path.open("r", encoding="utf-8") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            # "\n" only: JSON keeps U+2028 and friends literally; splitlines() splits on them.
+            lines = held.read().rstrip("\n").split("\n")
+            found = _scrub_lines(lines, wanted, erasure_id)
+            if found:
+                temporary = path.with_suffix(".jsonl.erasing")
+                temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                os.replace(temporary, path)
+                log.info("erasure %s: scrubbed %d rows of %s", erasure_id, len(found), path.name)
+            located += found
+    return located
+
+
+def _scrub_lines(lines: list[str], wanted: set[str], erasure_id: str) -> list[dict[str, Any]]:
+    """Scrub, in place, the lines whose row carries ``wanted``; returns where they came from."""
+    found = []
+    for i, line in enumerate(lines):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(row, dict) or not carries(row.get("raw"), row.get("reason"), wanted):
+            continue
+        found.append({k: row.get(k) for k in ("source_type", "file", "row_number")})
+        row.update(raw=None, reason=ERASED.format(erasure_id=erasure_id), erasure_id=erasure_id)
+        lines[i] = json.dumps(row, ensure_ascii=False)
+    return found
