@@ -16,7 +16,9 @@ from graph.errors import ResolutionError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.privacy import erase, erasure
+from models.privacy.population import minus
 from models.resolution import ResolutionReport, record_decision, resolve, scoring
+from models.resolution.frequencies import PopulationCounts
 from models.resolution.history import list_events
 from tests.resolution_fixtures import resolved
 
@@ -182,7 +184,7 @@ def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_re
 
     contacts = _contacts(demo_dir)
     row = contacts[contacts["contact_id"] == contact].copy()
-    state = (
+    of_record = (
         "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.full_name AS name, "
         "r.erased_at AS erased, r.deleted_at AS deleted"
     )
@@ -194,9 +196,9 @@ def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_re
         row.to_csv(tmp_path / folder / "crm_contacts.csv", index=False)
         IngestRun(db, settings).run([tmp_path / folder])
         if folder == "edited":
-            edited = db.query(state, {"id": f"crm:{contact}"})[0]
+            edited = db.query(of_record, {"id": f"crm:{contact}"})[0]
             assert edited["name"] is None and edited["erased"] is not None
-    back = db.query(state, {"id": f"crm:{contact}"})[0]
+    back = db.query(of_record, {"id": f"crm:{contact}"})[0]
     assert back["name"] and back["erased"] is None and back["deleted"] is None
     resolve(db, settings, incremental=True)
     linked = db.query(
@@ -265,3 +267,21 @@ def test_an_interrupted_erasure_is_finished_by_asking_again_and_old_ids_lose_the
     assert again.already_erased == sorted([a, b]) and again.customers == [merge["kept"]]
     assert again.retired == 1 and db.query(linked, {"ids": [a, b]}) == []
     assert db.query("MATCH (d:CopyDraft) RETURN d") == []
+
+
+def test_subtracting_counts_drops_values_no_record_holds_whatever_the_country_dtype() -> None:
+    counts = PopulationCounts(PopulationCounts._tidy([pd.DataFrame({
+        "column": ["email", "email", "name:first"], "value": ["a@x", "b@x", "jane"],
+        "country": [None, None, "GB"], "n": [1, 2, 3],
+    })]))  # fmt: skip
+    erased = PopulationCounts(pd.DataFrame({  # all countries null: a float column in pandas
+        "column": ["email", "email", "name:first"], "value": ["a@x", "b@x", "jane"],
+        "country": [float("nan"), float("nan"), "GB"], "n": [1, 1, 1],
+    }))  # fmt: skip
+    only_emails = PopulationCounts(erased.table.iloc[:2].copy())
+    left = minus(counts, erased).table
+    assert left.to_dict("records") == [
+        {"column": "email", "value": "b@x", "country": None, "n": 1},
+        {"column": "name:first", "value": "jane", "country": "GB", "n": 2},
+    ]
+    assert minus(counts, only_emails).table["n"].tolist() == [1, 3]

@@ -23,6 +23,8 @@ from models.resolution import splink_model as sm
 from models.resolution.frequencies import PopulationCounts
 
 log = logging.getLogger(__name__)
+#: Stands for "no country" while matching rows (a null key matches nothing in some dtypes).
+NO_COUNTRY = "~no country~"  # countries are ISO codes: no clash
 
 
 def forget(db: Database, settings: Settings, targets: list[dict[str, Any]]) -> int:
@@ -50,8 +52,13 @@ def forget(db: Database, settings: Settings, targets: list[dict[str, Any]]) -> i
 def minus(counts: PopulationCounts, erased: PopulationCounts) -> PopulationCounts:
     """``counts`` less ``erased`` (never below zero); values counted zero times are dropped."""
     keys = ["column", "value", "country"]
-    less = erased.table.groupby(keys, sort=False, dropna=False)["n"].sum().rename("less")
-    both = counts.table.merge(less.reset_index(), on=keys, how="left")
+
+    def keyed(table: pd.DataFrame) -> pd.DataFrame:  # no country: one key, whatever its dtype
+        return table.assign(country=table["country"].astype(object).fillna(NO_COUNTRY))
+
+    less = keyed(erased.table).groupby(keys, sort=False)["n"].sum().rename("less")
+    both = keyed(counts.table).merge(less.reset_index(), on=keys, how="left")
     both["n"] = both["n"] - both["less"].fillna(0).astype("int64")
     kept = both.loc[both["n"] > 0, [*keys, "n"]]
+    kept = kept.assign(country=kept["country"].where(kept["country"] != NO_COUNTRY, None))
     return PopulationCounts(PopulationCounts._tidy([pd.DataFrame(kept)]))
