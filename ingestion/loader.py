@@ -32,6 +32,7 @@ from graph.db import Database
 from graph.errors import ContractError
 from graph.settings import Settings
 from ingestion.mapping import LOAD_ORDER, MAPPINGS, GraphMapping
+from ingestion.quarantine_text import without_erased
 from ingestion.readers import (
     QuarantinedRow,
     ValidatedFile,
@@ -138,10 +139,10 @@ def append_locked(path: Path, lines: list[str]) -> None:
                 return
 
 
-def _quarantine_rows(vf: ValidatedFile) -> list[dict[str, Any]]:
+def _quarantine_rows(content_sha256: str, kept: list[QuarantinedRow]) -> list[dict[str, Any]]:
     return [
         {
-            "row_id": hashlib.sha1(f"{vf.content_sha256}:{q.row_number}".encode()).hexdigest(),
+            "row_id": hashlib.sha1(f"{content_sha256}:{q.row_number}".encode()).hexdigest(),
             "source_type": q.source_type,
             "file": q.file,
             "row_number": q.row_number,
@@ -149,7 +150,7 @@ def _quarantine_rows(vf: ValidatedFile) -> list[dict[str, Any]]:
             "raw": q.raw[:RAW_PREVIEW_CHARS],
             "raw_length": len(q.raw),
         }
-        for q in vf.quarantined
+        for q in kept
     ]
 
 
@@ -251,9 +252,14 @@ class IngestRun:
             return
         target = self.settings.quarantine_dir / f"{self.run_id}.jsonl"
         target.parent.mkdir(parents=True, exist_ok=True)
-        append_locked(target, [json.dumps(asdict(q), ensure_ascii=False) for q in vf.quarantined])
+        erased = {
+            str(r["source_id"]).lower(): str(r["erasure_id"])
+            for r in self.db.query(load_query("ingest/erased_source_ids"))
+        }
+        kept = without_erased(vf.quarantined, erased)
+        append_locked(target, [json.dumps(asdict(q), ensure_ascii=False) for q in kept])
         report.quarantine_file = str(target)
-        rows = _quarantine_rows(vf)
+        rows = _quarantine_rows(vf.content_sha256, kept)
         query = load_query("ingest/quarantine")
         for chunk in chunks(rows, 1_000):
             self.db.query(

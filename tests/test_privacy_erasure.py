@@ -183,6 +183,15 @@ def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_re
     assert noted["notes"] == 0 and noted["calls"] >= len(calls)
 
     contacts = _contacts(demo_dir)
+    email = str(contacts.loc[contacts["contact_id"] == contact, "email"].iloc[0])
+    late = IngestRun(db, settings).run([_bad_rows(tmp_path / "late", contacts, [contact])])
+    [kept] = db.query(
+        "MATCH (:IngestRun {run_id: $run})-[:QUARANTINED]->(q) RETURN q.raw AS raw, "
+        "q.reason AS reason", {"run": late.run_id}
+    )  # fmt: skip
+    assert kept["raw"] == "" and first.erasure_id in kept["reason"]  # counted, not kept
+    assert email not in Path(str(late.quarantine_file)).read_text()
+
     row = contacts[contacts["contact_id"] == contact].copy()
     of_record = (
         "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.full_name AS name, "

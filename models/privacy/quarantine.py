@@ -11,20 +11,18 @@ re-export of a row that was rejected anyway.
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import json
 import logging
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ingestion.quarantine_text import fields
+
 log = logging.getLogger(__name__)
 
-#: A JSON string's content (escapes kept: ids, e-mails and phones hold none).
-JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 #: What replaces the raw text and reason of a scrubbed quarantined row in the files.
 ERASED = "erased ({erasure_id})"
 
@@ -38,34 +36,6 @@ def needles(targets: Iterable[dict[str, Any]]) -> set[str]:
             if value is not None and str(value).strip():
                 found.add(str(value).strip().lower())
     return found
-
-
-def fields(raw: str) -> set[str]:
-    """Every value of a raw row, lower-cased: the values of a JSON object (nested ones too; the
-    quoted strings of one that does not parse), or the cells of a CSV line (either may be
-    broken: that is why it was quarantined)."""
-    text = raw.strip()
-    if text.startswith("{"):
-        try:
-            return {str(v).strip().lower() for v in _json_values(json.loads(text))}
-        except ValueError:  # cut short on its graph node (a 2,000-character preview)
-            return {m.strip().lower() for m in JSON_STRING.findall(text)}
-    try:
-        cells = [cell for line in csv.reader(text.split("\n")) for cell in line]
-    except csv.Error:
-        cells = text.split(",")
-    return {cell.strip().lower() for cell in cells}
-
-
-def _json_values(value: Any) -> Iterable[Any]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _json_values(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_values(item)
-    elif value is not None:
-        yield value
 
 
 def carries(raw: str | None, reason: str | None, wanted: set[str]) -> bool:
