@@ -84,3 +84,33 @@ def erase_command(
         f"{report.drafts} copy drafts, {report.quarantined_rows} quarantined rows and "
         f"{report.quarantine_lines} quarantine-file lines erased."
     )
+
+
+@privacy_app.command("erasures")
+def erasures_command(
+    reference: Annotated[
+        str | None, typer.Option(help="Show only the request with this reference.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+) -> None:
+    """Erasure requests, newest first: who erased which records, when, under which reference
+    — the proof that a request was honoured."""
+    from graph.cypher_catalog import load_query
+    from graph.db import Database
+
+    with Database.connect(get_settings()) as db:
+        rows = db.query(
+            load_query("privacy/list_erasures"), {"reference": reference, "limit": limit}
+        )
+    if not rows:
+        console.print(
+            "No erasure requests" + (f" with reference {reference}." if reference else ".")
+        )
+        return
+    table = Table("erasure", "reference", "by", "at", "records")
+    for row in rows:
+        table.add_row(
+            row["erasure_id"], row["reference"], row["requested_by"] or "", (row["at"] or "")[:19],
+            ", ".join(row["record_ids"]),
+        )  # fmt: skip
+    console.print(table)

@@ -27,6 +27,8 @@ ERASE = """mutation($c: ID, $r: [ID!], $ref: String!) {
   erasePersonalData(customerId: $c, recordIds: $r, reference: $ref) {
     erasureId erasedRecordIds alreadyErasedRecordIds customerIds retiredCustomers
     callNotesErased copyDraftsDeleted quarantinedRowsScrubbed quarantineLinesScrubbed } }"""
+LIST = """query($ref: String, $n: Int! = 50) { erasureRequests(reference: $ref, first: $n) {
+  erasureId reference requestedBy recordIds } }"""
 RECORD = """query($r: ID!) { customerRecord(recordId: $r) {
   recordId sourceId fullName email phone city erasedAt deletedAt customer { customerId } } }"""
 
@@ -73,6 +75,11 @@ async def test_an_admin_erases_a_person_and_the_api_shows_it(
         assert seen["recordId"] == record and seen["sourceId"] == record.split(":", 1)[1]
         assert seen["erasedAt"] and seen["deletedAt"] and seen["customer"] is None
         assert (seen["fullName"], seen["email"], seen["phone"], seen["city"]) == (None,) * 4
+    listed = await gql(client, LIST, {"ref": INJECTION}, role="admin")
+    assert listed["data"]["erasureRequests"] == [{
+        "erasureId": out["erasureId"], "reference": INJECTION, "requestedBy": "api:admin",
+        "recordIds": records,
+    }]  # fmt: skip
     again = await gql(client, ERASE, {"r": records, "ref": "DSR-9"}, role="admin")
     assert again["data"]["erasePersonalData"]["alreadyErasedRecordIds"] == records
     assert again["data"]["erasePersonalData"]["erasedRecordIds"] == []
@@ -87,6 +94,8 @@ async def test_only_admins_may_erase(
     before = snapshot(graph, BOOKKEEPING)
     body = await gql(client, ERASE, {"c": customer, "ref": "DSR-1"}, role=role)
     assert codes(body) == (["UNAUTHENTICATED"] if role is None else ["FORBIDDEN"]), body
+    listed = await gql(client, LIST, {}, role=role)
+    assert codes(listed) == (["UNAUTHENTICATED"] if role is None else ["FORBIDDEN"]), listed
     assert snapshot(graph, BOOKKEEPING) == before
 
 
@@ -102,12 +111,16 @@ async def test_only_admins_may_erase(
         ({"c": "cus-1", "ref": "   "}, "reference"),
         ({"c": "cus-1", "ref": "x" * 201}, "reference"),
         ({"c": "cus-1", "ref": "DSR\x00-1"}, "reference"),
+        ({"list": True, "n": 0}, "first"),
+        ({"list": True, "n": 201}, "first"),
+        ({"list": True, "ref": "x" * 201}, "reference"),
     ],
 )
 async def test_malformed_input_gets_field_errors(
     client: httpx.AsyncClient, variables: dict[str, Any], field: str
 ) -> None:
-    body = await gql(client, ERASE, variables, role="admin")
+    listing = variables.pop("list", False)  # erasureRequests, else erasePersonalData
+    body = await gql(client, LIST if listing else ERASE, variables, role="admin")
     assert codes(body) == ["BAD_USER_INPUT"], body
     assert [f["field"] for f in body["errors"][0]["extensions"]["fields"]] == [field]
 

@@ -21,8 +21,9 @@ from models.resolution import ResolutionReport, record_decision, resolve, scorin
 from models.resolution.frequencies import PopulationCounts
 from models.resolution.history import list_events
 from tests.resolution_fixtures import resolved
+from tests.test_cli_resolution import Cli, cli
 
-__all__ = ["resolved"]  # the fixture, re-exported for pytest
+__all__ = ["cli", "resolved"]  # the fixtures, re-exported for pytest
 
 #: All a person record may keep once erased: that it existed, where from, and its erasure.
 KEPT = {
@@ -294,3 +295,23 @@ def test_subtracting_counts_drops_values_no_record_holds_whatever_the_country_dt
         {"column": "name:first", "value": "jane", "country": "GB", "n": 2},
     ]
     assert minus(counts, only_emails).table["n"].tolist() == [1, 3]
+
+
+def test_erase_and_erasures_from_the_command_line(
+    resolved: tuple[Database, ResolutionReport], cli: Cli
+) -> None:
+    db, _ = resolved
+    customer, records, _ = _person_with_call_notes(db)
+    declined = cli("erase", "--customer", customer, "--reference", "DSR-7")  # no --yes, no tty
+    assert declined.returncode != 0 and all(r in declined.stdout for r in records)
+    assert db.query("MATCH (q:ErasureRequest) RETURN count(q) AS n")[0]["n"] == 0
+    done = cli("erase", "--customer", customer, "--reference", "DSR-7", "--yes")
+    assert done.returncode == 0, done.stderr
+    [erasure] = db.query("MATCH (q:ErasureRequest) RETURN q.erasure_id AS id")
+    assert erasure["id"] in done.stdout and f"{len(records)} records erased" in done.stdout
+    listed = cli("erasures", "--reference", "DSR-7")
+    assert listed.returncode == 0 and erasure["id"] in listed.stdout
+    assert all(r in listed.stdout for r in records)
+    unknown = cli("erase", "--customer", "cus-nobody", "--reference", "DSR-8", "--yes")
+    assert unknown.returncode != 0 and "no customer" in unknown.stderr + unknown.stdout
+    assert "Traceback" not in unknown.stderr

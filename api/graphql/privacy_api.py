@@ -22,6 +22,8 @@ from graph.errors import JobBusyError, ResolutionError
 Info = strawberry.Info[Any, None]
 #: Records one request may name (a person has a handful; more is a mistake or a bulk job).
 RECORDS_MAX = 100
+#: Erasure requests one answer lists at most.
+LIST_MAX = 200
 
 
 @strawberry.type(description="What one erasure did.")
@@ -49,6 +51,34 @@ class ErasureOutcome:
     quarantine_lines_scrubbed: int = strawberry.field(
         description="The same rows' lines in the quarantine files."
     )
+
+
+@strawberry.type(description="One erasure request, as recorded when it was honoured.")
+class ErasureRequest:
+    erasure_id: strawberry.ID
+    reference: str = strawberry.field(description="The request's ticket id, as given.")
+    requested_by: str | None = strawberry.field(description="Who erased (a person, an API role).")
+    at: str | None
+    record_ids: list[strawberry.ID] = strawberry.field(description="The records it erased.")
+
+
+@strawberry.type
+class PrivacyQuery:
+    @strawberry.field(
+        description="Erasure requests, newest first (admin): who erased which records, when, "
+        "under which reference — the proof a request was honoured. `reference` finds one."
+    )
+    async def erasure_requests(
+        self, info: Info, reference: str | None = None, first: int = 50
+    ) -> list[ErasureRequest]:
+        info.context.require(Role.ADMIN)
+        if not 1 <= first <= LIST_MAX:
+            raise invalid("first", f"between 1 and {LIST_MAX}")
+        ref = check_text("reference", reference, max_length=200, required=False)
+        rows = await info.context.db.read(
+            load_query("privacy/list_erasures"), {"reference": ref, "limit": first}
+        )
+        return [ErasureRequest(**row) for row in rows]
 
 
 def _checked(

@@ -36,7 +36,7 @@ from api.graphql.history_api import HistoryMutation, HistoryQuery
 from api.graphql.jobs_api import JobsMutation, JobsQuery
 from api.graphql.metrics import MetricsExtension
 from api.graphql.mutation import Mutation
-from api.graphql.privacy_api import PrivacyMutation
+from api.graphql.privacy_api import PrivacyMutation, PrivacyQuery
 from api.graphql.query import Query
 from api.graphql.resolution_api import ResolutionMutation, ResolutionQuery
 from graph.settings import Settings
@@ -52,6 +52,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ResolutionQuery,
     HistoryQuery,
     CopyQuery,
+    PrivacyQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     Mutation,
