@@ -43,10 +43,10 @@ def erase_command(
     its call notes, the copy drafts written for the customer and the quarantined rows (graph
     and files) that carry the person's source id, e-mail or phone. The records leave their
     customer now (one left empty is retired; `marketgraph history` shows the removal), later
-    resolution runs skip them, and an export older than the erasure cannot bring them back —
-    a row updated after it can (the person signed up again). An (:ErasureRequest) keeps who
-    erased what, when, under which reference. Ask the source systems to erase the person too:
-    the export files you keep are yours to delete.
+    resolution runs skip them, and an export that still lists the person cannot bring them
+    back — only a row created after the erasure can (the person signed up again). An
+    (:ErasureRequest) keeps who erased what, when, under which reference. Ask the source
+    systems to erase the person too: the export files you keep are yours to delete.
 
     Examples:
 

@@ -3,7 +3,7 @@
 // (their preview named the person) and by where they came from (the quarantine file's lines
 // that named the person, possibly beyond the 2,000-character preview their node keeps).
 // Params: $row_ids: [string], $located: [{source_type, file, row_number}], $erasure_id,
-//   $at: datetime.
+//   $reason (what replaces the reason: the quarantine files get the same), $at: datetime.
 // Returns: scrubbed.
 CALL () {
   UNWIND $row_ids AS id
@@ -15,6 +15,6 @@ CALL () {
   WHERE q.file = place.file AND q.row_number = place.row_number
   RETURN q
 }
-SET q.raw = null, q.reason = 'erased (' + $erasure_id + ')', q.erased_at = $at,
+SET q.raw = null, q.reason = $reason, q.erased_at = $at,
     q.erasure_id = $erasure_id
 RETURN count(q) AS scrubbed

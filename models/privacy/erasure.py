@@ -139,7 +139,10 @@ def _erase(
         drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
         tx.run(load_query("privacy/clear_review_notes"), {"record_ids": records}).consume()
-        scrub_rows = {"row_ids": rows, "located": located, "erasure_id": erasure_id, "at": at}
+        scrub_rows = {
+            "row_ids": rows, "located": located, "erasure_id": erasure_id, "at": at,
+            "reason": quarantine.ERASED.format(erasure_id=erasure_id),
+        }  # fmt: skip
         found = tx.run(load_query("privacy/scrub_quarantined_rows"), scrub_rows).single()
         notes = int(done["interactions"] or 0) if done else 0
         return notes, int(deleted["deleted"]) if deleted else 0, int(found["scrubbed"])

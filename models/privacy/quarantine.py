@@ -23,7 +23,7 @@ from ingestion.quarantine_text import fields
 
 log = logging.getLogger(__name__)
 
-#: What replaces the raw text and reason of a scrubbed quarantined row in the files.
+#: What replaces the reason of a scrubbed quarantined row, in the files and on its node.
 ERASED = "erased ({erasure_id})"
 
 
