@@ -19,7 +19,7 @@ from api.cli_copy import copy_app
 from api.cli_jobs import jobs_app
 from api.cli_models import models_cli
 from api.cli_neo4j import neo4j_app
-from api.cli_privacy import privacy_app
+from api.cli_privacy import honour_erasure_requests, privacy_app
 from api.cli_resolve import resolve_app
 from api.cli_serve import serve
 from api.console import configure_logging, console, err_console, row_progress
@@ -121,7 +121,9 @@ def ingest(
 
     Records a source deleted come as deleted_records.csv (source_type, source_id, deleted_at,
     reason): they stay in the graph marked deleted, and the next `marketgraph resolve` detaches
-    them from their customers and accounts.
+    them from their customers and accounts. A source's erasure log (GDPR requests) comes as
+    erasure_requests.csv (source_type, source_id, requested_at, reference): those person
+    records are erased for good right after the load, as `marketgraph erase` would.
     """
     from api.summary import ingest_table, quarantine_table
     from graph.db import Database
@@ -137,6 +139,7 @@ def ingest(
         table = quarantine_table(db, report.run_id)
         if table is not None:
             console.print(table)
+        honour_erasure_requests(db, settings)
     for note in report.ignored:
         console.print(f"[yellow]ignored[/yellow] {note}")
     if report.quarantine_file:

@@ -11,21 +11,49 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.console import console, current_user
-from graph.settings import get_settings
+from api.console import console, current_user, err_console
+from graph.db import Database
+from graph.settings import Settings, get_settings
 
 privacy_app = typer.Typer()
+
+
+def honour_erasure_requests(db: Database, settings: Settings) -> bool:
+    """Erase what an erasure log flagged (after `marketgraph ingest`, or `erase --requested`)
+    and say so; a request that has to wait says why and how to finish it."""
+    from models.privacy.requested import erase_requested, waiting
+
+    if not waiting(db):
+        return False
+    done = erase_requested(db, settings)
+    for report in done.erasures:
+        console.print(
+            f"[bold]{report.erasure_id or 'already erased'}[/bold]: erasure log request — "
+            f"{len(report.records)} records erased ({len(report.already_erased)} were already), "
+            f"{len(report.customers)} customers left ({report.retired} retired)."
+        )
+    if done.failed:
+        err_console.print(f"[yellow]Erasure requests wait:[/yellow] {done.summary()}")
+    return True
 
 
 @privacy_app.command("erase")
 def erase_command(
     reference: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="The request's reference (your ticket id, e.g. DSR-2026-114). Kept on the "
             "erasure record as proof: do not put the person's name here."
         ),
-    ],
+    ] = None,
+    requested: Annotated[
+        bool,
+        typer.Option(
+            "--requested",
+            help="Honour the requests of loaded erasure logs (erasure_requests.csv) that "
+            "could not be honoured at load time; each keeps its own reference.",
+        ),
+    ] = False,
     customer: Annotated[
         str | None,
         typer.Option(help="A unified customer id: erase every person record it is made of."),
@@ -53,15 +81,31 @@ def erase_command(
       marketgraph erase --customer cus-3f2a9c1d0b7e --reference DSR-2026-114
 
       marketgraph erase --record crm:C-00012 --record shop:S-00931 --reference DSR-2026-115
+
+      marketgraph erase --requested
+
+    A source's erasure log loaded with `marketgraph ingest` (erasure_requests.csv) is honoured
+    right after the load; `--requested` finishes requests that had to wait for a resolution
+    run.
     """
-    from graph.db import Database
     from graph.migrations import apply_migrations
     from models.privacy import erase
     from models.privacy.erasure import find_targets
 
+    if requested == (reference is not None):
+        raise typer.BadParameter(
+            "give --reference with --customer / --record, or --requested alone"
+        )
     settings = get_settings()
     with Database.connect(settings) as db:
         apply_migrations(db)
+        if requested:
+            if customer or record:
+                raise typer.BadParameter("--requested takes no --customer or --record")
+            if not honour_erasure_requests(db, settings):
+                console.print("No erasure requests wait.")
+            return
+        assert reference is not None
         targets = find_targets(db, customer_id=customer, record_ids=record)
         table = Table("record", "source", "customer", "state")
         for t in targets:
@@ -96,7 +140,6 @@ def erasures_command(
     """Erasure requests, newest first: who erased which records, when, under which reference
     — the proof that a request was honoured."""
     from graph.cypher_catalog import load_query
-    from graph.db import Database
 
     with Database.connect(get_settings()) as db:
         rows = db.query(

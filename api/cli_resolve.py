@@ -32,7 +32,11 @@ def resolve_command(
         bool, typer.Option(help="Only resolve records that have no RESOLVES_TO yet.")
     ] = False,
 ) -> None:
-    """Resolve records into unified (:Customer) and (:Account) nodes with stable ids."""
+    """Resolve records into unified (:Customer) and (:Account) nodes with stable ids.
+
+    Erasure requests a loaded erasure log left waiting are honoured first, so the run never
+    links a record that is about to be erased."""
+    from api.cli_privacy import honour_erasure_requests
     from api.resolution_step import print_resolution_summary
     from graph.db import Database
     from graph.migrations import apply_migrations
@@ -41,6 +45,7 @@ def resolve_command(
     settings = get_settings()
     with Database.connect(settings) as db:
         apply_migrations(db)
+        honour_erasure_requests(db, settings)
         report = resolve(db, settings, incremental=incremental, by=current_user())
     print_resolution_summary(report)
 

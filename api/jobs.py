@@ -3,7 +3,8 @@
 Two jobs, each a fixed chain of steps that already exist as CLI commands:
 
 - ``refresh``: load new export files from the inbox folder (content already loaded is
-  skipped, bad rows quarantined) → resolve new records incrementally → re-score everyone with
+  skipped, bad rows quarantined) → honour the erasure requests an erasure log brought →
+  resolve new records incrementally → re-score everyone with
   the serving model → embed new content for retrieval. A step with nothing to do says so and
   is skipped, so a refresh every 30 minutes on a quiet day costs a few small queries.
 - ``retrain``: train new model versions; they wait for `models promote` (a person decides),
@@ -197,6 +198,23 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__} (details in the server log)"
 
 
+def erase_requested_records(run: JobRun) -> StepReport:
+    """Honour the erasure requests an erasure log flagged (this run's ingest or an earlier
+    one that found the resolution lock held), before resolution reads the records."""
+    from models.privacy.requested import erase_requested, waiting
+
+    started = time.perf_counter()
+    if not waiting(run.db):
+        return _timed("erase", started, "skipped", "no erasure requests wait")
+    done = erase_requested(run.db, run.settings)
+    if done.failed:  # resolving the flagged records before they are erased would be wrong
+        raise MarketgraphError(done.summary())
+    return _timed(
+        "erase", started, "done", done.summary(),
+        requests=len(done.erasures), records=done.records,
+    )  # fmt: skip
+
+
 def resolve_new_records(run: JobRun) -> StepReport:
     """Resolve records that have no unified entity yet against the existing ones, and apply
     reviewers' decisions made since the last run."""
@@ -297,6 +315,7 @@ def retrain_models(run: JobRun) -> StepReport:
 STEPS: dict[str, list[tuple[str, Step]]] = {
     "refresh": [
         ("ingest", ingest_inbox),
+        ("erase", erase_requested_records),
         ("resolve", resolve_new_records),
         ("score", rescore),
         ("embed", embed_new_content),

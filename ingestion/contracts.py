@@ -363,6 +363,24 @@ class DeletedRecord(_Contract):
     reason: Series[str] = _text()
 
 
+#: Person exports: the records a data subject's erasure request can name (companies are not
+#: data subjects).
+PERSON_SOURCE_TYPES: Final = tuple(t for t in DELETABLE_SOURCE_TYPES if t != "crm_accounts")
+#: Longest erasure reference kept (a ticket id; `models.privacy.erasure` allows the same).
+ERASURE_REFERENCE_MAX: Final = 200
+
+
+class ErasureRequestRow(_Contract):
+    """A source's erasure log (a CRM's GDPR deletion requests, a shop's "forget me" list): the
+    person records to erase for good, which a deletion feed does not do (a deletion keeps the
+    data, masked, for a restore). `reference` is the request's ticket id, kept as proof."""
+
+    source_type: Series[str] = pa.Field(nullable=False, isin=list(PERSON_SOURCE_TYPES))
+    source_id: Series[str] = _id()
+    requested_at: Series[Timestamp] = _when()
+    reference: Series[str] = _text(ERASURE_REFERENCE_MAX)
+
+
 # -- registry ----------------------------------------------------------------------------------
 
 
@@ -410,6 +428,7 @@ CONTRACTS: Final[dict[str, SourceContract]] = dict(
         _entry("campaigns", Campaign, ("campaign_id",), "marketing", "csv"),
         _entry("content", ContentItem, ("content_id",), "marketing", "jsonl"),
         _entry("deleted_records", DeletedRecord, ("source_type", "source_id"), "any", "csv"),
+        _entry("erasure_requests", ErasureRequestRow, ("source_type", "source_id"), "any", "csv"),
     ]
 )
 

@@ -185,6 +185,20 @@ def _deletions(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _erasure_requests(df: pd.DataFrame) -> pd.DataFrame:
+    """An erasure request names its person record as the deletion feed does; a request without
+    a reference gets its log's name, so the proof still says where the request came from."""
+    system = df["source_type"].map(lambda t: CONTRACTS[t].source_system).astype("string")
+    return _frame(
+        df,
+        ["source_type", "requested_at"],
+        record_id=system + ":" + df["source_id"].astype("string"),
+        source_id=df["source_id"],
+        record_system=system,
+        reference=df["reference"].fillna(df["source_type"] + " erasure log"),
+    )
+
+
 def _const(value: str) -> Callable[[pd.DataFrame], object]:
     return lambda df: value
 
@@ -225,6 +239,9 @@ MAPPINGS: dict[str, GraphMapping] = {
         # Last: a deletion loaded with the snapshot that still lists its record wins.
         GraphMapping("deleted_records", "any", "ingest/delete_records", "record_id",
                      _deletions),
+        # After the records it names, so a request finds the record its export just loaded.
+        GraphMapping("erasure_requests", "any", "ingest/erasure_requests", "record_id",
+                     _erasure_requests),
     ]
 }  # fmt: skip
 

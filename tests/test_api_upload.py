@@ -26,6 +26,9 @@ UPLOAD = """mutation($file: Upload!, $force: Boolean! = false) {
   uploadFile(file: $file, force: $force) {
     runId rowsRead loaded quarantined ignored files { name sourceType status loaded } } }"""
 
+ERASURES = """mutation($file: Upload!, $force: Boolean! = false) {
+  uploadFile(file: $file, force: $force) { loaded erasuresHonoured erasuresWaiting } }"""
+
 
 @pytest.fixture(scope="module")
 def ingest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -48,9 +51,10 @@ async def upload(
     role: str | None = "admin",
     force: bool = False,
     headers: dict[str, str] | None = None,
+    query: str = UPLOAD,
 ) -> httpx.Response:
     """One GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec)."""
-    operations = {"query": UPLOAD, "variables": {"file": None, "force": force}}
+    operations = {"query": query, "variables": {"file": None, "force": force}}
     sent = {"X-API-Key": KEYS[role]} if role else {}
     return await client.post(
         "/graphql",
@@ -97,6 +101,27 @@ async def test_upload_loads_once_then_skips(
     forced = body_of(await upload(client, "crm_contacts.csv", content, force=True))
     assert [f["status"] for f in forced["data"]["uploadFile"]["files"]] == ["loaded"]
     assert customer_records(db) == result["loaded"]  # a forced re-load writes nothing new
+
+
+async def test_an_uploaded_erasure_log_is_honoured_after_the_load(
+    client: httpx.AsyncClient, db: Database, ingest_dir: Path
+) -> None:
+    """erasure_requests.csv flags the records; the mutation erases them before it answers."""
+    contact = db.query(
+        "MATCH (r:CustomerRecord {source_system: 'crm'}) WHERE r.full_name IS NOT NULL "
+        "RETURN r.source_id AS id ORDER BY id LIMIT 1"
+    )[0]["id"]
+    log = f"source_type,source_id,requested_at,reference\ncrm_contacts,{contact},2026-01-01,T-1\n"
+    body = body_of(await upload(client, "erasure_requests.csv", log.encode(), query=ERASURES))
+    assert "errors" not in body, body
+    result = body["data"]["uploadFile"]
+    assert (result["loaded"], result["erasuresHonoured"], result["erasuresWaiting"]) == (1, 1, 0)
+    erased = db.query(
+        "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.erased_at IS NOT NULL AS erased, "
+        "r.full_name AS name", {"id": f"crm:{contact}"}
+    )  # fmt: skip
+    assert erased == [{"erased": True, "name": None}]
+    (ingest_dir / "uploads" / "erasure_requests.csv").unlink()  # the other tests count files
 
 
 async def test_only_admins_upload(client: httpx.AsyncClient, ingest_dir: Path) -> None:

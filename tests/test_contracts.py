@@ -56,8 +56,8 @@ def _lines_file(tmp_path: Path, *rows: str) -> ValidatedFile:
 
 
 def test_registry_covers_every_export_with_key_and_source_system() -> None:
-    # Deletion feeds are optional: the demo's snapshot exports delete nothing.
-    assert set(CONTRACTS) == set(FILE_NAMES) | {"deleted_records"}
+    # Deletion feeds and erasure logs are optional: the demo's snapshot exports delete nothing.
+    assert set(CONTRACTS) == set(FILE_NAMES) | {"deleted_records", "erasure_requests"}
     systems = {"crm", "shop", "email", "web", "ads", "catalog", "marketing", "any"}
     for source_type, contract in CONTRACTS.items():
         assert contract.source_type == source_type

@@ -41,8 +41,10 @@ def test_counts_are_conserved_and_bad_rows_quarantined(
 ) -> None:
     report = _ingest(empty_db, settings, demo_dir)
     bad = _bad_rows_by_file(demo_dir)
-    # Every export type the demo writes (deletion feeds are optional: it has none).
-    assert {f.source_type for f in report.files} == set(MAPPINGS) - {"deleted_records"}
+    # Every export type the demo writes (deletion feeds and erasure logs are optional: it has
+    # none).
+    optional = {"deleted_records", "erasure_requests"}
+    assert {f.source_type for f in report.files} == set(MAPPINGS) - optional
     for f in report.files:
         assert f.status == "loaded"
         assert f.rows_read == f.loaded + f.quarantined, f.name

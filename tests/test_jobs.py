@@ -59,16 +59,18 @@ def test_refresh_loads_resolves_scores_and_embeds_only_what_is_new(
 ) -> None:
     delete_all_data(db)
     assert steps(run_job(db, job_settings, "refresh")) == {
-        "ingest": "skipped", "resolve": "skipped", "score": "skipped", "embed": "skipped",
+        "ingest": "skipped", "erase": "skipped", "resolve": "skipped", "score": "skipped",
+        "embed": "skipped",
     }  # fmt: skip
 
     fill(inbox, demo_dir)
     first = run_job(db, job_settings, "refresh", by="tester")
     assert first.status == "succeeded", first.error
     assert steps(first) == {
-        "ingest": "done", "resolve": "done", "score": "skipped", "embed": "done",
+        "ingest": "done", "erase": "skipped", "resolve": "done", "score": "skipped",
+        "embed": "done",
     }  # fmt: skip
-    assert "no model serves" in first.steps[2].summary
+    assert "no model serves" in next(s for s in first.steps if s.name == "score").summary
     unresolved = db.query(
         "MATCH (r:CustomerRecord) WHERE r.placeholder IS NULL "
         "AND NOT (r)-[:RESOLVES_TO]->(:Customer) RETURN count(r) AS n"
@@ -83,7 +85,8 @@ def test_refresh_loads_resolves_scores_and_embeds_only_what_is_new(
 
     again = run_job(db, job_settings, "refresh")
     assert steps(again) == {
-        "ingest": "skipped", "resolve": "skipped", "score": "skipped", "embed": "skipped",
+        "ingest": "skipped", "erase": "skipped", "resolve": "skipped", "score": "skipped",
+        "embed": "skipped",
     }  # fmt: skip
     assert "loaded before" in again.steps[0].summary
 
@@ -196,7 +199,8 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
                 break
             await asyncio.sleep(0.1)
         assert seen["status"] == "succeeded"
-        assert [s["name"] for s in seen["steps"]] == ["ingest", "resolve", "score", "embed"]
+        names = [s["name"] for s in seen["steps"]]
+        assert names == ["ingest", "erase", "resolve", "score", "embed"]
 
         held = JobRun.start(db, job_settings, "refresh", trigger="cli", by="shell")
         try:

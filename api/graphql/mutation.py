@@ -88,6 +88,14 @@ class IngestResult:
     loaded: int
     quarantined: int
     seconds: float
+    erasures_honoured: int = strawberry.field(
+        description="Erasure requests of an erasure log (erasure_requests.csv) honoured after "
+        "the load, one per reference."
+    )
+    erasures_waiting: int = strawberry.field(
+        description="Person records an erasure log flagged that still wait to be erased (a "
+        "resolution run held the lock): the next ingest or refresh erases them."
+    )
 
 
 class IngestService:
@@ -168,15 +176,17 @@ class IngestService:
         """One ingest run of `target` under the lock (`before` runs first, inside it)."""
         from graph.migrations import apply_migrations
         from ingestion.loader import IngestRun
+        from models.privacy.requested import erase_requested, waiting
 
         def work() -> Any:
             if before is not None:
                 before()
             apply_migrations(self.db)
-            return IngestRun(self.db, self.settings, force=force).run([target])
+            report = IngestRun(self.db, self.settings, force=force).run([target])
+            return report, erase_requested(self.db, self.settings) if waiting(self.db) else None
 
         async with self._lock:
-            report = await asyncio.to_thread(work)
+            report, erased = await asyncio.to_thread(work)
         base = target if target.is_dir() else target.parent
         return IngestResult(
             run_id=report.run_id,
@@ -202,6 +212,8 @@ class IngestService:
             loaded=report.total("loaded"),
             quarantined=report.total("quarantined"),
             seconds=report.seconds,
+            erasures_honoured=len(erased.erasures) if erased else 0,
+            erasures_waiting=erased.waiting if erased else 0,
         )
 
 

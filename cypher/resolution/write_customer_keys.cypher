@@ -3,5 +3,6 @@
 // Returns: written.
 UNWIND $rows AS row
 MATCH (r:CustomerRecord {record_id: row.record_id})
+WHERE r.erased_at IS NULL  // erased while this run scored it: leave it erased
 SET r += row.keys
 RETURN count(*) AS written

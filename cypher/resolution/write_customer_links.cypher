@@ -8,6 +8,7 @@
 // Returns: written.
 UNWIND $rows AS row
 MATCH (r:CustomerRecord {record_id: row.record_id})
+WHERE r.erased_at IS NULL  // erased while this run scored it: leave it erased
 SET r += coalesce(row.keys, {})
 MERGE (e:Customer {customer_id: row.entity_id})
   ON CREATE SET e.source_system = 'resolution', e.source_id = row.entity_id,

@@ -1,0 +1,107 @@
+"""Honour the erasure requests a source's erasure log brought in (`erasure_requests.csv`).
+
+Why a second step after the load rather than inside it: an erasure holds the resolution lock
+(a run in flight would write a record's blocking keys back) and rewrites quarantine files and
+population counts, none of which an ingest may touch; and data flows one way, ingestion →
+graph → models. So the load only flags each named record
+(`cypher/ingest/erasure_requests.cypher`), and whoever loaded it — `marketgraph ingest`, the
+refresh job's erase step, the API's ingest mutations — calls `erase_requested` straight after.
+A flag that could not be honoured then (a resolution run held the lock) stays in the graph
+until the next call or `marketgraph erase --requested`: a request is never lost.
+
+One (:ErasureRequest) per reference and ingest run, so each ticket in the log has its own
+proof; the records of one request are erased together (one pass over the quarantine files).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.cypher_catalog import load_query
+from graph.db import Database
+from graph.errors import JobBusyError, MarketgraphError
+from graph.settings import Settings
+from models.privacy.erasure import ErasureReport, erase
+
+log = logging.getLogger(__name__)
+
+#: Flagged records read per round: a log of a few thousand requests is honoured in rounds, each
+#: a bounded transaction per reference.
+PAGE = 500
+
+
+@dataclass
+class RequestedErasures:
+    """What one pass over the flagged requests did."""
+
+    erasures: list[ErasureReport] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # reference -> what stopped it
+    waiting: int = 0  # flags left (busy lock, or a failed request)
+
+    @property
+    def records(self) -> int:
+        """Records erased now or found erased already."""
+        return sum(len(e.records) + len(e.already_erased) for e in self.erasures)
+
+    def summary(self) -> str:
+        """One line for a CLI, a job step or a log."""
+        text = f"{len(self.erasures)} erasure request(s) honoured, {self.records} record(s)"
+        if self.failed:
+            text += "; not honoured yet: " + "; ".join(f"{r}: {e}" for r, e in self.failed.items())
+        if self.waiting:
+            text += f"; {self.waiting} flagged record(s) wait (`marketgraph erase --requested`)"
+        return text
+
+
+def pending(db: Database, limit: int = PAGE) -> list[dict[str, str]]:
+    """Flagged records still to erase, oldest request first."""
+    rows = db.query(load_query("privacy/requested_erasures"), {"limit": limit})
+    return [{k: str(v) if v is not None else "" for k, v in r.items()} for r in rows]
+
+
+def waiting(db: Database) -> int:
+    """How many flagged records wait to be erased."""
+    rows = db.query(load_query("privacy/count_requested_erasures"))
+    return int(rows[0]["waiting"]) if rows else 0
+
+
+def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
+    """Erase every record an erasure log flagged, one request per (reference, ingest run).
+
+    Stops, leaving the flags, when the resolution lock is held (JobBusyError is reported in
+    ``failed``, not raised: the load that called this succeeded, and the request waits).
+    """
+    done = RequestedErasures()
+    stuck: set[str] = set()
+    while True:
+        rows = [r for r in pending(db, PAGE + len(stuck)) if r["record_id"] not in stuck]
+        if not rows:
+            break
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in rows[:PAGE]:
+            groups[(row["reference"].strip() or "erasure log", row["run_id"])].append(
+                row["record_id"]
+            )
+        for (reference, run_id), records in groups.items():
+            try:
+                report = erase(
+                    db, settings, record_ids=records, reference=reference,
+                    by=f"erasure log (ingest run {run_id})" if run_id else "erasure log",
+                )  # fmt: skip
+            except JobBusyError as exc:
+                done.failed[reference] = str(exc)
+                done.waiting = waiting(db)
+                return done
+            except MarketgraphError as exc:  # a bad reference: the others still go ahead
+                log.warning("erasure request %s not honoured: %s", reference, exc)
+                done.failed[reference] = str(exc)
+                stuck.update(records)
+                continue
+            db.query(
+                load_query("privacy/clear_erasure_requests"), {"record_ids": records}, write=True
+            )
+            done.erasures.append(report)
+    done.waiting = len(stuck)
+    return done

@@ -1,0 +1,165 @@
+"""A source's erasure log (`erasure_requests.csv`) against the real Neo4j: its rows flag the
+person records they name, and the step after the load erases them (one request per reference,
+each with its proof); loading the log again adds nothing; a request for a record not loaded yet
+still erases it (an older export cannot fill it afterwards); company rows are quarantined;
+requests that meet a running resolution wait in the graph until `erase --requested`; and a
+resolution run that outlived its lock writes nothing onto a record erased meanwhile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from graph.db import Database
+from graph.settings import Settings
+from ingestion.loader import IngestRun
+from models.privacy.requested import erase_requested, waiting
+from models.resolution import ResolutionReport, store
+from models.resolution.run import resolution_lock
+from tests.resolution_fixtures import resolved
+from tests.test_cli_resolution import Cli, cli
+from tests.test_privacy_erasure import KEPT
+
+__all__ = ["cli", "resolved"]  # the fixtures, re-exported for pytest
+
+HEADER = "source_type,source_id,requested_at,reference\n"
+
+
+def _log(folder: Path, lines: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "erasure_requests.csv").write_text(HEADER + "".join(f"{x}\n" for x in lines))
+    return folder
+
+
+def _two_people(db: Database) -> list[dict[str, str]]:
+    """Two linked person records of different customers: a CRM contact and a shop customer."""
+    rows = db.query(
+        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer {status: 'active'}) "
+        "WHERE r.source_system IN ['crm', 'shop'] AND r.full_name IS NOT NULL "
+        "WITH r.source_system AS system, collect({id: r.record_id, source_id: r.source_id, "
+        "customer: c.customer_id})[0] AS one RETURN one ORDER BY system"
+    )
+    return [row["one"] for row in rows]
+
+
+def _erased(db: Database, ids: list[str]) -> dict[str, tuple[set[str], bool]]:
+    rows = db.query(
+        "MATCH (r:CustomerRecord) WHERE r.record_id IN $ids RETURN r.record_id AS id, "
+        "keys(r) AS keys, EXISTS { (r)-[:RESOLVES_TO]->() } AS linked", {"ids": ids}
+    )  # fmt: skip
+    return {r["id"]: (set(r["keys"]), r["linked"]) for r in rows}
+
+
+def test_an_erasure_log_erases_its_people_once_with_proof_per_reference(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path,
+    demo_dir: Path,
+) -> None:  # fmt: skip
+    db, _ = resolved
+    crm, shop = _two_people(db)
+    folder = _log(tmp_path / "log", [
+        f"crm_contacts,{crm['source_id']},2026-01-05T10:00:00Z,DSR-L1",
+        "shop_customers,S-NEVER-LOADED,2026-01-05T10:00:00Z,DSR-L1",
+        f"shop_customers,{shop['source_id']},2026-01-06T10:00:00Z,",
+        "crm_accounts,A-00001,2026-01-06T10:00:00Z,DSR-L2",
+    ])  # fmt: skip
+    report = IngestRun(db, settings).run([folder])
+    [file] = report.files
+    assert (file.created, file.updated, file.quarantined) == (1, 2, 1)
+    [reason] = db.query(
+        "MATCH (:IngestRun {run_id: $run})-[:QUARANTINED]->(q) RETURN q.reason AS reason",
+        {"run": report.run_id},
+    )
+    assert "source_type" in reason["reason"] and "crm_accounts" in reason["reason"]
+    assert waiting(db) == 3
+    ids = [crm["id"], "shop:S-NEVER-LOADED", shop["id"]]
+    assert not any(keys <= KEPT for keys, _ in _erased(db, [crm["id"], shop["id"]]).values())
+
+    done = erase_requested(db, settings)
+
+    assert not done.failed and done.waiting == 0 and waiting(db) == 0
+    assert sorted((e.records, e.customers) for e in done.erasures) == sorted([
+        (sorted([crm["id"], "shop:S-NEVER-LOADED"]), [crm["customer"]]),
+        ([shop["id"]], [shop["customer"]]),
+    ])  # fmt: skip
+    state = _erased(db, ids)
+    assert all(keys <= KEPT and not linked for keys, linked in state.values()), state
+    proofs = db.query(
+        "MATCH (q:ErasureRequest)-[:ERASED]->(r) RETURN q.reference AS ref, "
+        "q.requested_by AS by, collect(r.record_id) AS ids ORDER BY ref"
+    )
+    assert [(p["ref"], sorted(p["ids"])) for p in proofs] == [
+        ("DSR-L1", sorted([crm["id"], "shop:S-NEVER-LOADED"])),
+        ("shop_customers erasure log", [shop["id"]]),
+    ]
+    assert all(report.run_id in p["by"] for p in proofs)
+
+    again = IngestRun(db, settings, force=True).run([folder])
+    assert (again.files[0].created, again.files[0].updated) == (0, 0)
+    assert waiting(db) == 0 and erase_requested(db, settings).erasures == []
+
+    # An export written before the erasure cannot fill the record it named before loading.
+    late = tmp_path / "late"
+    late.mkdir()
+    shop_rows = pd.read_csv(
+        demo_dir / "shop_customers.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
+        encoding_errors="replace",
+    )  # fmt: skip
+    row = shop_rows.iloc[[0]].copy()
+    row["customer_id"], row["created_at"], row["updated_at"] = (
+        "S-NEVER-LOADED", "2025-12-01T00:00:00Z", "2025-12-02T00:00:00Z",
+    )  # fmt: skip
+    row.to_csv(late / "shop_customers.csv", index=False)
+    IngestRun(db, settings).run([late])
+    [placeholder] = _erased(db, ["shop:S-NEVER-LOADED"]).values()
+    assert placeholder[0] <= KEPT
+
+
+def test_requests_wait_for_a_running_resolution_then_erase_requested_finishes_them(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, cli: Cli, tmp_path: Path
+) -> None:
+    db, _ = resolved
+    crm, _ = _two_people(db)
+    folder = _log(tmp_path / "log", [f"crm_contacts,{crm['source_id']},2026-02-01T00:00:00Z,T-9"])
+    with resolution_lock(db, settings, "a long resolution run"):
+        loaded = cli("ingest", str(folder))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "wait" in loaded.stderr and "erase --requested" in loaded.stderr
+    assert waiting(db) == 1 and not _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
+
+    mixed = cli("erase", "--requested", "--reference", "T-9")
+    assert mixed.returncode != 0 and "--requested alone" in mixed.stderr + mixed.stdout
+    finished = cli("erase", "--requested")
+    assert finished.returncode == 0, finished.stderr
+    [proof] = db.query("MATCH (q:ErasureRequest {reference: 'T-9'}) RETURN q.erasure_id AS id")
+    assert proof["id"] in finished.stdout
+    assert waiting(db) == 0 and _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
+    idle = cli("erase", "--requested")
+    assert idle.returncode == 0 and "No erasure requests wait" in idle.stdout
+
+
+def test_a_run_that_outlived_its_lock_writes_nothing_onto_a_record_erased_meanwhile(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path
+) -> None:
+    db, _ = resolved
+    crm, _ = _two_people(db)
+    IngestRun(db, settings).run(
+        [_log(tmp_path / "log", [f"crm_contacts,{crm['source_id']},2026-03-01T00:00:00Z,T-10"])]
+    )
+    erase_requested(db, settings)
+    at = datetime.now(UTC)
+    row = {
+        "record_id": crm["id"], "entity_id": crm["customer"], "fresh": True, "rule": "model",
+        "match_probability": 0.99, "match_weight": 9.0, "matched_with": None,
+        "evidence_fields": [], "evidence_levels": [], "evidence_weights": [],
+        "keys": {"rk_email": 42},
+    }  # fmt: skip
+    for fresh in (True, False):  # what the late run wrote for it: a link, its keys
+        store.write_links(
+            db, "customer", [{**row, "fresh": fresh}], 100, run_id="late-run", at=at,
+            model_version="m1",
+        )  # fmt: skip
+    store.write_keys(db, "customer", [{"record_id": crm["id"], "keys": {"rk_email": 42}}], 100)
+    [(keys, linked)] = _erased(db, [crm["id"]]).values()
+    assert keys <= KEPT and not linked
