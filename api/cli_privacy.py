@@ -6,7 +6,7 @@ Kept apart from `api/cli.py` like the other command groups; the work is
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,16 +15,19 @@ from api.console import console, current_user, err_console
 from graph.db import Database
 from graph.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from models.privacy.requested import RequestedErasures
+
 privacy_app = typer.Typer()
 
 
-def honour_erasure_requests(db: Database, settings: Settings) -> bool:
+def honour_erasure_requests(db: Database, settings: Settings) -> RequestedErasures | None:
     """Erase what an erasure log flagged (after `marketgraph ingest`, or `erase --requested`)
-    and say so; a request that has to wait says why and how to finish it."""
+    and say so; a request that has to wait says why and how to finish it. None: none wait."""
     from models.privacy.requested import erase_requested, waiting
 
     if not waiting(db):
-        return False
+        return None
     done = erase_requested(db, settings)
     for report in done.erasures:
         console.print(
@@ -34,7 +37,7 @@ def honour_erasure_requests(db: Database, settings: Settings) -> bool:
         )
     if done.failed:
         err_console.print(f"[yellow]Erasure requests wait:[/yellow] {done.summary()}")
-    return True
+    return done
 
 
 @privacy_app.command("erase")
@@ -102,8 +105,11 @@ def erase_command(
         if requested:
             if customer or record:
                 raise typer.BadParameter("--requested takes no --customer or --record")
-            if not honour_erasure_requests(db, settings):
+            done = honour_erasure_requests(db, settings)
+            if done is None:
                 console.print("No erasure requests wait.")
+            elif done.failed:
+                raise typer.Exit(1)
             return
         assert reference is not None
         targets = find_targets(db, customer_id=customer, record_ids=record)

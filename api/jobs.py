@@ -207,6 +207,7 @@ def erase_requested_records(run: JobRun) -> StepReport:
     if not waiting(run.db):
         return _timed("erase", started, "skipped", "no erasure requests wait")
     done = erase_requested(run.db, run.settings)
+    run.state["erased"] = done.records  # customers lost records: their scores need a refresh
     if done.failed:  # resolving the flagged records before they are erased would be wrong
         raise MarketgraphError(done.summary())
     return _timed(
@@ -265,7 +266,7 @@ def rescore(run: JobRun) -> StepReport:
     serving = run.state.get("serving_run")
     if not serving:
         return _timed("score", started, "skipped", "no model serves yet (run `marketgraph train`)")
-    if not run.state.get("changed_rows") and not run.state.get("resolved"):
+    if not any(run.state.get(k) for k in ("changed_rows", "erased", "resolved")):
         return _timed("score", started, "skipped", f"nothing new since {serving} scored")
     from models.linkpred import score
 

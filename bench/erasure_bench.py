@@ -12,6 +12,10 @@ Baseline beside it: the same number of other people removed the way a deletion f
 (`deleted_records.csv` ingested, then `resolve --incremental`), which keeps their data but
 detaches them — one batch, so its time per person is the batch's time over its people.
 
+Beside both: as many other people with a rejected row erased through a source's erasure log
+(`erasure_requests.csv`, one ticket per person, loaded with `IngestRun` and honoured by
+`erase_requested`, as `marketgraph ingest` does) — the load plus one erasure per ticket.
+
 Data: the demo generator's identity exports (seed 7, as bench/resolution_e2e_bench.py, whose
 generated folders it reuses under --data-dir), plus 1% of each person export's rows again with
 a phone that is no phone (quarantined). Setup (ingest, full resolution) is not timed.
@@ -51,6 +55,7 @@ from graph.settings import Settings
 from ingestion.contracts import CONTRACTS
 from ingestion.loader import IngestRun
 from models.privacy import erase
+from models.privacy.requested import erase_requested
 from models.resolution import resolve
 
 console = Console(width=200)
@@ -72,12 +77,14 @@ def bad_rows(full: Path, folder: Path, share: float = 0.01) -> Path:
     return folder
 
 
-def people(db: Database, count: int, skip: int, rejected: list[str]) -> list[dict[str, Any]]:
+def people(db: Database, count: int, skip: int, rejected: list[str] | None) -> list[dict[str, Any]]:
     """Active customers with their record ids, a deterministic sample of those with a record
-    in ``rejected`` (their quarantined rows are scrubbed: the expensive case)."""
+    in ``rejected`` (their quarantined rows are scrubbed: the expensive case; None: anyone).
+    Erased or deleted people's customers are retired, so a later call picks other people."""
     return db.query(
         "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(r:CustomerRecord) "
-        "WHERE r.record_id IN $rejected WITH DISTINCT c ORDER BY c.customer_id SKIP $skip "
+        "WHERE $rejected IS NULL OR r.record_id IN $rejected "
+        "WITH DISTINCT c ORDER BY c.customer_id SKIP $skip "
         "LIMIT $n MATCH (c)<-[:RESOLVES_TO]-(r:CustomerRecord) "
         "RETURN c.customer_id AS customer, collect(r.record_id) AS records",
         {"n": count, "skip": skip, "rejected": rejected},
@@ -94,15 +101,42 @@ def rejected_ids(folder: Path) -> list[str]:
     return ids
 
 
+def _export_rows(chosen: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(export, source id, customer) of every record of ``chosen``."""
+    export_of = {
+        CONTRACTS[t].source_system: t for t in (n.removesuffix(".csv") for n in PERSON_FILES)
+    }
+    return [(export_of[r.split(":", 1)[0]], r.split(":", 1)[1], str(c["customer"]))
+            for c in chosen for r in c["records"]]  # fmt: skip
+
+
+def erasure_log(
+    db: Database, settings: Settings, chosen: list[dict[str, Any]], folder: Path
+) -> float:
+    """Seconds to erase ``chosen`` through a source's erasure log (`erasure_requests.csv`,
+    one ticket per person): the load that flags their records, then `erase_requested`."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log = pd.DataFrame(_export_rows(chosen), columns=["source_type", "source_id", "reference"])
+    log["requested_at"] = "2030-01-01T00:00:00Z"
+    log["reference"] = "ticket-" + log["reference"]
+    log[["source_type", "source_id", "requested_at", "reference"]].to_csv(
+        folder / "erasure_requests.csv", index=False
+    )
+    started = time.perf_counter()
+    IngestRun(db, settings).run([folder])
+    done = erase_requested(db, settings)
+    seconds = time.perf_counter() - started
+    if done.failed or len(done.erasures) != len(chosen):
+        raise RuntimeError(f"the erasure log was not honoured in full: {done.summary()}")
+    return seconds
+
+
 def deletion_baseline(
     db: Database, settings: Settings, chosen: list[dict[str, Any]], folder: Path
 ) -> float:
     """Seconds to remove ``chosen`` by a deletion feed plus an incremental run."""
-    export_of = {
-        CONTRACTS[t].source_system: t for t in (n.removesuffix(".csv") for n in PERSON_FILES)
-    }
-    rows = [(export_of[r.split(":", 1)[0]], r.split(":", 1)[1])
-            for c in chosen for r in c["records"]]  # fmt: skip
+    rows = [row[:2] for row in _export_rows(chosen)]
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     feed = pd.DataFrame(rows, columns=["source_type", "source_id"])
@@ -138,7 +172,9 @@ def bench_size(
                                reference="bench", by="bench")  # fmt: skip
                 latencies.append(time.perf_counter() - started)
                 scrubbed += report.quarantined_rows
-        others = people(db, args.requests, skip=args.requests, rejected=rejected)
+        logged = people(db, args.requests, skip=0, rejected=rejected)
+        by_log = erasure_log(db, settings, logged, args.data_dir / "erasure" / "log")
+        others = people(db, args.requests, skip=0, rejected=None)  # cost: not their rows
         baseline = deletion_baseline(db, settings, others, args.data_dir / "erasure" / "feed")
         if not args.keep:
             delete_all_data(db)
@@ -149,7 +185,8 @@ def bench_size(
         f"{statistics.median(latencies) * 1000:.0f}", f"{p95 * 1000:.0f}",
         f"{60 / statistics.mean(latencies):.0f}", f"{peak.python / MIB:.0f}",
         f"{peak.neo4j / MIB:.0f}", f"{baseline:.1f}",
-        f"{baseline / max(len(others), 1) * 1000:.0f}",
+        f"{baseline / max(len(others), 1) * 1000:.0f}", str(len(logged)), f"{by_log:.1f}",
+        f"{by_log / max(len(logged), 1) * 1000:.0f}",
     ]  # fmt: skip
 
 
@@ -177,7 +214,9 @@ def main() -> None:
     table = Table(
         "size", "person records", "quarantined rows", "erasures", "rows scrubbed",
         "p50 ms", "p95 ms", "erasures/min", "py peak MiB", "neo4j peak MiB",
-        "baseline: feed + incremental s", "baseline ms / person", title="erasure requests",
+        "baseline: feed + incremental s", "baseline ms / person",
+        "log people", "erasure log: load + erase s", "log ms / person",
+        title="erasure requests",
     )  # fmt: skip
     try:
         for size in args.records.split(","):

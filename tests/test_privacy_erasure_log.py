@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pytest
 
+from graph import locks
 from graph.db import Database
+from graph.errors import ResolutionError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.privacy.requested import erase_requested, waiting
-from models.resolution import ResolutionReport, store
+from models.resolution import ResolutionReport, engine, resolve, scoring, store
+from models.resolution.engine import RESOLUTION_LOCK
 from models.resolution.run import resolution_lock
 from tests.resolution_fixtures import resolved
 from tests.test_cli_resolution import Cli, cli
@@ -117,24 +122,44 @@ def test_an_erasure_log_erases_its_people_once_with_proof_per_reference(
 
 
 def test_requests_wait_for_a_running_resolution_then_erase_requested_finishes_them(
-    resolved: tuple[Database, ResolutionReport], settings: Settings, cli: Cli, tmp_path: Path
-) -> None:
+    resolved: tuple[Database, ResolutionReport], settings: Settings, cli: Cli, tmp_path: Path,
+    demo_dir: Path,
+) -> None:  # fmt: skip
     db, _ = resolved
-    crm, _ = _two_people(db)
-    folder = _log(tmp_path / "log", [f"crm_contacts,{crm['source_id']},2026-02-01T00:00:00Z,T-9"])
+    crm, shop = _two_people(db)
+    folder = _log(tmp_path / "log", [
+        f"crm_contacts,{crm['source_id']},2026-02-01T00:00:00Z,T-9",
+        f"shop_customers,{shop['source_id']},2026-02-01T00:00:00Z,T-9",
+    ])  # fmt: skip
     with resolution_lock(db, settings, "a long resolution run"):
         loaded = cli("ingest", str(folder))
     assert loaded.returncode == 0, loaded.stderr
     assert "wait" in loaded.stderr and "erase --requested" in loaded.stderr
-    assert waiting(db) == 1 and not _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
+    assert waiting(db) == 2 and not _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
+
+    # Before the request is honoured, the shop's person signs up again: not covered by it.
+    rows = pd.read_csv(
+        demo_dir / "shop_customers.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
+        encoding_errors="replace",
+    )  # fmt: skip
+    again = rows[rows["customer_id"] == shop["source_id"]].copy()
+    again["created_at"] = again["updated_at"] = "2099-01-01T00:00:00Z"
+    (tmp_path / "signup").mkdir()
+    again.to_csv(tmp_path / "signup" / "shop_customers.csv", index=False)
+    IngestRun(db, settings).run([tmp_path / "signup"])
+    assert waiting(db) == 1
 
     mixed = cli("erase", "--requested", "--reference", "T-9")
     assert mixed.returncode != 0 and "--requested alone" in mixed.stderr + mixed.stdout
     finished = cli("erase", "--requested")
     assert finished.returncode == 0, finished.stderr
-    [proof] = db.query("MATCH (q:ErasureRequest {reference: 'T-9'}) RETURN q.erasure_id AS id")
-    assert proof["id"] in finished.stdout
-    assert waiting(db) == 0 and _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
+    [proof] = db.query(
+        "MATCH (q:ErasureRequest {reference: 'T-9'})-[:ERASED]->(r) "
+        "RETURN q.erasure_id AS id, collect(r.record_id) AS ids"
+    )
+    assert proof["id"] in finished.stdout and proof["ids"] == [crm["id"]]
+    state = _erased(db, [crm["id"], shop["id"]])
+    assert waiting(db) == 0 and state[crm["id"]][0] <= KEPT and "full_name" in state[shop["id"]][0]
     idle = cli("erase", "--requested")
     assert idle.returncode == 0 and "No erasure requests wait" in idle.stdout
 
@@ -163,3 +188,33 @@ def test_a_run_that_outlived_its_lock_writes_nothing_onto_a_record_erased_meanwh
     store.write_keys(db, "customer", [{"record_id": crm["id"], "keys": {"rk_email": 42}}], 100)
     [(keys, linked)] = _erased(db, [crm["id"]]).values()
     assert keys <= KEPT and not linked
+
+
+def test_a_run_whose_lock_was_taken_over_writes_nothing_more(
+    resolved: tuple[Database, ResolutionReport], settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A run that outlived its lease and lost the lock to an erasure stops before it writes
+    links, employers, reviews or population counts from the records it read before."""
+    db, _ = resolved
+    before = db.query("MATCH ()-[l:RESOLVES_TO]->() RETURN count(l) AS n, max(l.last_run) AS r")
+    counts = scoring.counts_path(settings, "customer")
+    saved = counts.stat().st_mtime_ns
+    build_rows = engine._link_rows
+
+    def lease_runs_out(*args: Any, **kwargs: Any) -> Any:
+        db.query(  # the lease ran out while the run scored, and an erasure took the lock
+            "MATCH (l:JobLock {name: $name}) SET l.expires_at = datetime() - duration('PT1M')",
+            {"name": RESOLUTION_LOCK}, write=True,
+        )  # fmt: skip
+        locks.acquire(db, RESOLUTION_LOCK, "era-meanwhile", 5)
+        return build_rows(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_link_rows", lease_runs_out)  # fault injection
+    try:
+        with pytest.raises(ResolutionError, match="ran past its lock lease"):
+            resolve(db, settings)
+    finally:
+        locks.release(db, RESOLUTION_LOCK, "era-meanwhile")
+    after = db.query("MATCH ()-[l:RESOLVES_TO]->() RETURN count(l) AS n, max(l.last_run) AS r")
+    assert after == before and counts.stat().st_mtime_ns == saved

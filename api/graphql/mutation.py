@@ -25,6 +25,7 @@ from strawberry.file_uploads import Upload
 
 from api.graphql.auth import Role
 from api.graphql.errors import InvalidInput, NotFound, invalid
+from api.graphql.resolution_api import _resolution_lock
 from api.graphql.scores import ModelSwitch, promote_version, rollback_serving
 from graph.db import Database
 from graph.settings import Settings
@@ -176,14 +177,21 @@ class IngestService:
         """One ingest run of `target` under the lock (`before` runs first, inside it)."""
         from graph.migrations import apply_migrations
         from ingestion.loader import IngestRun
-        from models.privacy.requested import erase_requested, waiting
+        from models.privacy.requested import RequestedErasures, erase_requested, waiting
 
         def work() -> Any:
             if before is not None:
                 before()
             apply_migrations(self.db)
             report = IngestRun(self.db, self.settings, force=force).run([target])
-            return report, erase_requested(self.db, self.settings) if waiting(self.db) else None
+            if not waiting(self.db):
+                return report, None
+            try:
+                with _resolution_lock:  # queue behind this server's unmerges and erasures
+                    return report, erase_requested(self.db, self.settings)
+            except Exception:  # the load stands; the flags wait for the next ingest or refresh
+                log.exception("erasure requests after ingest run %s wait", report.run_id)
+                return report, RequestedErasures(waiting=waiting(self.db))
 
         async with self._lock:
             report, erased = await asyncio.to_thread(work)
@@ -212,8 +220,10 @@ class IngestService:
             loaded=report.total("loaded"),
             quarantined=report.total("quarantined"),
             seconds=report.seconds,
-            erasures_honoured=len(erased.erasures) if erased else 0,
-            erasures_waiting=erased.waiting if erased else 0,
+            erasures_honoured=erased.honoured if erased else 0,
+            erasures_waiting=erased.waiting
+            if erased
+            else await asyncio.to_thread(waiting, self.db),
         )
 
 
@@ -230,7 +240,8 @@ def _admin_ingest_service(info: Info, mutation: str) -> IngestService:
 class Mutation:
     @strawberry.mutation(
         description="Load export files from the server's ingest folder (admin). Same rules as "
-        "`marketgraph ingest`: bad rows are quarantined, re-loads are idempotent."
+        "`marketgraph ingest`: bad rows are quarantined, re-loads are idempotent, and a "
+        "source's erasure log (`erasure_requests.csv`) is honoured right after the load."
     )
     async def ingest_file(self, info: Info, path: str, force: bool = False) -> IngestResult:
         return await _admin_ingest_service(info, "ingestFile").ingest(path, force)

@@ -42,5 +42,12 @@ CALL (n, row) {
     AND coalesce(datetime(row.updated_at), datetime(row.created_at)) > n.deleted_at
   REMOVE n.deleted_at, n.deletion_reason, n.deleted_run, n.erased_at, n.erased_by, n.erasure_id
 }
+CALL (n, row) {
+  // A waiting erasure request (cypher/ingest/erasure_requests.cypher) does not cover a row
+  // created after it: the person signed up again since, as a new sign-up.
+  WITH n, row
+  WHERE coalesce(datetime(row.created_at) > n.erasure_requested_at, false)
+  REMOVE n.erasure_requested_at, n.erasure_reference, n.erasure_request_run
+}
 RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
        collect(row.record_id) AS changed

@@ -41,13 +41,18 @@ class RequestedErasures:
     waiting: int = 0  # flags left (busy lock, or a failed request)
 
     @property
+    def honoured(self) -> int:
+        """Requests that erased something now (not those whose records were erased before)."""
+        return sum(1 for e in self.erasures if e.erasure_id is not None)
+
+    @property
     def records(self) -> int:
         """Records erased now or found erased already."""
         return sum(len(e.records) + len(e.already_erased) for e in self.erasures)
 
     def summary(self) -> str:
         """One line for a CLI, a job step or a log."""
-        text = f"{len(self.erasures)} erasure request(s) honoured, {self.records} record(s)"
+        text = f"{self.honoured} erasure request(s) honoured, {self.records} record(s)"
         if self.failed:
             text += "; not honoured yet: " + "; ".join(f"{r}: {e}" for r, e in self.failed.items())
         if self.waiting:
@@ -91,12 +96,12 @@ def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
                     by=f"erasure log (ingest run {run_id})" if run_id else "erasure log",
                 )  # fmt: skip
             except JobBusyError as exc:
-                done.failed[reference] = str(exc)
+                done.failed[f"{reference} (ingest run {run_id})"] = str(exc)
                 done.waiting = waiting(db)
                 return done
             except MarketgraphError as exc:  # a bad reference: the others still go ahead
                 log.warning("erasure request %s not honoured: %s", reference, exc)
-                done.failed[reference] = str(exc)
+                done.failed[f"{reference} (ingest run {run_id})"] = str(exc)
                 stuck.update(records)
                 continue
             db.query(

@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph import locks
 from graph.db import Database
+from graph.errors import JobBusyError, ResolutionError
 from graph.settings import Settings
 from models.collector import collector_paused
 from models.resolution import normalise, removals, scoring, store
@@ -73,6 +75,27 @@ class RunContext:
     #: Each kind's entities whose records this run read, by their ids before and after it
     #: (merged, split, retired, grown or kept): whose dependants may need deriving again.
     touched: dict[str, set[str]] = field(default_factory=dict)
+
+    def keep_lock(self) -> None:
+        """Renew this run's hold on the resolution lock before it writes, or stop it.
+
+        A run that outlived its lease (`MARKETGRAPH_JOBS_LOCK_MINUTES`) may have lost the lock
+        to another writer — an erasure above all, whose records this run still holds in memory
+        with their names, e-mails and employers. Its results are then not written: it raises
+        ResolutionError, and the next run starts from what is in the graph."""
+        try:
+            locks.acquire(self.db, RESOLUTION_LOCK, self.run_id, self.settings.jobs_lock_minutes)
+        except JobBusyError as exc:
+            raise ResolutionError(
+                f"resolution run {self.run_id} ran past its lock lease "
+                f"({self.settings.jobs_lock_minutes} min, MARKETGRAPH_JOBS_LOCK_MINUTES) and "
+                f"another writer took the lock ({exc}); nothing more of this run is written. "
+                "Raise the lease if runs take this long, then resolve again."
+            ) from None
+
+
+#: The lock every writer of resolution results holds (runs, unmerges, erasures).
+RESOLUTION_LOCK = "resolution"
 
 
 def _with_rules(pairs: pd.DataFrame, kind: sm.EntityKind) -> pd.DataFrame:
@@ -299,6 +322,7 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         keys = {row["record_id"]: row["keys"] for row in scored.key_rows}
         for row in rows:
             row["keys"] = keys.pop(row["record_id"], None)
+    ctx.keep_lock()
     with store.key_indexes_dropped(ctx.db, kind, drop=_bulk_keys(ctx, report, rows, keys)):
         report.links_written = store.write_links(
             ctx.db, kind, rows, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
@@ -323,10 +347,12 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
             pairs, result.label, kind, ctx.settings.resolution_review_floor, threshold, decided,
             evidence,
         )  # fmt: skip
+    ctx.keep_lock()
     report.reviews_opened = store.write_reviews(
         ctx.db, reviews, batch, run_id=ctx.run_id, at=ctx.at, model_version=model.version
     )
     # Saved last: the next incremental run counts this run's records only once they are in.
+    ctx.keep_lock()  # an erasure meanwhile took its person's values out of the counts
     scored.counts.save(scoring.counts_path(ctx.settings, kind))
     report.entities = len(set(ids.values()))
     if scored.frame is not None:

@@ -16,11 +16,9 @@ from graph import locks
 from graph.db import Database
 from graph.settings import Settings
 from models.resolution import normalise, store, works_at
-from models.resolution.engine import KindReport, RunContext, resolve_kind
+from models.resolution.engine import RESOLUTION_LOCK, KindReport, RunContext, resolve_kind
 
 log = logging.getLogger(__name__)
-
-RESOLUTION_LOCK = "resolution"
 
 
 @dataclass(frozen=True)
@@ -109,6 +107,7 @@ def _derive_works_at(ctx: RunContext, accounts: KindReport, customers: KindRepor
     of everyone who typed the name of a company record it read (that name may now name one
     account, or two).
     """
+    ctx.keep_lock()  # the people frame still holds the employers of anyone erased meanwhile
     people = ctx.records.get("customer")
     companies = ctx.records.get("account") if accounts.mode == "full" else None
     batch = ctx.settings.batch_size
