@@ -1,4 +1,5 @@
-"""`marketgraph erase` — a person's right to erasure, from the command line.
+"""`marketgraph erase` / `personal-data` — a person's rights to erasure and to access, from the
+command line.
 
 Kept apart from `api/cli.py` like the other command groups; the work is
 `models.privacy.erase`, which the GraphQL `erasePersonalData` mutation runs too.
@@ -6,6 +7,9 @@ Kept apart from `api/cli.py` like the other command groups; the work is
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -163,3 +167,40 @@ def erasures_command(
             ", ".join(row["record_ids"]),
         )  # fmt: skip
     console.print(table)
+
+
+@privacy_app.command("personal-data")
+def personal_data_command(
+    customer: Annotated[str, typer.Option(help="The unified customer id the person asked about.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the JSON here (readable by you only); default: standard output."),
+    ] = None,
+) -> None:
+    """Everything marketgraph holds about a person, as JSON (a GDPR art. 15 access request).
+
+    Each source record as its system exported it, with the link that joined it to the customer
+    (model version, rule, per-field evidence); their interactions and order lines; who they
+    work for; the scores and recommendations written about them (model versions, reasons); the
+    copy drafted for them; the history of merges and splits; reviewers' notes on pairs naming
+    their records. Every part keeps its provenance (source system, source id, runs, times).
+
+    Examples:
+
+      marketgraph personal-data --customer cus-3f2a9c1d0b7e --out dsar-2026-114.json
+    """
+    from models.privacy.access import personal_data
+
+    with Database.connect(get_settings()) as db:
+        answer = personal_data(db, customer)
+    text = json.dumps(answer, ensure_ascii=False, indent=2)
+    if out is None:
+        sys.stdout.write(text + "\n")
+        return
+    out.touch(mode=0o600, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    console.print(
+        f"Wrote {out}: {len(answer['records'])} records, {len(answer['interactions'])} "
+        f"interactions, {len(answer['recommendations'])} recommendations, "
+        f"{len(answer['drafts'])} copy drafts."
+    )

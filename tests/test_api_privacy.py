@@ -29,6 +29,7 @@ ERASE = """mutation($c: ID, $r: [ID!], $ref: String!) {
     callNotesErased copyDraftsDeleted quarantinedRowsScrubbed quarantineLinesScrubbed } }"""
 LIST = """query($ref: String, $n: Int! = 50) { erasureRequests(reference: $ref, first: $n) {
   erasureId reference requestedBy recordIds } }"""
+ACCESS = """query($c: ID!) { personalData(customerId: $c) }"""
 RECORD = """query($r: ID!) { customerRecord(recordId: $r) {
   recordId sourceId fullName email phone city erasedAt deletedAt customer { customerId } } }"""
 
@@ -156,3 +157,20 @@ async def test_unknown_merged_and_busy_are_named_and_change_nothing(
         {"r": records[0]},
     )[0]
     assert untouched["erased"] is None and untouched["n"] is not None
+
+
+async def test_an_admin_exports_a_persons_data_and_other_roles_may_not(
+    client: httpx.AsyncClient, graph: Database
+) -> None:
+    customer, records = _customer(graph, 2, skip=5)
+    body = await gql(client, ACCESS, {"c": customer}, role="admin")
+    assert "errors" not in body, body
+    answer = body["data"]["personalData"]
+    assert [r["record_id"] for r in answer["records"]] == records
+    assert answer["customer"]["customer_id"] == customer
+    for role in ("viewer", "marketer", "analyst"):
+        assert codes(await gql(client, ACCESS, {"c": customer}, role=role)) == ["FORBIDDEN"]
+    missing = await gql(client, ACCESS, {"c": "cus-nobody"}, role="admin")
+    assert codes(missing) == ["NOT_FOUND"]
+    injected = await gql(client, ACCESS, {"c": INJECTION}, role="admin")
+    assert codes(injected) == ["BAD_USER_INPUT"]

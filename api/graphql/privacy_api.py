@@ -9,9 +9,10 @@ answers what it erased so the front-end can confirm the request was honoured.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from api.graphql.auth import Role
 from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, check_text, invalid
@@ -79,6 +80,27 @@ class PrivacyQuery:
             load_query("privacy/list_erasures"), {"reference": ref, "limit": first}
         )
         return [ErasureRequest(**row) for row in rows]
+
+    @strawberry.field(
+        description="Everything marketgraph holds about one customer, as JSON (admin; a GDPR "
+        "art. 15 access request): each source record with the link that joined it (model "
+        "version, rule, evidence), interactions and order lines, employers, scores and "
+        "recommendations with model versions and reasons, copy drafts, merge/split history "
+        "and reviewers' notes, each with its provenance. Same as `marketgraph personal-data`."
+    )
+    async def personal_data(self, info: Info, customer_id: strawberry.ID) -> JSON:
+        info.context.require(Role.ADMIN)
+        cid = check_id("customerId", customer_id, ENTITY_ID, ID_HINT)
+        from models.privacy.access import personal_data
+
+        db = _sync_db(info)
+        try:
+            answer = await asyncio.to_thread(personal_data, db, cid)
+        except ResolutionError as exc:
+            if "merged into" in str(exc):
+                raise Conflict(str(exc), reason="MERGED") from None
+            raise NotFound(f"No customer {cid}.") from None
+        return cast(JSON, answer)
 
 
 def _checked(

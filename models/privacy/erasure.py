@@ -60,6 +60,21 @@ def new_erasure_id(at: datetime) -> str:
     return f"era-{at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
+def check_customer(db: Database, customer_id: str, instead: str) -> None:
+    """Raise ResolutionError unless ``customer_id`` names a customer that holds its records:
+    unknown, or merged into another (``instead`` says what to do with the survivor)."""
+    found = db.query(load_query("privacy/customer_status"), {"customer_id": customer_id})
+    if not found:
+        raise ResolutionError(
+            f"no customer {customer_id!r}; `marketgraph explain ID` shows a customer"
+        )
+    if found[0]["merged_into"]:
+        raise ResolutionError(
+            f"customer {customer_id} was merged into {found[0]['merged_into']}, which holds "
+            f"its records now: {instead}"
+        )
+
+
 def find_targets(
     db: Database, *, customer_id: str | None = None, record_ids: list[str] | None = None
 ) -> list[dict[str, Any]]:
@@ -69,16 +84,9 @@ def find_targets(
     if customer_id is None and not ids:
         raise ResolutionError("name a customer id or at least one person record id to erase")
     if customer_id is not None:
-        found = db.query(load_query("privacy/customer_status"), {"customer_id": customer_id})
-        if not found:
-            raise ResolutionError(
-                f"no customer {customer_id!r}; `marketgraph explain ID` shows a customer"
-            )
-        if found[0]["merged_into"]:
-            raise ResolutionError(
-                f"customer {customer_id} was merged into {found[0]['merged_into']}, which holds "
-                "its records now: erase that customer (check first that it is the same person)"
-            )
+        check_customer(
+            db, customer_id, "erase that customer (check first that it is the same person)"
+        )
     rows = db.query(
         load_query("privacy/erasure_targets"), {"customer_id": customer_id, "record_ids": ids}
     )
