@@ -14,7 +14,7 @@ import pytest
 from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
-from models.privacy.access import FORMAT, personal_data
+from models.privacy.access import FORMAT, OTHER_RECORD, personal_data
 from models.resolution import ResolutionReport, record_decision, resolve
 from tests.resolution_fixtures import resolved
 from tests.test_cli_resolution import Cli, cli
@@ -65,6 +65,18 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
     assert [(r["status"], r["note"]) for r in joined["reviews"]] == [
         ("accepted", "same person, she phoned")
     ]
+    c = db.query(
+        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer {status: 'active'}) "
+        "WHERE NOT r.record_id IN $ab RETURN r.record_id AS r LIMIT 1", {"ab": [a, b]}
+    )[0]["r"]  # fmt: skip
+    record_decision(db, "customer", a, c, "rejected", "kim")  # someone else's record
+    reviewed = personal_data(db, merged["c"])["reviews"]
+    assert sorted(
+        r["record_a"] + "|" + r["record_b"] for r in reviewed if r["status"] == "rejected"
+    ) in (
+        [f"{a}|{OTHER_RECORD}"],
+        [f"{OTHER_RECORD}|{a}"],
+    )
 
     with pytest.raises(ResolutionError, match="no customer"):
         personal_data(db, "cus-nobody")

@@ -23,6 +23,8 @@ from models.privacy.erasure import check_customer
 
 #: Record properties that are the pipeline's bookkeeping, not facts about the person.
 INTERNAL_PREFIXES = ("rk_", "row_hash")
+#: Stands for a record of someone else that a reviewer compared with the person's.
+OTHER_RECORD = "another person's record"
 #: The export format's version, for whoever reads the file later.
 FORMAT = "marketgraph.personal-data/1"
 
@@ -37,6 +39,11 @@ def personal_data(db: Database, customer_id: str) -> dict[str, Any]:
     for record in row["records"]:
         for key in [k for k in record if k.startswith(INTERNAL_PREFIXES)]:
             del record[key]
+    own = {str(r["record_id"]) for r in row["records"]}
+    for review in row["reviews"]:  # the other side of a pair may be another person (art. 15(4))
+        for side in ("record_a", "record_b"):
+            if review[side] not in own:
+                review[side] = OTHER_RECORD
     answer = {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), **row}
     plain: dict[str, Any] = json.loads(json.dumps(answer, default=_plain))
     return plain
