@@ -8,6 +8,7 @@ Kept apart from `api/cli.py` like the other command groups; the work is
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -192,13 +193,18 @@ def personal_data_command(
     from models.privacy.access import personal_data
 
     with Database.connect(get_settings()) as db:
-        answer = personal_data(db, customer)
-    text = json.dumps(answer, ensure_ascii=False, indent=2)
+        answer = personal_data(db, customer, by=current_user())
+    text = json.dumps(answer, ensure_ascii=False, indent=2) + "\n"
     if out is None:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
         return
-    out.touch(mode=0o600, exist_ok=True)
-    out.write_text(text + "\n", encoding="utf-8")
+    # Readable by you only, also when the file existed: written beside it, then renamed.
+    partial = out.with_name(out.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as written:
+        written.write(text)
+    os.replace(partial, out)
     console.print(
         f"Wrote {out}: {len(answer['records'])} records, {len(answer['interactions'])} "
         f"interactions, {len(answer['recommendations'])} recommendations, "

@@ -174,3 +174,10 @@ async def test_an_admin_exports_a_persons_data_and_other_roles_may_not(
     assert codes(missing) == ["NOT_FOUND"]
     injected = await gql(client, ACCESS, {"c": INJECTION}, role="admin")
     assert codes(injected) == ["BAD_USER_INPUT"]
+    graph.query(
+        "CREATE (:Customer {customer_id: 'cus-access-was', status: 'merged', merged_into: $c})",
+        {"c": customer}, write=True,
+    )  # fmt: skip
+    merged = await gql(client, ACCESS, {"c": "cus-access-was"}, role="admin")
+    assert codes(merged) == ["CONFLICT"] and merged["errors"][0]["extensions"]["reason"] == "MERGED"
+    assert customer in merged["errors"][0]["message"]

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from graph.db import Database
-from graph.errors import ResolutionError
+from graph.errors import MergedCustomerError, ResolutionError
 from graph.settings import Settings
-from models.privacy.access import FORMAT, OTHER_RECORD, personal_data
+from models.privacy import erase
+from models.privacy.access import FORMAT, OTHER_RECORD, WITHHELD, personal_data
 from models.resolution import ResolutionReport, record_decision, resolve
 from tests.resolution_fixtures import resolved
 from tests.test_cli_resolution import Cli, cli
@@ -30,7 +31,10 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
     customer, records, contact = _person_with_call_notes(db)
     db.query(
         "MATCH (c:Customer {customer_id: $c}) CREATE (d:CopyDraft {draft_id: 'd-access', "
-        "customer_id: $c, body: 'Hi Jane'})-[:FOR]->(c)", {"c": customer}, write=True
+        "customer_id: $c, body: 'Hi Jane'})-[:FOR]->(c) CREATE (s:CopyDraft {draft_id: "
+        "'d-stopped', customer_id: $c, body: 'Hi Jane, like John Roe', status: 'rejected', "
+        "rail_results: '[{\"rail\": \"pii\", \"detail\": \"name of another customer: "
+        "john roe\"}]'})-[:FOR]->(c)", {"c": customer}, write=True
     )  # fmt: skip
     answer = personal_data(db, customer)
 
@@ -44,7 +48,8 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
     noted = [i for i in answer["interactions"] if i.get("notes")]
     assert noted and all(i["record_id"] == f"crm:{contact}" for i in noted)
     assert all(isinstance(i["occurred_at"], str) for i in answer["interactions"])
-    assert [d["body"] for d in answer["drafts"]] == ["Hi Jane"]
+    assert [d["body"] for d in answer["drafts"]] == ["Hi Jane", WITHHELD]
+    assert "john roe" not in json.dumps(answer).lower()
     json.dumps(answer)  # plain JSON throughout
 
     singles = db.query(
@@ -84,7 +89,7 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
         "CREATE (:Customer {customer_id: 'cus-was', status: 'merged', merged_into: $c})",
         {"c": customer}, write=True,
     )  # fmt: skip
-    with pytest.raises(ResolutionError, match=f"merged into {customer}"):
+    with pytest.raises(MergedCustomerError, match=f"merged into {customer}"):
         personal_data(db, "cus-was")
 
 
@@ -94,6 +99,8 @@ def test_personal_data_from_the_command_line_is_a_private_file(
     db, _ = resolved
     customer, records, _ = _person_with_call_notes(db)
     out = tmp_path / "dsar.json"
+    out.write_text("an older export\n")
+    out.chmod(0o644)  # a file that was readable by others before
     done = cli("personal-data", "--customer", customer, "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -102,3 +109,41 @@ def test_personal_data_from_the_command_line_is_a_private_file(
     assert json.loads(shown.stdout)["customer"]["customer_id"] == customer
     unknown = cli("personal-data", "--customer", "cus-nobody")
     assert unknown.returncode != 0 and "no customer" in unknown.stderr + unknown.stdout
+
+
+def test_records_that_left_are_shown_and_other_peoples_ids_are_not(
+    resolved: tuple[Database, ResolutionReport], settings: Settings
+) -> None:
+    db, _ = resolved
+    [big] = db.query(
+        "MATCH (c:Customer {status: 'active'})<-[:RESOLVES_TO]-(r:CustomerRecord) "
+        "WITH c, collect(r.record_id) AS records WHERE size(records) >= 3 "
+        "RETURN c.customer_id AS c, records ORDER BY c LIMIT 1"
+    )
+    first, *_, last = sorted(big["records"])
+    record_decision(db, "customer", first, last, "rejected", "kim")  # two people: a split
+    resolve(db, settings, incremental=True)
+    [first_of, last_of] = [
+        db.query(
+            "MATCH (:CustomerRecord {record_id: $r})-[:RESOLVES_TO]->(c) "
+            "RETURN c.customer_id AS c", {"r": r}
+        )[0]["c"]
+        for r in (first, last)
+    ]  # fmt: skip
+    assert first_of != last_of
+    theirs = db.query(
+        "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(:Customer {customer_id: $c}) "
+        "RETURN collect(r.record_id) AS ids", {"c": last_of}
+    )[0]["ids"]  # fmt: skip
+    mine = personal_data(db, first_of)
+    text = json.dumps(mine)
+    assert mine["history"] and all(r not in text for r in theirs)
+    assert (last_of not in text) or last_of in mine["customer_ids"]
+
+    customer, records, _ = _person_with_call_notes(db)  # two records or more
+    report = erase(db, settings, record_ids=[records[-1]], reference="DSR-A", by="dpo")
+    after = personal_data(db, customer)
+    [gone] = after["removed_records"]
+    assert gone["record_id"] == records[-1] and "full_name" not in gone
+    assert [e["erasure_id"] for e in gone["erasures"]] == [report.erasure_id]
+    assert [r["record_id"] for r in after["records"]] == records[:-1]

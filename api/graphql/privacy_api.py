@@ -18,7 +18,7 @@ from api.graphql.auth import Role
 from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, check_text, invalid
 from api.graphql.resolution_api import ENTITY_ID, _resolution_lock, _sync_db
 from graph.cypher_catalog import load_query
-from graph.errors import JobBusyError, ResolutionError
+from graph.errors import JobBusyError, MergedCustomerError, ResolutionError
 
 Info = strawberry.Info[Any, None]
 #: Records one request may name (a person has a handful; more is a mistake or a bulk job).
@@ -89,16 +89,16 @@ class PrivacyQuery:
         "and reviewers' notes, each with its provenance. Same as `marketgraph personal-data`."
     )
     async def personal_data(self, info: Info, customer_id: strawberry.ID) -> JSON:
-        info.context.require(Role.ADMIN)
+        role = info.context.require(Role.ADMIN)
         cid = check_id("customerId", customer_id, ENTITY_ID, ID_HINT)
         from models.privacy.access import personal_data
 
-        db = _sync_db(info)
+        db, by = _sync_db(info), f"api:{role.name.lower()}"
         try:
-            answer = await asyncio.to_thread(personal_data, db, cid)
-        except ResolutionError as exc:
-            if "merged into" in str(exc):
-                raise Conflict(str(exc), reason="MERGED") from None
+            answer = await asyncio.to_thread(personal_data, db, cid, by=by)
+        except MergedCustomerError as exc:
+            raise Conflict(str(exc), reason="MERGED") from None
+        except ResolutionError:
             raise NotFound(f"No customer {cid}.") from None
         return cast(JSON, answer)
 

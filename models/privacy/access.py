@@ -3,50 +3,111 @@
 Why beside the erasure: the same people ask both ("what do you hold about me?", then "delete
 it"), and an honest answer is the graph's own: each source record as its system exported it
 with the link that joined it to the customer (model version, rule, per-field evidence), the
-interactions and order lines behind every score, the scores and recommendations with their
+records that left it (deleted at their source, or erased, with the request that covered them),
+the interactions and order lines behind every score, the scores and recommendations with their
 model versions and reasons, the copy drafted for them, the history of merges and splits, and
-the reviewers' notes on pairs naming their records (`cypher/privacy/personal_data.cypher`).
+the review items naming their records with every decision (`cypher/privacy/personal_data.cypher`).
+Scores, drafts and history written under an id later merged into the customer are theirs too.
 Provenance properties stay on every part (source system, source id, runs, timestamps): they
-say where each fact came from, which article 15 asks for too. Blocking keys (`rk_*`) and row
-hashes are internal derivatives and are left out.
+say where each fact came from, which article 15 asks for too.
+
+What is left out or masked, and why: blocking keys (`rk_*`) and row hashes are the pipeline's
+bookkeeping; and a copy must not disclose other people (art. 15(4)), so a record or customer id
+that is not this person's — the other side of a reviewed pair, a record a split sent to someone
+else, a link's `matched_with` naming such a record — reads "another person's record" /
+"another customer", and a draft the PII guardrail stopped for quoting another customer is
+withheld. Reviewers' free-text notes are kept as written: read them before sending the copy.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from models.privacy.erasure import check_customer
+from graph.errors import ResolutionError
+from models.privacy.erasure import check_customer, customers_and_merged_in
 
-#: Record properties that are the pipeline's bookkeeping, not facts about the person.
+log = logging.getLogger(__name__)
+
+#: Property names that are the pipeline's bookkeeping, not facts about the person.
 INTERNAL_PREFIXES = ("rk_", "row_hash")
-#: Stands for a record of someone else that a reviewer compared with the person's.
+#: Stands for a record of someone else (a reviewed pair's other side, a record split off).
 OTHER_RECORD = "another person's record"
+#: Stands for a unified customer that is someone else.
+OTHER_CUSTOMER = "another customer"
+#: Stands for a draft's text that quoted another customer (its PII rail stopped it).
+WITHHELD = "withheld: this draft quoted another customer"
 #: The export format's version, for whoever reads the file later.
-FORMAT = "marketgraph.personal-data/1"
+FORMAT = "marketgraph.personal-data/2"
 
 
-def personal_data(db: Database, customer_id: str) -> dict[str, Any]:
+def personal_data(db: Database, customer_id: str, *, by: str = "marketgraph") -> dict[str, Any]:
     """Everything about ``customer_id`` as plain JSON values (temporals as ISO text).
 
-    Raises ResolutionError for an unknown customer, and for one merged into another (the
-    survivor holds the records now: export that one)."""
+    Raises ResolutionError for an unknown customer, MergedCustomerError for one merged into
+    another (the survivor holds the records now: export that one)."""
     check_customer(db, customer_id, "export that customer")
-    [row] = db.query(load_query("privacy/personal_data"), {"customer_id": customer_id})
-    for record in row["records"]:
-        for key in [k for k in record if k.startswith(INTERNAL_PREFIXES)]:
-            del record[key]
-    own = {str(r["record_id"]) for r in row["records"]}
-    for review in row["reviews"]:  # the other side of a pair may be another person (art. 15(4))
-        for side in ("record_a", "record_b"):
-            if review[side] not in own:
-                review[side] = OTHER_RECORD
-    answer = {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), **row}
+    ids = customers_and_merged_in(db, [customer_id])
+    rows = db.query(
+        load_query("privacy/personal_data"), {"customer_id": customer_id, "customer_ids": ids}
+    )
+    if not rows:  # merged between the check and the read
+        check_customer(db, customer_id, "export that customer")
+        raise ResolutionError(f"customer {customer_id} changed during the export; ask again")
+    row = _without_internal(rows[0])
+    _mask_others(row, set(ids))
+    log.info("personal data of customer %s exported by %s", customer_id, by)
+    answer = {
+        "format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), "exported_by": by,
+        "customer_ids": ids, **row,
+    }  # fmt: skip
     plain: dict[str, Any] = json.loads(json.dumps(answer, default=_plain))
     return plain
+
+
+def _without_internal(value: Any) -> Any:
+    """``value`` with every map's internal keys dropped, at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: _without_internal(v) for k, v in value.items() if not k.startswith(INTERNAL_PREFIXES)
+        }
+    if isinstance(value, list):
+        return [_without_internal(v) for v in value]
+    return value
+
+
+def _mask_others(row: dict[str, Any], customers: set[str]) -> None:
+    """Replace, in place, the ids of records and customers that are not this person's."""
+    own = {str(r["record_id"]) for r in (*row["records"], *row["removed_records"])}
+
+    def record(value: Any) -> Any:
+        return value if value is None or str(value) in own else OTHER_RECORD
+
+    def customer(value: Any) -> Any:
+        return value if value is None or str(value) in customers else OTHER_CUSTOMER
+
+    for linked in row["records"]:
+        if linked.get("link"):
+            linked["link"]["matched_with"] = record(linked["link"].get("matched_with"))
+    for review in row["reviews"]:
+        for item in (review, *review.get("decisions", [])):
+            for side in ("record_a", "record_b"):
+                if side in item:
+                    item[side] = record(item[side])
+    for event in row["history"]:
+        event["record_ids"] = [record(r) for r in event.get("record_ids") or []]
+        event["previous_ids"] = [customer(c) if c else c for c in event.get("previous_ids") or []]
+        event["other_ids"] = [customer(c) for c in event.get("other_ids") or []]
+        event["entity_id"] = customer(event.get("entity_id"))
+    for draft in row["drafts"]:
+        if "another customer" in str(draft.get("rail_results") or ""):
+            for key in ("subject", "body", "rail_results", "explanation", "citations"):
+                if key in draft:
+                    draft[key] = WITHHELD
 
 
 def _plain(value: Any) -> Any:

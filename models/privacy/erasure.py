@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import ResolutionError
+from graph.errors import MergedCustomerError, ResolutionError
 from graph.settings import Settings
 from models.privacy import population, quarantine
 from models.resolution import works_at
@@ -69,9 +69,10 @@ def check_customer(db: Database, customer_id: str, instead: str) -> None:
             f"no customer {customer_id!r}; `marketgraph explain ID` shows a customer"
         )
     if found[0]["merged_into"]:
-        raise ResolutionError(
+        raise MergedCustomerError(
             f"customer {customer_id} was merged into {found[0]['merged_into']}, which holds "
-            f"its records now: {instead}"
+            f"its records now: {instead}",
+            into=str(found[0]["merged_into"]),
         )
 
 
@@ -138,7 +139,7 @@ def _erase(
     rows = _quarantined_rows(db, wanted)
     population.forget(db, settings, [t for t in fresh if t["customer_id"]])
     located = quarantine.scrub_files(settings.quarantine_dir, wanted, erasure_id)
-    drafted = _customers_and_merged_in(db, customers)
+    drafted = customers_and_merged_in(db, customers)
     params = {"erasure_id": erasure_id, "at": at, "by": by, "reference": reference}
 
     def scrub(tx: Any) -> tuple[int, int, int]:
@@ -176,7 +177,7 @@ def _erase(
     return report
 
 
-def _customers_and_merged_in(db: Database, customers: list[str]) -> list[str]:
+def customers_and_merged_in(db: Database, customers: list[str]) -> list[str]:
     """``customers`` and every customer merged into one of them (transitively, merges not
     undone): drafts written under a merged-away id quote the same person."""
     found, frontier = set(customers), list(customers)
