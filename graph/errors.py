@@ -37,10 +37,6 @@ class ResolutionError(MarketgraphError):
 class MergedCustomerError(ResolutionError):
     """A customer id that was merged into another, which holds its records now."""
 
-    def __init__(self, message: str, into: str) -> None:
-        super().__init__(message)
-        self.into = into
-
 
 class ModelError(MarketgraphError):
     """A propensity / cross-sell model cannot be trained, scored, promoted or rolled back (no

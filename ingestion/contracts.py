@@ -366,7 +366,7 @@ class DeletedRecord(_Contract):
 #: Person exports: the records a data subject's erasure request can name (companies are not
 #: data subjects).
 PERSON_SOURCE_TYPES: Final = tuple(t for t in DELETABLE_SOURCE_TYPES if t != "crm_accounts")
-#: Longest erasure reference kept (a ticket id; `models.privacy.erasure` allows the same).
+#: Longest erasure reference kept (a ticket id; `models.privacy.erasure` uses this limit too).
 ERASURE_REFERENCE_MAX: Final = 200
 
 

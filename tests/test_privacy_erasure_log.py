@@ -38,6 +38,14 @@ def _log(folder: Path, lines: list[str]) -> Path:
     return folder
 
 
+def _shop_export(demo_dir: Path) -> pd.DataFrame:
+    """The demo's shop customers as text (its few broken lines skipped)."""
+    return pd.read_csv(
+        demo_dir / "shop_customers.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
+        encoding_errors="replace",
+    )  # fmt: skip
+
+
 def _two_people(db: Database) -> list[dict[str, str]]:
     """Two linked person records of different customers: a CRM contact and a shop customer."""
     rows = db.query(
@@ -107,10 +115,7 @@ def test_an_erasure_log_erases_its_people_once_with_proof_per_reference(
     # An export written before the erasure cannot fill the record it named before loading.
     late = tmp_path / "late"
     late.mkdir()
-    shop_rows = pd.read_csv(
-        demo_dir / "shop_customers.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
-        encoding_errors="replace",
-    )  # fmt: skip
+    shop_rows = _shop_export(demo_dir)
     row = shop_rows.iloc[[0]].copy()
     row["customer_id"], row["created_at"], row["updated_at"] = (
         "S-NEVER-LOADED", "2025-12-01T00:00:00Z", "2025-12-02T00:00:00Z",
@@ -138,10 +143,7 @@ def test_requests_wait_for_a_running_resolution_then_erase_requested_finishes_th
     assert waiting(db) == 2 and not _erased(db, [crm["id"]])[crm["id"]][0] <= KEPT
 
     # Before the request is honoured, the shop's person signs up again: not covered by it.
-    rows = pd.read_csv(
-        demo_dir / "shop_customers.csv", dtype=str, keep_default_na=False, on_bad_lines="skip",
-        encoding_errors="replace",
-    )  # fmt: skip
+    rows = _shop_export(demo_dir)
     again = rows[rows["customer_id"] == shop["source_id"]].copy()
     again["created_at"] = again["updated_at"] = "2099-01-01T00:00:00Z"
     (tmp_path / "signup").mkdir()

@@ -221,9 +221,7 @@ class IngestService:
             quarantined=report.total("quarantined"),
             seconds=report.seconds,
             erasures_honoured=erased.honoured if erased else 0,
-            erasures_waiting=erased.waiting
-            if erased
-            else await asyncio.to_thread(waiting, self.db),
+            erasures_waiting=erased.waiting if erased else 0,  # None: none waited
         )
 
 

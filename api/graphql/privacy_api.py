@@ -135,18 +135,6 @@ class PrivacyMutation:
     ) -> ErasureOutcome:
         role = info.context.require(Role.ADMIN)
         cid, records, ref = _checked(customer_id, record_ids, reference)
-        if cid is not None:
-            found = await info.context.db.read(
-                load_query("privacy/customer_status"), {"customer_id": cid}
-            )
-            if not found:
-                raise NotFound(f"No customer {cid}.")
-            if found[0]["merged_into"]:
-                raise Conflict(
-                    f"Customer {cid} was merged into {found[0]['merged_into']}, which holds its "
-                    "records now: erase that customer (check first that it is the same person).",
-                    reason="MERGED",
-                )
         from models.privacy import erase
 
         db, settings = _sync_db(info), info.context.settings
@@ -160,7 +148,9 @@ class PrivacyMutation:
 
         try:
             report = await asyncio.to_thread(work)
-        except ResolutionError as exc:  # a record id that names no person record
+        except MergedCustomerError as exc:  # its survivor holds the records now
+            raise Conflict(str(exc), reason="MERGED") from None
+        except ResolutionError as exc:  # an id that names no customer or person record
             raise NotFound(str(exc)) from None
         except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
             raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc

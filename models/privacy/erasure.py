@@ -27,6 +27,7 @@ from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import MergedCustomerError, ResolutionError
 from graph.settings import Settings
+from ingestion.contracts import ERASURE_REFERENCE_MAX
 from models.privacy import population, quarantine
 from models.resolution import works_at
 from models.resolution.removals import detach_deleted
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 
 #: Recorded as the model version of the 'remove' events an erasure appends.
 ERASURE = "erasure"
-#: Longest request reference kept (a ticket number, not a story: it must not name the person).
-REFERENCE_MAX = 200
+#: Longest request reference kept (a ticket number, not a story: it must not name the person);
+#: the erasure-log contract allows the same.
+REFERENCE_MAX = ERASURE_REFERENCE_MAX
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,7 @@ def check_customer(db: Database, customer_id: str, instead: str) -> None:
     if found[0]["merged_into"]:
         raise MergedCustomerError(
             f"customer {customer_id} was merged into {found[0]['merged_into']}, which holds "
-            f"its records now: {instead}",
-            into=str(found[0]["merged_into"]),
+            f"its records now: {instead}"
         )
 
 
