@@ -184,7 +184,9 @@ def personal_data_command(
     (model version, rule, per-field evidence); their interactions and order lines; who they
     work for; the scores and recommendations written about them (model versions, reasons); the
     copy drafted for them; the history of merges and splits; reviewers' notes on pairs naming
-    their records. Every part keeps its provenance (source system, source id, runs, times).
+    their records; the rows loads rejected that carry their ids, e-mail or phone (in full,
+    from the quarantine files). Every part keeps its provenance (source system, source id,
+    runs, times). Read reviewers' notes and rejected rows before sending: they may name others.
 
     Examples:
 
@@ -192,8 +194,11 @@ def personal_data_command(
     """
     from models.privacy.access import personal_data
 
-    with Database.connect(get_settings()) as db:
-        answer = personal_data(db, customer, by=current_user())
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        answer = personal_data(
+            db, customer, quarantine_dir=settings.quarantine_dir, by=current_user()
+        )
     text = json.dumps(answer, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         sys.stdout.write(text)

@@ -14,7 +14,8 @@ detaches them — one batch, so its time per person is the batch's time over its
 
 Beside both: as many other people with a rejected row erased through a source's erasure log
 (`erasure_requests.csv`, one ticket per person, loaded with `IngestRun` and honoured by
-`erase_requested`, as `marketgraph ingest` does) — the load plus one erasure per ticket.
+`erase_requested`, as `marketgraph ingest` does) — the load, then the tickets honoured a page
+at a time (one lock, one pass over the files and counts, a transaction per ticket).
 
 Data: the demo generator's identity exports (seed 7, as bench/resolution_e2e_bench.py, whose
 generated folders it reuses under --data-dir), plus 1% of each person export's rows again with

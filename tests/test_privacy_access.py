@@ -6,6 +6,7 @@ merged ids are named; the CLI writes a file only its owner can read."""
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -14,12 +15,14 @@ import pytest
 from graph.db import Database
 from graph.errors import MergedCustomerError, ResolutionError
 from graph.settings import Settings
+from ingestion.loader import IngestRun
 from models.privacy import erase
 from models.privacy.access import FORMAT, OTHER_RECORD, WITHHELD, personal_data
 from models.resolution import ResolutionReport, record_decision, resolve
 from tests.resolution_fixtures import resolved
 from tests.test_cli_resolution import Cli, cli
-from tests.test_privacy_erasure import _person_with_call_notes
+from tests.test_privacy_erasure import _bad_rows, _contacts, _person_with_call_notes
+from tests.test_privacy_erasure_log import _shop_export
 
 __all__ = ["cli", "resolved"]  # the fixtures, re-exported for pytest
 
@@ -36,7 +39,7 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
         "rail_results: '[{\"rail\": \"pii\", \"detail\": \"name of another customer: "
         "john roe\"}]'})-[:FOR]->(c)", {"c": customer}, write=True
     )  # fmt: skip
-    answer = personal_data(db, customer)
+    answer = personal_data(db, customer, quarantine_dir=settings.quarantine_dir)
 
     assert answer["format"] == FORMAT and answer["customer"]["customer_id"] == customer
     assert [r["record_id"] for r in answer["records"]] == records
@@ -64,7 +67,7 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
         "MATCH (:CustomerRecord {record_id: $r})-[:RESOLVES_TO]->(c) RETURN c.customer_id AS c",
         {"r": a},
     )
-    joined = personal_data(db, merged["c"])
+    joined = personal_data(db, merged["c"], quarantine_dir=settings.quarantine_dir)
     assert sorted(r["record_id"] for r in joined["records"]) == sorted([a, b])
     assert [e["kind"] for e in joined["history"]] == ["merge"]
     assert [(r["status"], r["note"]) for r in joined["reviews"]] == [
@@ -75,7 +78,7 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
         "WHERE NOT r.record_id IN $ab RETURN r.record_id AS r LIMIT 1", {"ab": [a, b]}
     )[0]["r"]  # fmt: skip
     record_decision(db, "customer", a, c, "rejected", "kim")  # someone else's record
-    reviewed = personal_data(db, merged["c"])["reviews"]
+    reviewed = personal_data(db, merged["c"], quarantine_dir=settings.quarantine_dir)["reviews"]
     assert sorted(
         r["record_a"] + "|" + r["record_b"] for r in reviewed if r["status"] == "rejected"
     ) in (
@@ -84,13 +87,13 @@ def test_the_export_holds_every_fact_with_its_provenance_and_nothing_internal(
     )
 
     with pytest.raises(ResolutionError, match="no customer"):
-        personal_data(db, "cus-nobody")
+        personal_data(db, "cus-nobody", quarantine_dir=settings.quarantine_dir)
     db.query(
         "CREATE (:Customer {customer_id: 'cus-was', status: 'merged', merged_into: $c})",
         {"c": customer}, write=True,
     )  # fmt: skip
     with pytest.raises(MergedCustomerError, match=f"merged into {customer}"):
-        personal_data(db, "cus-was")
+        personal_data(db, "cus-was", quarantine_dir=settings.quarantine_dir)
 
 
 def test_personal_data_from_the_command_line_is_a_private_file(
@@ -135,15 +138,61 @@ def test_records_that_left_are_shown_and_other_peoples_ids_are_not(
         "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(:Customer {customer_id: $c}) "
         "RETURN collect(r.record_id) AS ids", {"c": last_of}
     )[0]["ids"]  # fmt: skip
-    mine = personal_data(db, first_of)
+    mine = personal_data(db, first_of, quarantine_dir=settings.quarantine_dir)
     text = json.dumps(mine)
     assert mine["history"] and all(r not in text for r in theirs)
     assert (last_of not in text) or last_of in mine["customer_ids"]
 
     customer, records, _ = _person_with_call_notes(db)  # two records or more
     report = erase(db, settings, record_ids=[records[-1]], reference="DSR-A", by="dpo")
-    after = personal_data(db, customer)
+    after = personal_data(db, customer, quarantine_dir=settings.quarantine_dir)
     [gone] = after["removed_records"]
     assert gone["record_id"] == records[-1] and "full_name" not in gone
     assert [e["erasure_id"] for e in gone["erasures"]] == [report.erasure_id]
     assert [r["record_id"] for r in after["records"]] == records[:-1]
+
+
+def test_rejected_rows_that_carry_the_person_are_in_their_export(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, demo_dir: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Rows a load quarantined are data held about the person: the export lists those carrying
+    their ids, e-mail or phone, in full from the quarantine file — or the graph's preview when
+    the file is gone — and none of anyone else's; an erasure takes them out of it."""
+    db, _ = resolved
+    customer, _, contact = _person_with_call_notes(db)
+    contacts = _contacts(demo_dir)
+    other = str(contacts[contacts["contact_id"] != contact]["contact_id"].iloc[0])
+    bad = _bad_rows(tmp_path / "bad", contacts, [contact, other])
+    loaded = IngestRun(db, settings).run([bad])
+    email = str(contacts.loc[contacts["contact_id"] == contact, "email"].iloc[0])
+
+    def rejected() -> list[dict[str, object]]:
+        rows = personal_data(db, customer, quarantine_dir=settings.quarantine_dir)
+        return [q for q in rows["quarantined_rows"] if q["file"] == str(bad / "crm_contacts.csv")]
+
+    # The CRM contact's id in another system's export says nothing about them: not theirs.
+    stranger = _shop_export(demo_dir).iloc[[0]].copy()
+    stranger["customer_id"], stranger["email"] = contact, "not-an-email"
+    (tmp_path / "shop").mkdir()
+    stranger.to_csv(tmp_path / "shop" / "shop_customers.csv", index=False)
+    assert IngestRun(db, settings).run([tmp_path / "shop"]).files[0].quarantined == 1
+
+    [row] = rejected()
+    assert email in str(row["raw"]) and "not-a-phone" in str(row["reason"])
+    assert row["quarantine_file"] == Path(str(loaded.quarantine_file)).name
+    assert email.lower() in row["matched"] and contact.lower() in row["matched"]
+    everything = personal_data(db, customer, quarantine_dir=settings.quarantine_dir)
+    assert other not in json.dumps(rejected())
+    assert "shop/shop_customers.csv" not in json.dumps(everything["quarantined_rows"])
+    kept = tmp_path / "kept.jsonl"
+    shutil.move(str(loaded.quarantine_file), kept)  # the file is gone: the graph's copy shows
+    try:
+        [preview] = rejected()
+    finally:
+        shutil.move(kept, str(loaded.quarantine_file))
+    assert preview["preview_only"] and email in str(preview["raw"])
+    assert preview["runs"] == [loaded.run_id]
+
+    erase(db, settings, record_ids=[f"crm:{contact}"], reference="DSR-Q", by="dpo")
+    assert rejected() == []

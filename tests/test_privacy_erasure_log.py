@@ -7,6 +7,7 @@ resolution run that outlived its lock writes nothing onto a record erased meanwh
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,15 @@ from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
+from models.privacy import erasure, population
+from models.privacy.erasure import REFERENCE_MAX
 from models.privacy.requested import erase_requested, waiting
 from models.resolution import ResolutionReport, engine, resolve, scoring, store
 from models.resolution.engine import RESOLUTION_LOCK
 from models.resolution.run import resolution_lock
 from tests.resolution_fixtures import resolved
 from tests.test_cli_resolution import Cli, cli
-from tests.test_privacy_erasure import KEPT
+from tests.test_privacy_erasure import KEPT, _bad_rows, _contacts
 
 __all__ = ["cli", "resolved"]  # the fixtures, re-exported for pytest
 
@@ -220,3 +223,118 @@ def test_a_run_whose_lock_was_taken_over_writes_nothing_more(
         locks.release(db, RESOLUTION_LOCK, "era-meanwhile")
     after = db.query("MATCH ()-[l:RESOLVES_TO]->() RETURN count(l) AS n, max(l.last_run) AS r")
     assert after == before and counts.stat().st_mtime_ns == saved
+
+
+def test_a_page_of_tickets_is_honoured_in_one_pass_each_with_its_own_rows_and_proof(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path,
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Tickets honoured together still each claim the quarantined rows of their own person
+    (graph and files), and one that cannot be honoured does not hold up the others."""
+    db, _ = resolved
+    people = db.query(
+        "MATCH (r:CustomerRecord {source_system: 'crm'})-[:RESOLVES_TO]->(c:Customer) "
+        "WHERE r.email IS NOT NULL WITH c, min(r.source_id) AS contact "
+        "RETURN contact ORDER BY contact LIMIT 4"
+    )
+    first, second, third, fourth = (str(p["contact"]) for p in people)
+    contacts = _contacts(demo_dir)
+    IngestRun(db, settings).run([_bad_rows(tmp_path / "bad", contacts, [first, second])])
+    IngestRun(db, settings).run([_log(tmp_path / "log", [
+        f"crm_contacts,{first},2026-04-01T00:00:00Z,T-FIRST",
+        f"crm_contacts,{second},2026-04-01T00:00:00Z,T-SECOND",
+    ])])  # fmt: skip
+
+    passes = []
+    forget = population.forget
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        passes.append(args[2])
+        return forget(*args, **kwargs)
+
+    monkeypatch.setattr(population, "forget", counted)  # a spy: the real call goes ahead
+    done = erase_requested(db, settings)
+
+    assert not done.failed and waiting(db) == 0
+    assert len(passes) == 1 and len(passes[0]) == 2  # both tickets' counts in one pass
+    erasure_of = {e.records[0]: e.erasure_id for e in done.erasures}
+    assert sorted(erasure_of) == [f"crm:{first}", f"crm:{second}"]
+    assert len(set(erasure_of.values())) == 2
+    bad_file = str(tmp_path / "bad" / "crm_contacts.csv")  # the quarantine dir is shared
+    rows = db.query(
+        "MATCH (q:QuarantinedRow {source_type: 'crm_contacts'}) WHERE q.file = $file "
+        "RETURN q.row_number AS n, q.erasure_id AS e, q.raw AS raw ORDER BY n", {"file": bad_file}
+    )  # fmt: skip
+    mine = contacts[contacts["contact_id"].isin([first, second])]["contact_id"].tolist()
+    assert [(r["e"], r["raw"]) for r in rows] == [(erasure_of[f"crm:{c}"], None) for c in mine]
+    lines = [json.loads(line) for f in settings.quarantine_dir.glob("*.jsonl")
+             for line in f.read_text().splitlines()]  # fmt: skip
+    scrubbed = [
+        (q["row_number"], q["erasure_id"]) for q in lines
+        if q.get("file") == bad_file
+    ]  # fmt: skip
+    assert scrubbed == [(r["n"], r["e"]) for r in rows]
+
+    IngestRun(db, settings).run(
+        [_log(tmp_path / "log2", [f"crm_contacts,{fourth},2026-04-02T00:00:00Z,T-FOURTH"])]
+    )
+    db.query(  # a flag an older version left with a reference no erasure may keep
+        "MATCH (r:CustomerRecord {record_id: $id}) SET r.erasure_requested_at = "
+        "datetime('2026-04-01T00:00:00Z'), r.erasure_reference = $ref, "
+        "r.erasure_request_run = 'old-run'",
+        {"id": f"crm:{third}", "ref": "x" * (REFERENCE_MAX + 1)}, write=True,
+    )  # fmt: skip
+
+    stuck = erase_requested(db, settings)
+
+    assert [key.startswith("x" * 20) for key in stuck.failed] == [True] and stuck.waiting == 1
+    assert [e.records for e in stuck.erasures] == [[f"crm:{fourth}"]] and waiting(db) == 1
+    assert not _erased(db, [f"crm:{third}"])[f"crm:{third}"][0] <= KEPT
+
+
+def test_a_page_that_failed_half_way_is_finished_by_the_next_pass(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path,
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """What is found by the people's values goes first, for the whole page, so a crash after
+    the first ticket's records leaves nothing the retry could no longer find."""
+    db, _ = resolved
+    people = db.query(
+        "MATCH (r:CustomerRecord {source_system: 'crm'})-[:RESOLVES_TO]->(c:Customer) "
+        "WHERE r.email IS NOT NULL WITH c, min(r.source_id) AS contact "
+        "RETURN contact ORDER BY contact DESC LIMIT 2"
+    )
+    first, second = (str(p["contact"]) for p in people)
+    bad = _bad_rows(tmp_path / "bad", _contacts(demo_dir), [first, second])
+    IngestRun(db, settings).run([bad])
+    IngestRun(db, settings).run([_log(tmp_path / "log", [
+        f"crm_contacts,{first},2030-05-01T00:00:00Z,T-A",
+        f"crm_contacts,{second},2030-05-01T00:00:00Z,T-B",
+    ])])  # fmt: skip
+    erase_one, calls = erasure._erase_one, []
+
+    def crash_on_the_second(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the machine went down")
+        return erase_one(*args, **kwargs)
+
+    monkeypatch.setattr(erasure, "_erase_one", crash_on_the_second)  # fault injection
+    with pytest.raises(RuntimeError):
+        erase_requested(db, settings)
+    monkeypatch.undo()
+
+    quarantined = db.query(
+        "MATCH (q:QuarantinedRow) WHERE q.file = $file RETURN q.raw AS raw",
+        {"file": str(bad / "crm_contacts.csv")},
+    )
+    assert len(quarantined) == 2 and all(q["raw"] is None for q in quarantined)
+    state = _erased(db, [f"crm:{first}", f"crm:{second}"])
+    assert [keys <= KEPT for keys, _ in state.values()].count(True) == 1
+    assert waiting(db) == 1  # the erased record's flag went with its data
+
+    done = erase_requested(db, settings)
+
+    assert not done.failed and waiting(db) == 0 and done.records == 1
+    state = _erased(db, [f"crm:{first}", f"crm:{second}"])
+    assert all(keys <= KEPT and not linked for keys, linked in state.values()), state

@@ -86,7 +86,8 @@ class PrivacyQuery:
         "art. 15 access request): each source record with the link that joined it (model "
         "version, rule, evidence), interactions and order lines, employers, scores and "
         "recommendations with model versions and reasons, copy drafts, merge/split history "
-        "and reviewers' notes, each with its provenance. Same as `marketgraph personal-data`."
+        "and reviewers' notes, the rejected (quarantined) rows that carry their ids, e-mail or "
+        "phone, each with its provenance. Same as `marketgraph personal-data`."
     )
     async def personal_data(self, info: Info, customer_id: strawberry.ID) -> JSON:
         role = info.context.require(Role.ADMIN)
@@ -94,8 +95,9 @@ class PrivacyQuery:
         from models.privacy.access import personal_data
 
         db, by = _sync_db(info), f"api:{role.name.lower()}"
+        folder = info.context.settings.quarantine_dir
         try:
-            answer = await asyncio.to_thread(personal_data, db, cid, by=by)
+            answer = await asyncio.to_thread(personal_data, db, cid, quarantine_dir=folder, by=by)
         except MergedCustomerError as exc:
             raise Conflict(str(exc), reason="MERGED") from None
         except ResolutionError:

@@ -17,18 +17,26 @@ that is not this person's — the other side of a reviewed pair, a record a spli
 else, a link's `matched_with` naming such a record — reads "another person's record" /
 "another customer", and a draft the PII guardrail stopped for quoting another customer is
 withheld. Reviewers' free-text notes are kept as written: read them before sending the copy.
+
+Rows a load rejected (quarantined) are data held about the person too, until fixed or erased:
+those carrying one of their source ids, e-mail addresses or phones as a whole field — the rule
+an erasure scrubs them by — are listed in full from the quarantine files.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
+from ingestion.contracts import CONTRACTS
+from models.privacy import quarantine
 from models.privacy.erasure import check_customer, customers_and_merged_in
 
 log = logging.getLogger(__name__)
@@ -42,12 +50,16 @@ OTHER_CUSTOMER = "another customer"
 #: Stands for a draft's text that quoted another customer (its PII rail stopped it).
 WITHHELD = "withheld: this draft quoted another customer"
 #: The export format's version, for whoever reads the file later.
-FORMAT = "marketgraph.personal-data/2"
+FORMAT = "marketgraph.personal-data/3"
 
 
-def personal_data(db: Database, customer_id: str, *, by: str = "marketgraph") -> dict[str, Any]:
+def personal_data(
+    db: Database, customer_id: str, *, quarantine_dir: Path, by: str = "marketgraph"
+) -> dict[str, Any]:
     """Everything about ``customer_id`` as plain JSON values (temporals as ISO text).
 
+    ``quarantine_dir`` holds the rejected rows of every load (Settings.quarantine_dir): those
+    that carry one of the person's source ids, e-mail addresses or phones are theirs too.
     Raises ResolutionError for an unknown customer, MergedCustomerError for one merged into
     another (the survivor holds the records now: export that one)."""
     check_customer(db, customer_id, "export that customer")
@@ -60,6 +72,7 @@ def personal_data(db: Database, customer_id: str, *, by: str = "marketgraph") ->
         raise ResolutionError(f"customer {customer_id} changed during the export; ask again")
     row = _without_internal(rows[0])
     _mask_others(row, set(ids))
+    row["quarantined_rows"] = _quarantined(db, quarantine_dir, row)
     log.info("personal data of customer %s exported by %s", customer_id, by)
     answer = {
         "format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), "exported_by": by,
@@ -108,6 +121,51 @@ def _mask_others(row: dict[str, Any], customers: set[str]) -> None:
             for key in ("subject", "body", "rail_results", "explanation", "citations"):
                 if key in draft:
                     draft[key] = WITHHELD
+
+
+def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rejected rows that carry the person's e-mail addresses or phones, or the source id
+    of one of their records in a row of that record's own system (an id alone says nothing
+    in another system's export), as whole fields: in full from the quarantine files, plus any
+    the graph still holds whose file is gone (its 2,000-character preview, marked so). Each
+    says which of the person's values it matched."""
+    records = [*row["records"], *row["removed_records"]]
+    contact = quarantine.needles(
+        {"email": r.get("email"), "phone": r.get("phone")} for r in records
+    )
+    ids_in: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        ids_in[str(record.get("source_system"))] |= quarantine.needles([record]) - contact
+
+    def theirs(source_type: Any, matched: set[str]) -> bool:
+        contract = CONTRACTS.get(str(source_type))
+        system = contract.source_system if contract else None
+        return bool(matched & contact) or bool(matched & ids_in.get(str(system), set()))
+
+    wanted = contact.union(*ids_in.values())
+    found = [
+        q for q in quarantine.rows_carrying(folder, wanted)
+        if theirs(q.get("source_type"), set(q["matched"]))
+    ]  # fmt: skip
+    in_files = {(q["source_type"], q["file"], q["row_number"], q["quarantine_file"]) for q in found}
+    if wanted:
+        nodes = db.query(load_query("privacy/quarantined_rows_naming"), {"needles": sorted(wanted)})
+        for node in nodes:
+            place = (node.pop("source_type"), node["file"], node["row_number"])
+            if any((*place, f"{run}.jsonl") in in_files for run in node["runs"]):
+                continue
+            matched = quarantine.carried(node["raw"], node["reason"], wanted)
+            if theirs(place[0], matched):
+                node.pop("row_id")
+                found.append(
+                    {
+                        "source_type": place[0],
+                        **node,
+                        "matched": sorted(matched),
+                        "preview_only": True,
+                    }
+                )
+    return sorted(found, key=lambda q: (str(q.get("file")), int(q.get("row_number") or 0)))
 
 
 def _plain(value: Any) -> Any:

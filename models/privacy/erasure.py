@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -101,6 +101,27 @@ def find_targets(
     return rows
 
 
+@dataclass(frozen=True)
+class Request:
+    """One erasure request: whose data (a customer's records, named records, or both), under
+    which reference (a ticket id), asked for by whom."""
+
+    reference: str
+    by: str
+    customer_id: str | None = None
+    record_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class _Erasure:
+    """A request being honoured: its id and the records it covers (found under the lock)."""
+
+    request: Request
+    erasure_id: str
+    targets: list[dict[str, Any]]
+    fresh: list[dict[str, Any]] = field(default_factory=list)  # not erased before
+
+
 def erase(
     db: Database, settings: Settings, *, customer_id: str | None = None,
     record_ids: list[str] | None = None, reference: str, by: str,
@@ -108,72 +129,143 @@ def erase(
     """Erase the personal data of ``customer_id``'s records and of ``record_ids``.
 
     Idempotent: records an earlier request erased are reported, not erased again. Raises
-    ResolutionError for an unknown customer or record, JobBusyError while a resolution run
-    holds the lock.
+    ResolutionError for an unknown customer or record or a bad reference, JobBusyError while a
+    resolution run holds the lock.
     """
-    reference = reference.strip()
+    request = Request(reference, by, customer_id, tuple(record_ids or ()))
+    return erase_each(db, settings, [request])[0]
+
+
+def erase_each(
+    db: Database, settings: Settings, requests: list[Request],
+    refused: dict[int, str] | None = None,
+) -> list[ErasureReport]:  # fmt: skip
+    """Honour several requests in one pass, each with its own (:ErasureRequest) and report.
+
+    Why together: what an erasure costs is mostly fixed — taking the lock, reading and
+    rewriting the population counts, reading every quarantine file, deriving WORKS_AT — so a
+    source's erasure log of hundreds of tickets is done once for all of them, not once each.
+    A request that cannot be honoured (an unknown customer or record, a bad reference) raises
+    ResolutionError before anything is touched — or, given ``refused``, is left out and its
+    reason put there under its index, and the others go ahead. A record two requests name is
+    erased by the first.
+    """
+    if refused is None:  # errors touch nothing, not even the lock
+        for request in requests:
+            _targets(db, request)
+    at = datetime.now(UTC)
+    erasures = [_Erasure(r, new_erasure_id(at), []) for r in requests]
+    if not erasures:
+        return []
+    with resolution_lock(db, settings, erasures[0].erasure_id):
+        claimed: set[str] = set()
+        for i, erasure in enumerate(erasures):
+            try:
+                erasure.targets = _targets(db, erasure.request)
+            except ResolutionError as exc:
+                if refused is None:
+                    raise
+                refused[i] = str(exc)
+                continue
+            for target in erasure.targets:
+                target["erased"] = target["erased"] or str(target["record_id"]) in claimed
+            erasure.fresh = [t for t in erasure.targets if not t["erased"]]
+            claimed.update(str(t["record_id"]) for t in erasure.fresh)
+        kept = [e for i, e in enumerate(erasures) if i not in (refused or {})]
+        return _erase(db, settings, kept, at) if kept else []
+
+
+def _targets(db: Database, request: Request) -> list[dict[str, Any]]:
+    """The request's records (ResolutionError for a bad reference or an unknown id)."""
+    reference = request.reference.strip()
     if not reference or len(reference) > REFERENCE_MAX:
         raise ResolutionError(
             f"give the request's reference (a ticket id, 1–{REFERENCE_MAX} characters; not the "
             "person's name, which the erasure record would otherwise keep)"
         )
-    find_targets(db, customer_id=customer_id, record_ids=record_ids)  # errors touch nothing
-    at = datetime.now(UTC)
-    erasure_id = new_erasure_id(at)
-    with resolution_lock(db, settings, erasure_id):
-        targets = find_targets(db, customer_id=customer_id, record_ids=record_ids)
-        return _erase(db, settings, targets, erasure_id, reference, by, at)
+    return find_targets(db, customer_id=request.customer_id, record_ids=list(request.record_ids))
 
 
 def _erase(
-    db: Database, settings: Settings, targets: list[dict[str, Any]], erasure_id: str,
-    reference: str, by: str, at: datetime,
-) -> ErasureReport:  # fmt: skip
-    """Files first, then the graph, then the links: each step can be repeated, so a request
-    that failed half-way is finished by sending it again (its records then show as already
-    erased, and are still detached; the files were scrubbed while their values were known)."""
-    fresh = [t for t in targets if not t["erased"]]
-    records = [str(t["record_id"]) for t in fresh]
-    everyone = [str(t["record_id"]) for t in targets]
-    customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
-    wanted = quarantine.needles(fresh)
-    rows = _quarantined_rows(db, wanted)
-    population.forget(db, settings, [t for t in fresh if t["customer_id"]])
-    located = quarantine.scrub_files(settings.quarantine_dir, wanted, erasure_id)
-    drafted = customers_and_merged_in(db, customers)
-    params = {"erasure_id": erasure_id, "at": at, "by": by, "reference": reference}
+    db: Database, settings: Settings, erasures: list[_Erasure], at: datetime
+) -> list[ErasureReport]:
+    """Everything found by the records' values first — quarantined rows in the graph, then in
+    the files, then the population counts — and the records themselves last, request by
+    request: a page that failed half-way is finished by sending it again, since the records
+    not erased yet still hold the values that find their rows (those erased show as already
+    erased, and are still detached)."""
+    wanted = [quarantine.needles(e.fresh) for e in erasures]
+    ids = [e.erasure_id for e in erasures]
+    located = quarantine.locate(settings.quarantine_dir, wanted)
+    rows = _quarantined_rows(db, wanted, located)
+    scrubbed = db.write(lambda tx: _scrub_quarantined(tx, ids, rows, located, at))
+    quarantine.scrub_files(settings.quarantine_dir, wanted, ids)
+    population.forget(db, settings, [t for e in erasures for t in e.fresh if t["customer_id"]])
+    reports: list[ErasureReport] = []
+    try:
+        for i, erasure in enumerate(erasures):
+            reports.append(_erase_one(db, erasure, scrubbed[i], len(located[i]), at))
+    finally:  # employers of the customers the records left, also when a later request failed
+        left = sorted({c for r in reports for c in r.customers})
+        run_id = next((r.erasure_id for r in reports if r.erasure_id), ids[0])
+        if left:
+            works_at.relink_around(db, settings.batch_size, "customer", left, run_id=run_id, at=at)
+    return reports
 
-    def scrub(tx: Any) -> tuple[int, int, int]:
+
+def _scrub_quarantined(
+    tx: Any, ids: list[str], rows: list[list[str]], located: list[list[dict[str, Any]]],
+    at: datetime,
+) -> list[int]:  # fmt: skip
+    """Scrub each erasure's quarantined rows in the graph, by id and by place; how many each."""
+    counts = []
+    for erasure_id, row_ids, places in zip(ids, rows, located, strict=True):
+        params = {
+            "row_ids": row_ids, "located": places, "erasure_id": erasure_id, "at": at,
+            "reason": quarantine.ERASED.format(erasure_id=erasure_id),
+        }  # fmt: skip
+        found = tx.run(load_query("privacy/scrub_quarantined_rows"), params).single()
+        counts.append(int(found["scrubbed"]) if found else 0)
+    return counts
+
+
+def _erase_one(
+    db: Database, erasure: _Erasure, quarantined: int, lines: int, at: datetime
+) -> ErasureReport:
+    """One request's part in the graph: its records, drafts and review notes in one
+    transaction, then its records detached from their customers with a 'remove' event."""
+    erasure_id, request, targets = erasure.erasure_id, erasure.request, erasure.targets
+    records = [str(t["record_id"]) for t in erasure.fresh]
+    customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
+    drafted = customers_and_merged_in(db, customers)
+    params = {
+        "erasure_id": erasure_id, "at": at, "by": request.by,
+        "reference": request.reference.strip(),
+    }  # fmt: skip
+
+    def scrub(tx: Any) -> tuple[int, int]:
         erased = tx.run(load_query("privacy/erase_records"), {**params, "record_ids": records})
         done = erased.single()
         drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
         tx.run(load_query("privacy/clear_review_notes"), {"record_ids": records}).consume()
-        scrub_rows = {
-            "row_ids": rows, "located": located, "erasure_id": erasure_id, "at": at,
-            "reason": quarantine.ERASED.format(erasure_id=erasure_id),
-        }  # fmt: skip
-        found = tx.run(load_query("privacy/scrub_quarantined_rows"), scrub_rows).single()
         notes = int(done["interactions"] or 0) if done else 0
-        return notes, int(deleted["deleted"]) if deleted else 0, int(found["scrubbed"])
+        return notes, int(deleted["deleted"]) if deleted else 0
 
-    notes, drafts, scrubbed = db.write(scrub) if records else (0, 0, 0)
+    notes, drafts = db.write(scrub) if records else (0, 0)
     detached = detach_deleted(
-        db, "customer", run_id=erasure_id, at=at, by=by, records=everyone, model_version=ERASURE
-    )
-    if detached.entities:
-        works_at.relink_around(
-            db, settings.batch_size, "customer", detached.entities, run_id=erasure_id, at=at
-        )
+        db, "customer", run_id=erasure_id, at=at, by=request.by,
+        records=[str(t["record_id"]) for t in targets], model_version=ERASURE,
+    )  # fmt: skip
     report = ErasureReport(
         erasure_id if records else None, records,
         sorted(str(t["record_id"]) for t in targets if t["erased"]), detached.entities,
-        detached.retired, notes, drafts, scrubbed, len(located),
+        detached.retired, notes, drafts, quarantined, lines,
     )  # fmt: skip
     log.info(
         "erasure %s (%s) by %s: %d records erased, %d customers left, %d retired, %d drafts, "
-        "%d quarantined rows, %d quarantine lines", erasure_id, reference, by, len(records),
-        len(detached.entities), detached.retired, drafts, scrubbed, len(located),
+        "%d quarantined rows, %d quarantine lines", erasure_id, params["reference"], request.by,
+        len(records), len(detached.entities), detached.retired, drafts, quarantined, lines,
     )  # fmt: skip
     return report
 
@@ -189,9 +281,22 @@ def customers_and_merged_in(db: Database, customers: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _quarantined_rows(db: Database, wanted: set[str]) -> list[str]:
-    """Ids of the quarantined rows that carry one of ``wanted`` as a whole field."""
-    if not wanted:
-        return []
-    found = db.query(load_query("privacy/quarantined_rows_naming"), {"needles": sorted(wanted)})
-    return [str(q["row_id"]) for q in found if quarantine.carries(q["raw"], q["reason"], wanted)]
+def _quarantined_rows(
+    db: Database, wanted: list[set[str]], located: list[list[dict[str, Any]]]
+) -> list[list[str]]:
+    """Ids of the quarantined rows whose preview carries one of ``wanted`` as a whole field,
+    per erasure (a row that names two people goes to the first); a row the files placed
+    already is left to the erasure the full row in the file went to."""
+    anyone: set[str] = set().union(*wanted)
+    claimed: list[list[str]] = [[] for _ in wanted]
+    if not anyone:
+        return claimed
+    placed = {(p["source_type"], p["file"], p["row_number"]) for ps in located for p in ps}
+    found = db.query(load_query("privacy/quarantined_rows_naming"), {"needles": sorted(anyone)})
+    for row in found:
+        if (row["source_type"], row["file"], row["row_number"]) in placed:
+            continue
+        i = quarantine.owner(row["raw"], row["reason"], wanted, anyone)
+        if i is not None:
+            claimed[i].append(str(row["row_id"]))
+    return claimed

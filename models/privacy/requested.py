@@ -10,7 +10,8 @@ A flag that could not be honoured then (a resolution run held the lock) stays in
 until the next call or `marketgraph erase --requested`: a request is never lost.
 
 One (:ErasureRequest) per reference and ingest run, so each ticket in the log has its own
-proof; the records of one request are erased together (one pass over the quarantine files).
+proof; a page of tickets is erased in one pass (one lock, one read of the quarantine files and
+of the population counts), each ticket in its own transaction.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from dataclasses import dataclass, field
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import JobBusyError, MarketgraphError
+from graph.errors import JobBusyError
 from graph.settings import Settings
-from models.privacy.erasure import ErasureReport, erase
+from models.privacy.erasure import ErasureReport, Request, erase_each
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ def waiting(db: Database) -> int:
 def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
     """Erase every record an erasure log flagged, one request per (reference, ingest run).
 
-    Stops, leaving the flags, when the resolution lock is held (JobBusyError is reported in
-    ``failed``, not raised: the load that called this succeeded, and the request waits).
+    A page of requests is honoured in one pass (``erase_each``); one that cannot be (a flag an
+    older version left with a reference too long, say) is reported in ``failed`` and its flags
+    wait, while the others go ahead. Stops, leaving the flags, when the resolution lock is held
+    (JobBusyError is reported in ``failed``, not raised: the load that called this succeeded,
+    and the request waits).
     """
     done = RequestedErasures()
     stuck: set[str] = set()
@@ -89,24 +93,26 @@ def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
             groups[(row["reference"].strip() or "erasure log", row["run_id"])].append(
                 row["record_id"]
             )
-        for (reference, run_id), records in groups.items():
-            try:
-                report = erase(
-                    db, settings, record_ids=records, reference=reference,
-                    by=f"erasure log (ingest run {run_id})" if run_id else "erasure log",
-                )  # fmt: skip
-            except JobBusyError as exc:
-                done.failed[f"{reference} (ingest run {run_id})"] = str(exc)
-                done.waiting = waiting(db)
-                return done
-            except MarketgraphError as exc:  # a bad reference: the others still go ahead
-                log.warning("erasure request %s not honoured: %s", reference, exc)
-                done.failed[f"{reference} (ingest run {run_id})"] = str(exc)
-                stuck.update(records)
-                continue
-            db.query(
-                load_query("privacy/clear_erasure_requests"), {"record_ids": records}, write=True
+        names = [f"{reference} (ingest run {run_id})" for reference, run_id in groups]
+        requests = [
+            Request(
+                reference, f"erasure log (ingest run {run_id})" if run_id else "erasure log",
+                record_ids=tuple(records),
             )
-            done.erasures.append(report)
+            for (reference, run_id), records in groups.items()
+        ]  # fmt: skip
+        refused: dict[int, str] = {}
+        try:
+            done.erasures += erase_each(db, settings, requests, refused)
+        except JobBusyError as exc:
+            done.failed["the erasure log"] = str(exc)
+            done.waiting = waiting(db)
+            return done
+        for i, reason in refused.items():
+            log.warning("erasure request %s not honoured: %s", names[i], reason)
+            done.failed[names[i]] = reason
+            stuck.update(requests[i].record_ids)
+        honoured = [r for i, q in enumerate(requests) if i not in refused for r in q.record_ids]
+        db.query(load_query("privacy/clear_erasure_requests"), {"record_ids": honoured}, write=True)
     done.waiting = len(stuck)
     return done
