@@ -178,6 +178,17 @@ def test_rejected_rows_that_carry_the_person_are_in_their_export(
     stranger.to_csv(tmp_path / "shop" / "shop_customers.csv", index=False)
     assert IngestRun(db, settings).run([tmp_path / "shop"]).files[0].quarantined == 1
 
+    # A deletion feed names records of any system: its rejected row naming them is theirs.
+    (tmp_path / "feed").mkdir()
+    (tmp_path / "feed" / "deleted_records.csv").write_text(
+        f"source_type,source_id,deleted_at,reason\ncrm_contacts,{contact},not-a-time,gone\n"
+    )
+    IngestRun(db, settings).run([tmp_path / "feed"])
+    everything = personal_data(db, customer, quarantine_dir=settings.quarantine_dir)
+    feed = str(tmp_path / "feed" / "deleted_records.csv")
+    [fed] = [q for q in everything["quarantined_rows"] if q["file"] == feed]
+    assert fed["matched"] == [contact.lower()]
+
     [row] = rejected()
     assert email in str(row["raw"]) and "not-a-phone" in str(row["reason"])
     assert row["quarantine_file"] == Path(str(loaded.quarantine_file)).name

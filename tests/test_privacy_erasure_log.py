@@ -325,10 +325,11 @@ def test_a_page_that_failed_half_way_is_finished_by_the_next_pass(
     monkeypatch.undo()
 
     quarantined = db.query(
-        "MATCH (q:QuarantinedRow) WHERE q.file = $file RETURN q.raw AS raw",
+        "MATCH (q:QuarantinedRow) WHERE q.file = $file RETURN q.raw AS raw, "
+        "EXISTS { (:ErasureRequest {erasure_id: q.erasure_id}) } AS proof",
         {"file": str(bad / "crm_contacts.csv")},
     )
-    assert len(quarantined) == 2 and all(q["raw"] is None for q in quarantined)
+    assert len(quarantined) == 2 and all(q["raw"] is None and q["proof"] for q in quarantined)
     state = _erased(db, [f"crm:{first}", f"crm:{second}"])
     assert [keys <= KEPT for keys, _ in state.values()].count(True) == 1
     assert waiting(db) == 1  # the erased record's flag went with its data
@@ -338,3 +339,28 @@ def test_a_page_that_failed_half_way_is_finished_by_the_next_pass(
     assert not done.failed and waiting(db) == 0 and done.records == 1
     state = _erased(db, [f"crm:{first}", f"crm:{second}"])
     assert all(keys <= KEPT and not linked for keys, linked in state.values()), state
+
+
+def test_a_ticket_whose_erasure_fails_waits_while_the_others_are_honoured(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    db, _ = resolved
+    crm, shop = _two_people(db)
+    IngestRun(db, settings).run([_log(tmp_path / "log", [
+        f"crm_contacts,{crm['source_id']},2030-06-01T00:00:00Z,T-FAILS",
+        f"shop_customers,{shop['source_id']},2030-06-01T00:00:00Z,T-WORKS",
+    ])])  # fmt: skip
+    erase_one = erasure._erase_one
+
+    def fails_for_one(db: Database, one: Any, *args: Any, **kwargs: Any) -> Any:
+        if one.request.reference == "T-FAILS":
+            raise ResolutionError("the graph refused this one")
+        return erase_one(db, one, *args, **kwargs)
+
+    monkeypatch.setattr(erasure, "_erase_one", fails_for_one)  # fault injection
+    done = erase_requested(db, settings)
+
+    assert [e.records for e in done.erasures] == [[shop["id"]]]
+    assert [k for k in done.failed if k.startswith("T-FAILS")] and waiting(db) == 1
+    assert _erased(db, [shop["id"]])[shop["id"]][0] <= KEPT

@@ -49,6 +49,9 @@ OTHER_RECORD = "another person's record"
 OTHER_CUSTOMER = "another customer"
 #: Stands for a draft's text that quoted another customer (its PII rail stopped it).
 WITHHELD = "withheld: this draft quoted another customer"
+#: Exports whose rows name person records of other systems by source id (ad clicks name web
+#: visitors; deletion feeds and erasure logs any record, with its source type); None: any.
+NAMES_RECORDS_OF: dict[str, set[str] | None] = {"ads": {"ads", "web"}, "any": None}
 #: The export format's version, for whoever reads the file later.
 FORMAT = "marketgraph.personal-data/3"
 
@@ -139,8 +142,12 @@ def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[s
 
     def theirs(source_type: Any, matched: set[str]) -> bool:
         contract = CONTRACTS.get(str(source_type))
-        system = contract.source_system if contract else None
-        return bool(matched & contact) or bool(matched & ids_in.get(str(system), set()))
+        system = contract.source_system if contract else ""
+        systems = NAMES_RECORDS_OF.get(system, {system})
+        ids = set().union(*ids_in.values()) if systems is None else set()
+        for named in systems or ():
+            ids |= ids_in.get(named, set())
+        return bool(matched & contact) or bool(matched & ids)
 
     wanted = contact.union(*ids_in.values())
     found = [

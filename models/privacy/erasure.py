@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import MergedCustomerError, ResolutionError
+from graph.errors import MarketgraphError, MergedCustomerError, ResolutionError
 from graph.settings import Settings
 from ingestion.contracts import ERASURE_REFERENCE_MAX
 from models.privacy import population, quarantine
@@ -117,9 +117,18 @@ class _Erasure:
     """A request being honoured: its id and the records it covers (found under the lock)."""
 
     request: Request
+    index: int  # among the requests sent together
     erasure_id: str
-    targets: list[dict[str, Any]]
+    targets: list[dict[str, Any]] = field(default_factory=list)
     fresh: list[dict[str, Any]] = field(default_factory=list)  # not erased before
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The (:ErasureRequest)'s own properties (erase_records.cypher)."""
+        return {
+            "erasure_id": self.erasure_id, "by": self.request.by,
+            "reference": self.request.reference.strip(),
+        }  # fmt: skip
 
 
 def erase(
@@ -154,7 +163,7 @@ def erase_each(
         for request in requests:
             _targets(db, request)
     at = datetime.now(UTC)
-    erasures = [_Erasure(r, new_erasure_id(at), []) for r in requests]
+    erasures = [_Erasure(r, i, new_erasure_id(at)) for i, r in enumerate(requests)]
     if not erasures:
         return []
     with resolution_lock(db, settings, erasures[0].erasure_id):
@@ -171,8 +180,8 @@ def erase_each(
                 target["erased"] = target["erased"] or str(target["record_id"]) in claimed
             erasure.fresh = [t for t in erasure.targets if not t["erased"]]
             claimed.update(str(t["record_id"]) for t in erasure.fresh)
-        kept = [e for i, e in enumerate(erasures) if i not in (refused or {})]
-        return _erase(db, settings, kept, at) if kept else []
+        kept = [e for e in erasures if e.index not in (refused or {})]
+        return _erase(db, settings, kept, at, refused) if kept else []
 
 
 def _targets(db: Database, request: Request) -> list[dict[str, Any]]:
@@ -187,24 +196,30 @@ def _targets(db: Database, request: Request) -> list[dict[str, Any]]:
 
 
 def _erase(
-    db: Database, settings: Settings, erasures: list[_Erasure], at: datetime
-) -> list[ErasureReport]:
-    """Everything found by the records' values first — quarantined rows in the graph, then in
-    the files, then the population counts — and the records themselves last, request by
-    request: a page that failed half-way is finished by sending it again, since the records
-    not erased yet still hold the values that find their rows (those erased show as already
-    erased, and are still detached)."""
+    db: Database, settings: Settings, erasures: list[_Erasure], at: datetime,
+    refused: dict[int, str] | None,
+) -> list[ErasureReport]:  # fmt: skip
+    """Everything found by the records' values first — quarantined rows in the graph (with
+    each request's (:ErasureRequest), which they name), then in the files, then the population
+    counts — and the records themselves last, request by request: a page that failed half-way
+    is finished by sending it again, since the records not erased yet still hold the values
+    that find their rows (those erased show as already erased, and are still detached)."""
     wanted = [quarantine.needles(e.fresh) for e in erasures]
     ids = [e.erasure_id for e in erasures]
     located = quarantine.locate(settings.quarantine_dir, wanted)
     rows = _quarantined_rows(db, wanted, located)
-    scrubbed = db.write(lambda tx: _scrub_quarantined(tx, ids, rows, located, at))
+    scrubbed = db.write(lambda tx: _scrub_quarantined(tx, erasures, rows, located, at))
     quarantine.scrub_files(settings.quarantine_dir, wanted, ids)
     population.forget(db, settings, [t for e in erasures for t in e.fresh if t["customer_id"]])
     reports: list[ErasureReport] = []
     try:
         for i, erasure in enumerate(erasures):
-            reports.append(_erase_one(db, erasure, scrubbed[i], len(located[i]), at))
+            try:
+                reports.append(_erase_one(db, erasure, scrubbed[i], len(located[i]), at))
+            except MarketgraphError as exc:  # the others still go ahead when the caller asks
+                if refused is None:
+                    raise
+                refused[erasure.index] = str(exc)
     finally:  # employers of the customers the records left, also when a later request failed
         left = sorted({c for r in reports for c in r.customers})
         run_id = next((r.erasure_id for r in reports if r.erasure_id), ids[0])
@@ -214,12 +229,18 @@ def _erase(
 
 
 def _scrub_quarantined(
-    tx: Any, ids: list[str], rows: list[list[str]], located: list[list[dict[str, Any]]],
-    at: datetime,
+    tx: Any, erasures: list[_Erasure], rows: list[list[str]],
+    located: list[list[dict[str, Any]]], at: datetime,
 ) -> list[int]:  # fmt: skip
-    """Scrub each erasure's quarantined rows in the graph, by id and by place; how many each."""
+    """Scrub each erasure's quarantined rows in the graph, by id and by place; how many each.
+    The (:ErasureRequest) they name is written with them (erase_records.cypher with no record
+    yet), so a row never names a request the graph does not hold."""
     counts = []
-    for erasure_id, row_ids, places in zip(ids, rows, located, strict=True):
+    for erasure, row_ids, places in zip(erasures, rows, located, strict=True):
+        if erasure.fresh:
+            opened = {**erasure.params, "at": at, "record_ids": []}
+            tx.run(load_query("privacy/erase_records"), opened).consume()
+        erasure_id = erasure.erasure_id
         params = {
             "row_ids": row_ids, "located": places, "erasure_id": erasure_id, "at": at,
             "reason": quarantine.ERASED.format(erasure_id=erasure_id),
@@ -238,10 +259,7 @@ def _erase_one(
     records = [str(t["record_id"]) for t in erasure.fresh]
     customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
     drafted = customers_and_merged_in(db, customers)
-    params = {
-        "erasure_id": erasure_id, "at": at, "by": request.by,
-        "reference": request.reference.strip(),
-    }  # fmt: skip
+    params = {**erasure.params, "at": at}
 
     def scrub(tx: Any) -> tuple[int, int]:
         erased = tx.run(load_query("privacy/erase_records"), {**params, "record_ids": records})

@@ -55,8 +55,12 @@ def carried(raw: str | None, reason: str | None, wanted: set[str]) -> set[str]:
 
 
 #: A quoted value in a contract's message: 'jane@x.example' or "C-12"; the closing quote is
-#: followed by a delimiter or the end, so a value holding an apostrophe (o'brien@…) is whole.
-_QUOTED: Final = re.compile(r"'(.+?)'(?=[\s,.;:)\]}]|$)|\"(.+?)\"(?=[\s,.;:)\]}]|$)")
+#: followed by anything but a letter or digit (or the end), so a value holding an apostrophe
+#: (o'brien@…) is whole, and one cut short ('xx…'… (80 characters)) still ends.
+_QUOTED: Final = re.compile(r"'(.+?)'(?=\W|$)|\"(.+?)\"(?=\W|$)")
+#: Bytes a torn append left undecodable are kept as they were, not an error: one damaged file
+#: must not stop every erasure and access export.
+_ERRORS: Final = "surrogateescape"
 
 
 def owner(
@@ -76,13 +80,20 @@ def _read_locked(path: Path, *, exclusive: bool) -> tuple[Any, list[str]] | None
     """Open ``path`` and take its lock; None when the file went meanwhile. An erasure replaces
     a file it rewrites, so a handle opened before that is reopened (as ``append_locked``)."""
     while True:
-        if not path.exists():
+        try:
+            held = path.open("r", encoding="utf-8", errors=_ERRORS)
+        except FileNotFoundError:
             return None
-        held = path.open("r", encoding="utf-8")
-        fcntl.flock(held, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        if path.exists() and os.fstat(held.fileno()).st_ino == os.stat(path).st_ino:
-            # "\n" only: JSON keeps U+2028 and friends literally; splitlines() splits on them.
-            return held, held.read().rstrip("\n").split("\n")
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            if os.fstat(held.fileno()).st_ino == os.stat(path).st_ino:
+                # "\n" only: JSON keeps U+2028 and friends literally; splitlines() splits on them.
+                return held, held.read().rstrip("\n").split("\n")
+        except FileNotFoundError:
+            pass  # replaced or removed meanwhile: open it again
+        except BaseException:
+            held.close()
+            raise
         held.close()
 
 
@@ -137,7 +148,7 @@ def scrub_files(
     """Rewrite the quarantine files (one JSON object per rejected row) under ``folder`` without
     the raw text and reason of the rows that carry ``wanted`` (one set per erasure, its id in
     ``erasure_ids`` at the same place); returns, per erasure, where each row it scrubbed came
-    from. One pass for all of them: a log of many requests reads each file once. Each changed
+    from. One pass for all of them: a log of many requests rewrites each file once. Each changed
     file is replaced atomically (written beside it, then renamed) while holding its lock, which
     an ingest appending to it takes too (``ingestion.loader``)."""
     located: list[list[dict[str, Any]]] = [[] for _ in erasure_ids]
@@ -157,11 +168,23 @@ def scrub_files(
             lines[i] = json.dumps(row, ensure_ascii=False)
             changed += 1
         if changed:
-            temporary = path.with_suffix(".jsonl.erasing")
-            temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            os.replace(temporary, path)
+            _replace(path, lines)
             log.info("erasures: scrubbed %d rows of %s", changed, path.name)
     return located
+
+
+def _replace(path: Path, lines: list[str]) -> None:
+    """Write ``lines`` beside ``path``, flush them to disk, then rename over it: a reader sees
+    the old file or the new one, and a failed write leaves no copy of the old rows behind."""
+    temporary = path.with_suffix(".jsonl.erasing")
+    try:
+        with temporary.open("w", encoding="utf-8", errors=_ERRORS) as out:
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def rows_carrying(folder: Path, wanted: set[str]) -> list[dict[str, Any]]:

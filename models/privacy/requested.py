@@ -10,8 +10,8 @@ A flag that could not be honoured then (a resolution run held the lock) stays in
 until the next call or `marketgraph erase --requested`: a request is never lost.
 
 One (:ErasureRequest) per reference and ingest run, so each ticket in the log has its own
-proof; a page of tickets is erased in one pass (one lock, one read of the quarantine files and
-of the population counts), each ticket in its own transaction.
+proof; a page of tickets is erased in one pass (one lock, one search and one rewrite of the
+quarantine files, one update of the population counts), each ticket in its own transaction.
 """
 
 from __future__ import annotations
