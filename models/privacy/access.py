@@ -128,8 +128,9 @@ def _mask_others(row: dict[str, Any], customers: set[str]) -> None:
 
 def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
     """The rejected rows that carry the person's e-mail addresses or phones, or the source id
-    of one of their records in a row of that record's own system (an id alone says nothing
-    in another system's export), as whole fields: in full from the quarantine files, plus any
+    of one of their records in a row of that record's own system or of an export that names
+    that system's records (NAMES_RECORDS_OF; an id alone says nothing in another system's
+    export), as whole fields: in full from the quarantine files, plus any
     the graph still holds whose file is gone (its 2,000-character preview, marked so). Each
     says which of the person's values it matched."""
     records = [*row["records"], *row["removed_records"]]

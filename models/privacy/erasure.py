@@ -168,13 +168,13 @@ def erase_each(
         return []
     with resolution_lock(db, settings, erasures[0].erasure_id):
         claimed: set[str] = set()
-        for i, erasure in enumerate(erasures):
+        for erasure in erasures:
             try:
                 erasure.targets = _targets(db, erasure.request)
             except ResolutionError as exc:
                 if refused is None:
                     raise
-                refused[i] = str(exc)
+                refused[erasure.index] = str(exc)
                 continue
             for target in erasure.targets:
                 target["erased"] = target["erased"] or str(target["record_id"]) in claimed
