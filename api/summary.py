@@ -53,6 +53,9 @@ def ingest_table(report: IngestReport) -> Table:
         style="bold",
     )  # fmt: skip
     table.caption = "bad = quarantined with a reason; same = unchanged rows, not rewritten"
+    notes = [f"{f.name}: {f.note}" for f in report.files if f.note]
+    if notes:
+        table.caption += "\n" + "\n".join(notes)
     return table
 
 

@@ -40,7 +40,7 @@ from ingestion.readers import (
     read_and_validate,
     read_file_bytes,
 )
-from ingestion.writer import chunks, frame_to_rows, write_rows
+from ingestion.writer import Written, chunks, frame_to_rows, write_rows
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class FileReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: int = 0  # of `unchanged`: rows older than the graph's copy, not applied
     seconds: float = 0.0
     write_seconds: float = 0.0  # of `seconds`, the time spent writing to Neo4j
     note: str = ""
@@ -212,24 +213,29 @@ class IngestRun:
         fr.rows_read, fr.quarantined = vf.rows_read, len(vf.quarantined)
         self._quarantine(vf, report)
         writing = time.perf_counter()
-        created, updated = self._write(vf, mapping, progress)
+        written = self._write(vf, mapping, progress)
         fr.write_seconds = time.perf_counter() - writing
         fr.loaded = len(vf.valid)
-        fr.created, fr.updated = created, updated
-        fr.unchanged = fr.loaded - created - updated
+        fr.created, fr.updated, fr.older = written.created, written.updated, written.older
+        fr.unchanged = fr.loaded - fr.created - fr.updated
+        if fr.older:
+            fr.note = (
+                f"{fr.older} row(s) not applied: the graph holds a later update of the record "
+                "(updated_at); an older export cannot undo a newer change"
+            )
         fr.seconds = time.perf_counter() - began
         self._record_file(fr)
         log.info(
             "loaded %s: read=%d loaded=%d quarantined=%d created=%d updated=%d in %.1fs",
-            path.name, fr.rows_read, fr.loaded, fr.quarantined, created, updated, fr.seconds,
+            path.name, fr.rows_read, fr.loaded, fr.quarantined, fr.created, fr.updated, fr.seconds,
         )  # fmt: skip
         return fr
 
     def _write(
         self, vf: ValidatedFile, mapping: GraphMapping, progress: Progress | None
-    ) -> tuple[int, int]:
+    ) -> Written:
         if vf.valid.empty:
-            return 0, 0
+            return Written()
         frame = mapping.build(vf.valid)
         frame["row_hash"] = row_hashes(frame)
         frame["source_system"] = mapping.source_system
@@ -277,7 +283,15 @@ class IngestRun:
     def _finish(self, report: IngestReport, status: str) -> None:
         totals: dict[str, float] = {
             name: report.total(name)
-            for name in ("rows_read", "loaded", "quarantined", "created", "updated", "unchanged")
+            for name in (
+                "rows_read",
+                "loaded",
+                "quarantined",
+                "created",
+                "updated",
+                "unchanged",
+                "older",
+            )
         }
         totals |= {
             "files": len(report.files),

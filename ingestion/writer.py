@@ -38,6 +38,23 @@ log = logging.getLogger(__name__)
 Row = dict[str, Any]
 _NA_AS_NONE: Any = None  # pandas-stubs do not admit None as `to_numpy(na_value=...)`; pandas does
 BatchDone = Callable[[int], None]  # rows just written
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did to its rows: created, updated, and not applied because the graph holds
+    a later update of the record (``older``, from queries that return it; 0 otherwise)."""
+
+    created: int = 0
+    updated: int = 0
+    older: int = 0
+
+    def __add__(self, other: Written) -> Written:
+        return Written(
+            self.created + other.created, self.updated + other.updated, self.older + other.older
+        )
+
+
 #: Below this many rows per transaction, splitting a small file across writers stops paying.
 MIN_SHARED_BATCH = 1_000
 
@@ -66,9 +83,24 @@ PLANS: dict[str, WritePlan] = {
     "ingest/interactions": WritePlan(
         "interaction_id",
         (
-            Link("performer_id", "ingest/placeholder_customer_records", "ingest/link_performed"),
-            Link("campaign_id", "ingest/placeholder_campaigns", "ingest/link_in_campaign"),
-            Link("content_id", "ingest/placeholder_content", "ingest/link_engaged_with"),
+            Link(
+                "performer_id",
+                "ingest/placeholder_customer_records",
+                "ingest/link_performed",
+                unlink="ingest/unlink_performed",
+            ),
+            Link(
+                "campaign_id",
+                "ingest/placeholder_campaigns",
+                "ingest/link_in_campaign",
+                unlink="ingest/unlink_in_campaign",
+            ),
+            Link(
+                "content_id",
+                "ingest/placeholder_content",
+                "ingest/link_engaged_with",
+                unlink="ingest/unlink_engaged_with",
+            ),
         ),
     ),
     "ingest/customer_records": WritePlan(
@@ -162,17 +194,18 @@ def _write_links(
 
 def write_batch(
     db: Database, query: str, batch: Sequence[Row], run_id: str, seen_at: datetime
-) -> tuple[int, int]:
-    """Write one batch in one managed (retried, all-or-nothing) transaction: (created, updated)."""
+) -> Written:
+    """Write one batch in one managed (retried, all-or-nothing) transaction."""
     plan = PLANS.get(query)
     text = load_query(query)
     params = {"run_id": run_id, "seen_at": seen_at}
 
-    def work(tx: ManagedTransaction) -> tuple[int, int]:
+    def work(tx: ManagedTransaction) -> Written:
         record = tx.run(text, summarised({"rows": list(batch), **params})).single(strict=True)
         if plan is not None:
             _write_links(tx, plan, batch, set(record["changed"]), params)
-        return int(record["created"]), int(record["updated"])
+        older = record.get("older")
+        return Written(int(record["created"]), int(record["updated"]), int(older or 0))
 
     return db.write(work)
 
@@ -180,50 +213,46 @@ def write_batch(
 def write_rows(
     db: Database, query: str, rows: Sequence[Row], *, run_id: str, seen_at: datetime,
     batch_size: int, writers: int = 2, done: BatchDone | None = None,
-) -> tuple[int, int]:  # fmt: skip
-    """Write `rows` with `query` in batches on up to `writers` sessions: (created, updated).
+) -> Written:  # fmt: skip
+    """Write `rows` with `query` in batches on up to `writers` sessions.
 
     At most `writers` batches are in flight; the first failure stops submitting more and is
     raised after the running ones finish (what committed stays; a re-run converges).
     """
-    created = updated = 0
+    total = Written()
     if not rows:
-        return 0, 0
+        return total
     if writers > 1:
         # A file smaller than writers x batch_size is split so every writer gets a share.
         batch_size = min(batch_size, max(MIN_SHARED_BATCH, -(-len(rows) // writers)))
     if writers <= 1 or len(rows) <= batch_size:
         for batch in chunks(rows, batch_size):
-            c, u = write_batch(db, query, batch, run_id, seen_at)
-            created, updated = created + c, updated + u
+            total += write_batch(db, query, batch, run_id, seen_at)
             if done:
                 done(len(batch))
-        return created, updated
+        return total
     with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="ingest-writer") as pool:
-        pending: dict[Future[tuple[int, int]], int] = {}
+        pending: dict[Future[Written], int] = {}
         batches = chunks(rows, batch_size)
         try:
             for batch in batches:
                 pending[pool.submit(write_batch, db, query, batch, run_id, seen_at)] = len(batch)
                 while len(pending) >= writers:
-                    created, updated = _collect(pending, created, updated, done)
+                    total += _collect(pending, done)
             while pending:
-                created, updated = _collect(pending, created, updated, done)
+                total += _collect(pending, done)
         finally:
             for future in pending:
                 future.cancel()
-    return created, updated
+    return total
 
 
-def _collect(
-    pending: dict[Future[tuple[int, int]], int], created: int, updated: int,
-    done: BatchDone | None,
-) -> tuple[int, int]:  # fmt: skip
+def _collect(pending: dict[Future[Written], int], done: BatchDone | None) -> Written:
     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    total = Written()
     for future in finished:
         size = pending.pop(future)
-        c, u = future.result()  # re-raises a failed batch
-        created, updated = created + c, updated + u
+        total += future.result()  # re-raises a failed batch
         if done:
             done(size)
-    return created, updated
+    return total

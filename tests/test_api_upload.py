@@ -111,7 +111,7 @@ async def test_an_uploaded_erasure_log_is_honoured_after_the_load(
         "MATCH (r:CustomerRecord {source_system: 'crm'}) WHERE r.full_name IS NOT NULL "
         "RETURN r.source_id AS id ORDER BY id LIMIT 1"
     )[0]["id"]
-    log = f"source_type,source_id,requested_at,reference\ncrm_contacts,{contact},2026-01-01,T-1\n"
+    log = f"source_type,source_id,requested_at,reference\ncrm_contacts,{contact},2030-01-01,T-1\n"
     body = body_of(await upload(client, "erasure_requests.csv", log.encode(), query=ERASURES))
     assert "errors" not in body, body
     result = body["data"]["uploadFile"]

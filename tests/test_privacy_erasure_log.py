@@ -50,10 +50,14 @@ def _shop_export(demo_dir: Path) -> pd.DataFrame:
 
 
 def _two_people(db: Database) -> list[dict[str, str]]:
-    """Two linked person records of different customers: a CRM contact and a shop customer."""
+    """Two linked person records of different customers: a CRM contact and a shop customer,
+    created before the requests of these tests (a request does not cover a record created
+    after it, and the demo's records run to late 2026)."""
     rows = db.query(
         "MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(c:Customer {status: 'active'}) "
         "WHERE r.source_system IN ['crm', 'shop'] AND r.full_name IS NOT NULL "
+        "AND r.created_at < datetime('2025-12-01') "
+        "WITH r, c ORDER BY r.record_id "
         "WITH r.source_system AS system, collect({id: r.record_id, source_id: r.source_id, "
         "customer: c.customer_id})[0] AS one RETURN one ORDER BY system"
     )

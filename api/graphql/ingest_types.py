@@ -35,6 +35,11 @@ class IngestRun:
     created: int | None = None
     updated: int | None = None
     unchanged: int | None = None
+    older: int | None = strawberry.field(
+        default=None,
+        description="Of the unchanged rows, those not applied because the graph held a later "
+        "update of the record (updated_at).",
+    )
     seconds: float | None = None
     rows_per_second: float | None = None
 

@@ -77,6 +77,13 @@ class IngestFileReport:
     created: int
     updated: int
     unchanged: int
+    older: int = strawberry.field(
+        description="Of the unchanged rows, those not applied because the graph holds a later "
+        "update of the record (updated_at): an older export cannot undo a newer change."
+    )
+    note: str | None = strawberry.field(
+        description="Why a file was skipped, or what in it was not applied."
+    )
     seconds: float
 
 
@@ -210,6 +217,8 @@ class IngestService:
                     created=f.created,
                     updated=f.updated,
                     unchanged=f.unchanged,
+                    older=f.older,
+                    note=f.note or None,
                     seconds=f.seconds,
                 )
                 for f in report.files

@@ -22,7 +22,8 @@ CALL (c, row) {
 }
 MERGE (ch:Channel {name: row.channel})
   ON CREATE SET ch.source_system = row.source_system, ch.source_id = row.channel,
-                ch.first_seen = $seen_at, ch.first_run = $run_id
+                ch.first_seen = $seen_at, ch.first_run = $run_id,
+                ch.last_seen = $seen_at, ch.last_run = $run_id
 MERGE (c)-[oc:ON_CHANNEL]->(ch)
   ON CREATE SET oc.source_system = row.source_system, oc.source_id = row.source_id,
                 oc.first_seen = $seen_at, oc.first_run = $run_id
@@ -33,7 +34,8 @@ CALL (c, row) {
   MERGE (cat:Category {category_id: row.target_category_id})
     ON CREATE SET cat.placeholder = true, cat.level = 1, cat.source_system = row.source_system,
                   cat.source_id = row.target_category_id,
-                  cat.first_seen = $seen_at, cat.first_run = $run_id
+                  cat.first_seen = $seen_at, cat.first_run = $run_id,
+                  cat.last_seen = $seen_at, cat.last_run = $run_id
   MERGE (c)-[t:TARGETS]->(cat)
     ON CREATE SET t.source_system = row.source_system, t.source_id = row.source_id,
                   t.first_seen = $seen_at, t.first_run = $run_id

@@ -25,7 +25,8 @@ CALL (c, row) {
   UNWIND coalesce(row.product_skus, []) AS sku
   MERGE (p:Product {sku: sku})
     ON CREATE SET p.placeholder = true, p.source_system = 'catalog', p.source_id = sku,
-                  p.first_seen = $seen_at, p.first_run = $run_id
+                  p.first_seen = $seen_at, p.first_run = $run_id,
+                  p.last_seen = $seen_at, p.last_run = $run_id
   MERGE (c)-[f:FEATURES]->(p)
     ON CREATE SET f.source_system = row.source_system, f.source_id = row.source_id,
                   f.first_seen = $seen_at, f.first_run = $run_id
@@ -35,7 +36,8 @@ CALL (c, row) {
   WITH c, row WHERE row.campaign_id IS NOT NULL
   MERGE (cp:Campaign {campaign_id: row.campaign_id})
     ON CREATE SET cp.placeholder = true, cp.source_system = row.source_system,
-                  cp.source_id = row.campaign_id, cp.first_seen = $seen_at, cp.first_run = $run_id
+                  cp.source_id = row.campaign_id, cp.first_seen = $seen_at, cp.first_run = $run_id,
+                  cp.last_seen = $seen_at, cp.last_run = $run_id
   MERGE (c)-[p:PART_OF]->(cp)
     ON CREATE SET p.source_system = row.source_system, p.source_id = row.source_id,
                   p.first_seen = $seen_at, p.first_run = $run_id

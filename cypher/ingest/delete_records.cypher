@@ -19,13 +19,15 @@ CALL (row) {
   WITH row WHERE row.family = 'person'
   MERGE (n:CustomerRecord {record_id: row.record_id})
     ON CREATE SET n.source_system = row.record_system, n.source_id = row.source_id,
-                  n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id
+                  n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id,
+                  n.last_seen = $seen_at, n.last_run = $run_id
   RETURN n
   UNION
   WITH row WHERE row.family = 'company'
   MERGE (n:AccountRecord {record_id: row.record_id})
     ON CREATE SET n.source_system = row.record_system, n.source_id = row.source_id,
-                  n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id
+                  n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id,
+                  n.last_seen = $seen_at, n.last_run = $run_id
   RETURN n
 }
 WITH n, row, datetime(row.deleted_at) AS deleted_at

@@ -15,7 +15,8 @@
 UNWIND $rows AS row
 MERGE (n:CustomerRecord {record_id: row.record_id})
   ON CREATE SET n.source_system = row.record_system, n.source_id = row.source_id,
-                n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id
+                n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id,
+                n.last_seen = $seen_at, n.last_run = $run_id
 WITH n, row, datetime(row.requested_at) AS requested_at
 WHERE n.erased_at IS NULL
   AND NOT coalesce(n.created_at > requested_at, false)

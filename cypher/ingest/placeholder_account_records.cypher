@@ -6,5 +6,6 @@ UNWIND $ids AS id
 MERGE (a:AccountRecord {record_id: id})
   ON CREATE SET a.placeholder = true, a.source_system = split(id, ':')[0],
                 a.source_id = substring(id, size(split(id, ':')[0]) + 1),
-                a.first_seen = $seen_at, a.first_run = $run_id
+                a.first_seen = $seen_at, a.first_run = $run_id,
+                a.last_seen = $seen_at, a.last_run = $run_id
 RETURN count(CASE WHEN a.first_run = $run_id AND a.placeholder THEN 1 END) AS created

@@ -6,5 +6,6 @@ UNWIND $ids AS id
 MERGE (c:CustomerRecord {record_id: id})
   ON CREATE SET c.placeholder = true, c.source_system = split(id, ':')[0],
                 c.source_id = substring(id, size(split(id, ':')[0]) + 1),
-                c.first_seen = $seen_at, c.first_run = $run_id
+                c.first_seen = $seen_at, c.first_run = $run_id,
+                c.last_seen = $seen_at, c.last_run = $run_id
 RETURN count(CASE WHEN c.first_run = $run_id AND c.placeholder THEN 1 END) AS created

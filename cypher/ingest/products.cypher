@@ -26,13 +26,17 @@ CALL (p, row) {
 }
 MERGE (top:Category {category_id: row.category_id})
   ON CREATE SET top.name = row.category, top.level = 1, top.source_system = row.source_system,
-                top.source_id = row.category_id, top.first_seen = $seen_at, top.first_run = $run_id
+                top.source_id = row.category_id, top.first_seen = $seen_at, top.first_run = $run_id,
+                top.last_seen = $seen_at, top.last_run = $run_id
 MERGE (sub:Category {category_id: row.subcategory_id})
   ON CREATE SET sub.name = row.subcategory, sub.level = 2, sub.source_system = row.source_system,
-                sub.source_id = row.subcategory_id, sub.first_seen = $seen_at, sub.first_run = $run_id
+                sub.source_id = row.subcategory_id,
+                sub.first_seen = $seen_at, sub.first_run = $run_id,
+                sub.last_seen = $seen_at, sub.last_run = $run_id
 MERGE (sub)-[s:SUBCATEGORY_OF]->(top)
   ON CREATE SET s.source_system = row.source_system, s.source_id = row.subcategory_id,
-                s.first_seen = $seen_at, s.first_run = $run_id
+                s.first_seen = $seen_at, s.first_run = $run_id,
+                s.last_seen = $seen_at, s.last_run = $run_id
 MERGE (p)-[r:IN_CATEGORY]->(sub)
   ON CREATE SET r.source_system = row.source_system, r.source_id = row.source_id,
                 r.first_seen = $seen_at, r.first_run = $run_id
