@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         description="`key:role,key:role` (roles viewer, marketer, analyst, admin). Required "
         "outside development; in development without keys every request is admin.",
     )
+    api_cursor_secret: SecretStr | None = Field(
+        default=None,
+        description="Seals the API's pagination cursors (api/graphql/cursor_seal.py). Unset: "
+        "a random key kept in <state dir>/api/cursor.key; set it (32+ random characters) when "
+        "several hosts serve one API. Changing it invalidates outstanding cursors.",
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65_535)
     api_max_depth: int = Field(default=8, ge=2, le=50, description="GraphQL query depth limit.")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from api.graphql.cursor_seal import CursorSeal
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
@@ -249,26 +250,48 @@ async def test_insert_before_the_cursor_does_not_shift_the_next_page(
 
 
 def _cursor(payload: str) -> str:
+    """A cursor as a client could craft one before cursors were sealed: base64 of its text."""
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 
-async def test_invalid_and_foreign_cursors_are_field_errors(client: httpx.AsyncClient) -> None:
+def _sealed(settings: Settings, payload: str) -> str:
+    """`payload` sealed with the test server's key: what only the server itself could make."""
+    return CursorSeal.from_settings(settings).seal(payload)
+
+
+def _forged(settings: Settings, cursor: str, key: Any, row_id: Any) -> str:
+    """A sealed cursor of `cursor`'s list (its tag) holding another key and id."""
+    tag = json.loads(CursorSeal.from_settings(settings).open(cursor)[len("mg2:") :])[0]
+    return _sealed(settings, "mg2:" + json.dumps([tag, key, row_id]))
+
+
+async def test_invalid_and_foreign_cursors_are_field_errors(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     async def end_cursor(field: str, args: str) -> str:
         body = await gql(client, f"{{ {field}({args}first: 1) {{ pageInfo {{ endCursor }} }} }}")
         return str(body["data"][field]["pageInfo"]["endCursor"])
 
     name_cursor = await end_cursor("products", "sort: NAME_ASC, ")
     customers_cursor = await end_cursor("customers", "")
+    created_cursor = await end_cursor("customerRecords", "sort: CREATED_ASC, ")
+    in_range = _forged(settings, created_cursor, 2**62, "x")
     bad = [
         ("products", "sort: PRICE_ASC, ", name_cursor),  # another sort of the same list
         ("accounts", "", customers_cursor),  # another list
         ("products", "", "garbage"),
         ("products", "", _cursor("mg1:5")),  # an offset cursor of the old API
-        ("products", "", _cursor('mg2:["products:NAME_ASC",{"$gt":1},"x"]')),
-        ("products", "", _cursor('mg2:["products:NAME_ASC","a",7]')),
-        ("products", "", _cursor("mg2:[")),
+        # well formed, but not sealed: a client cannot choose where a page starts
+        ("products", "sort: NAME_ASC, ",
+         _cursor(CursorSeal.from_settings(settings).open(name_cursor))),
+        ("products", "sort: NAME_ASC, ", _forged(settings, name_cursor, {"$gt": 1}, "x")),
+        ("products", "sort: NAME_ASC, ", _forged(settings, name_cursor, "a", 7)),
+        ("products", "sort: NAME_ASC, ", _sealed(settings, "mg2:[")),
+        # an integer no Cypher parameter can carry: an input error, not an internal one
+        ("customerRecords", "sort: CREATED_ASC, ", _forged(settings, created_cursor, 10**30, "x")),
+        ("products", "", name_cursor[:-8] + "AAAAAAA="),  # tampered
         ("products", "", "x" * 3000),
-    ]
+    ]  # fmt: skip
     for field, sort, cursor in bad:
         body = await gql(client, f'{{ {field}({sort}after: "{cursor}") {{ totalCount }} }}')
         assert codes(body) == ["BAD_USER_INPUT"], (field, cursor, body)
@@ -277,6 +300,11 @@ async def test_invalid_and_foreign_cursors_are_field_errors(client: httpx.AsyncC
         assert [f["field"] for f in error["extensions"]["fields"]] == ["after"]
     ok = await gql(
         client, f'{{ products(sort: NAME_ASC, after: "{name_cursor}") {{ totalCount }} }}'
+    )
+    assert "errors" not in ok, ok
+    # the forging helper itself makes cursors the server takes
+    ok = await gql(
+        client, f'{{ customerRecords(sort: CREATED_ASC, after: "{in_range}") {{ totalCount }} }}'
     )
     assert "errors" not in ok, ok
 
@@ -376,7 +404,7 @@ async def test_review_queue_walk_visits_every_item_once_in_order(
 
 
 async def test_review_queue_cursor_is_stable_and_checked(
-    client: httpx.AsyncClient, reviews: Database
+    client: httpx.AsyncClient, reviews: Database, settings: Settings
 ) -> None:
     query = """query($after: String) { reviewQueue(first: 2, after: $after) {
       pageInfo { endCursor } nodes { reviewId } } }"""
@@ -401,8 +429,9 @@ async def test_review_queue_cursor_is_stable_and_checked(
         "garbage",
         _cursor("mg1:1"),  # the queue's old offset cursor
         str(products["data"]["products"]["pageInfo"]["endCursor"]),  # another list's cursor
-        _cursor('mg2:["review_queue:",{"$gt":1},"rev-pg-01"]'),
-        _cursor('mg2:["review_queue:",0.5,null]'),
+        _cursor(CursorSeal.from_settings(settings).open(cursor)),  # not sealed
+        _forged(settings, cursor, {"$gt": 1}, "rev-pg-01"),
+        _forged(settings, cursor, 0.5, None),
     ]
     for after in bad:
         body = await gql(client, "query($a: String) { reviewQueue(after: $a) { totalCount } }",

@@ -61,7 +61,6 @@ class Analytics:
         params = inp.validated(
             inp.InteractionFilterModel,
             _Args(kind=kind, occurred_from=occurred_from, occurred_to=occurred_to),
-            "arguments",
         )
         rows = await info.context.db.read(
             load_query("api/interaction_stats"),
@@ -93,7 +92,6 @@ class Analytics:
         params = inp.validated(
             inp.InteractionFilterModel,
             _Args(occurred_from=occurred_from, occurred_to=occurred_to),
-            "arguments",
         )
         rows = await info.context.db.read(
             load_query("api/revenue_by_category"),
@@ -121,7 +119,7 @@ class Analytics:
         from api.graphql.pagination import checked_first
 
         limit = checked_first(first, info.context.settings.api_max_page_size)
-        params = inp.validated(inp.CampaignFilterModel, _Args(channel=channel), "arguments")
+        params = inp.validated(inp.CampaignFilterModel, _Args(channel=channel))
         rows = await info.context.db.read(
             load_query("api/campaign_performance"),
             {"channel": params["channel"], "limit": limit},

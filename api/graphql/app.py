@@ -28,6 +28,7 @@ from starlette.routing import Route
 from api.graphql.auth import KeyRing, Role
 from api.graphql.context import Context
 from api.graphql.copy_api import SHARED as SHARED_COPY
+from api.graphql.cursor_seal import CursorSeal
 from api.graphql.endpoint import GraphQLEndpoint, RequestRefused
 from api.graphql.graphiql import graphiql_page
 from api.graphql.job_metrics import JobStatusCollector
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     """A ready-to-serve app; raises ConfigurationError if keys are required but missing."""
     keys = KeyRing.from_settings(settings)
     metrics = ApiMetrics()
+    cursor_seal = CursorSeal.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -118,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
             settings=settings,
             role=role,
             metrics=metrics,
+            cursor_seal=cursor_seal,
             ingest=request.app.state.ingest,
             sync_db=request.app.state.sync_db,
         )

@@ -15,6 +15,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from api.graphql.auth import Role
+from api.graphql.cursor_seal import CursorSeal
 from api.graphql.metrics import ApiMetrics
 from graph.async_db import AsyncDatabase
 from graph.cypher_catalog import load_query
@@ -100,6 +101,7 @@ class Context:
     settings: Settings
     role: Role | None
     metrics: ApiMetrics
+    cursor_seal: CursorSeal
     ingest: Any = None  # api.graphql.mutation.IngestService, set by the app
     sync_db: Any = None  # graph.db.Database for model operations run in worker threads
     _loaders: dict[str, DataLoader[str, Any]] = field(default_factory=dict)

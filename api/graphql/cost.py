@@ -27,8 +27,8 @@ from graphql import (
 
 from api.graphql.pagination import DEFAULT_PAGE_SIZE
 
-#: Arguments that size the list a field returns.
-PAGE_ARGUMENTS = ("first", "last", "limit")
+#: Arguments that size the list a field returns (`interactions`: customer360's recent ones).
+PAGE_ARGUMENTS = ("first", "last", "limit", "interactions")
 
 
 def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:

@@ -233,7 +233,7 @@ async def load_customer360(
             raise InvalidInput(
                 f"Invalid `{name}`.", fields=[{"field": name, "message": "1 to 200 characters"}]
             )
-    limit = checked_first(interactions, info.context.settings.api_max_page_size)
+    limit = checked_first(interactions, info.context.settings.api_max_page_size, "interactions")
     wanted = {part for name in _child_field_names(info) if (part := PREFETCHABLE.get(name))}
     rows = await info.context.db.read(
         load_query("api/customer360_view"),

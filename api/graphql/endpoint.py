@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.base import HTTPException  # type: ignore[attr-defined]  # what it raises
 
 from api.graphql.context import Context
 
@@ -67,7 +68,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return self._context_for(request)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
+        value = orjson.loads(data)
+        if not isinstance(value, dict):  # a GraphQL request is an object (batches are off)
+            raise HTTPException(400, "The request body must be a JSON object with a `query`.")
+        return value
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import strawberry
 from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from api.graphql.errors import InvalidInput
 
@@ -32,7 +33,7 @@ class _Filter(BaseModel):
         for start, end in (("created_from", "created_to"), ("occurred_from", "occurred_to")):
             low, high = getattr(self, start, None), getattr(self, end, None)
             if low is not None and high is not None and low >= high:
-                raise ValueError(f"{start} must be before {end}")
+                raise PydanticCustomError("range", f"must be after {_camel(start)}", {"field": end})
         return self
 
 
@@ -83,27 +84,35 @@ class StatusFilterModel(_Filter):
     status: Code | None = None
 
 
-def validated(model: type[BaseModel], data: object | None, arg: str) -> dict[str, Any]:
+def validated(model: type[BaseModel], data: object | None, arg: str = "") -> dict[str, Any]:
     """Validate a strawberry input (or None) with `model`; returns Cypher parameters.
 
-    Naive datetimes are taken as UTC so comparisons with stored UTC datetimes are exact.
+    `arg` names the input argument (`filter`); "" when the model's fields are the field's own
+    arguments. Errors name what the client wrote (`filter.createdTo`, `occurredTo`): a range
+    given the wrong way round is an error on its end. Naive datetimes are taken as UTC so
+    comparisons with stored UTC datetimes are exact.
     """
     raw = {} if data is None else {k: v for k, v in vars(data).items() if v is not None}
     try:
         params = model.model_validate(raw).model_dump()
     except ValidationError as exc:
-        fields = [
-            {
-                "field": ".".join([arg, *(str(p) for p in err["loc"])]),
-                "message": err["msg"],
-            }
-            for err in exc.errors()
-        ]
-        raise InvalidInput(f"Invalid `{arg}`.", fields=fields) from None
+        fields = []
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]] or [str((err.get("ctx") or {}).get("field", ""))]
+            path = [arg, *(_camel(p) for p in loc if p)]
+            fields.append({"field": ".".join(p for p in path if p), "message": err["msg"]})
+        names = ", ".join(f"`{f['field']}`" for f in fields)
+        raise InvalidInput(f"Invalid {names}.", fields=fields) from None
     for key, value in params.items():
         if isinstance(value, datetime) and value.tzinfo is None:
             params[key] = value.replace(tzinfo=UTC)
     return params
+
+
+def _camel(name: str) -> str:
+    """A Python field name as the GraphQL schema spells it (`created_to` → `createdTo`)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
@@ -115,13 +124,32 @@ def lucene_terms(text: str) -> str:
     Why: `entity_names` takes Lucene syntax; unescaped input would let a client run wildcard or
     fuzzy scans, or fail with a parse error. Boolean words are lower-cased (not operators).
     """
+    return " AND ".join(_escaped_terms(text))
+
+
+#: The `entity_names` fields that hold a person record's names (not its e-mail address).
+NAME_FIELDS = ("full_name", "first_name", "last_name", "company_name")
+
+
+def lucene_name_terms(text: str) -> str:
+    """`lucene_terms` over the name fields only: every term must appear in one of them.
+
+    Why: a caller who sees a record's e-mail masked (it refused e-mail) must not find the
+    record by that address either — a hit would confirm whose address it is."""
+    return " AND ".join(
+        "(" + " OR ".join(f"{field}:{term}" for field in NAME_FIELDS) + ")"
+        for term in _escaped_terms(text)
+    )
+
+
+def _escaped_terms(text: str) -> list[str]:
     terms = [_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split()]
     terms = [t.lower() if t in {"AND", "OR", "NOT", "TO"} else t for t in terms]
     if not terms:
         raise InvalidInput(
             "Invalid `filter`.", fields=[{"field": "filter.search", "message": "empty search"}]
         )
-    return " AND ".join(terms)
+    return terms
 
 
 @strawberry.input

@@ -7,7 +7,9 @@ row is inserted before it. A keyset cursor holds the sort key and unique id of t
 the next page is "rows after (key, id) in the list's order" — a row inserted before the cursor
 cannot move or repeat what follows it, and no earlier page is re-read.
 
-A cursor is opaque base64 of `mg2:` + JSON `[tag, key, id]`: `tag` names the list, its sort and
+A cursor is `mg2:` + JSON `[tag, key, id]`, sealed (encrypted and authenticated,
+`api/graphql/cursor_seal.py`) so that it reveals no sort key and only cursors this API issued
+are accepted: `tag` names the list, its sort and
 a short hash of its filters (a cursor from another list, sort or filter is refused with the
 field-level "Invalid cursor." — continuing under other filters would silently skip or repeat
 rows, since the key only places a row within one filtered list), `key`
@@ -48,8 +50,6 @@ Every list pages by keyset; `checked_first` alone serves nested lists with a pla
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -58,6 +58,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
+from api.graphql.cursor_seal import CursorSeal
 from api.graphql.errors import InvalidInput
 from graph.cypher_catalog import load_query
 
@@ -110,6 +111,10 @@ def checked_first(first: int, max_page_size: int, field: str = "first") -> int:
 # --- keyset cursors ----------------------------------------------------------------------------
 
 
+#: The integers a Cypher parameter can carry (Neo4j's INTEGER is 64-bit).
+_INT_RANGE = range(-(2**63), 2**63)
+
+
 def _plain(value: Any, depth: int = 0) -> bool:
     """Whether `value` is a sort key a list query returns: a JSON scalar or a short list of them.
 
@@ -117,7 +122,9 @@ def _plain(value: Any, depth: int = 0) -> bool:
     round-trips through Python may no longer equal the stored one; the queries sort temporal
     fields by epochMillis (dates by ISO text), which JSON keeps exactly.
     """
-    if value is None or isinstance(value, bool | str | int | float):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value in _INT_RANGE
+    if value is None or isinstance(value, bool | str | float):
         return True
     return (
         isinstance(value, list)
@@ -127,21 +134,21 @@ def _plain(value: Any, depth: int = 0) -> bool:
     )
 
 
-def encode_keyset(tag: str, key: Any, row_id: str) -> str:
-    """The opaque cursor of the row with sort value `key` and unique id `row_id` in list `tag`."""
+def encode_keyset(tag: str, key: Any, row_id: str, seal: CursorSeal) -> str:
+    """The sealed cursor of the row with sort value `key` and unique id `row_id` in list `tag`."""
     if not _plain(key):
         raise TypeError(f"sort key {key!r} of {tag} is not a JSON scalar or list")
     text = json.dumps([tag, key, row_id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(f"{_KEYSET_PREFIX}{text}".encode()).decode()
+    return seal.seal(f"{_KEYSET_PREFIX}{text}")
 
 
-def decode_keyset(cursor: str, tag: str, field: str = "after") -> tuple[Any, str]:
-    """(key, id) inside a cursor of list `tag`; malformed or foreign cursors are input errors
-    on argument `field` (`after` or `before`)."""
+def decode_keyset(cursor: str, tag: str, seal: CursorSeal, field: str = "after") -> tuple[Any, str]:
+    """(key, id) inside a cursor of list `tag`; malformed, foreign or unsealed cursors are
+    input errors on argument `field` (`after` or `before`)."""
     try:
         if len(cursor) > _MAX_CURSOR:
             raise ValueError("too long")
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+        text = seal.open(cursor)
         if not text.startswith(_KEYSET_PREFIX):
             raise ValueError(text)
         value = json.loads(text[len(_KEYSET_PREFIX) :])
@@ -150,7 +157,7 @@ def decode_keyset(cursor: str, tag: str, field: str = "after") -> tuple[Any, str
         key, row_id = value[1], value[2]
         if not (isinstance(row_id, str) and _plain(key)):
             raise ValueError(text)
-    except (ValueError, TypeError, UnicodeError, binascii.Error, RecursionError):
+    except (ValueError, TypeError, UnicodeError, RecursionError):
         raise _invalid_cursor(field) from None
     return key, row_id
 
@@ -186,6 +193,7 @@ class Keyset:
 
     tag: str
     size: int
+    seal: CursorSeal
     cursor_key: Any = None
     cursor_id: str | None = None
     backward: bool = False
@@ -204,6 +212,7 @@ def keyset_args(
     args: PageArgs,
     tag: str,
     max_page_size: int,
+    seal: CursorSeal,
     filters: Mapping[str, Any] | None = None,
     default_size: int = DEFAULT_PAGE_SIZE,
 ) -> Keyset:
@@ -231,9 +240,11 @@ def keyset_args(
         tag = f"{tag}:{filters_digest(filters)}"
     cursor, field = (args.before, "before") if backward else (args.after, "after")
     if cursor is None:
-        return Keyset(tag=tag, size=size, backward=backward)
-    key, row_id = decode_keyset(cursor, tag, field)
-    return Keyset(tag=tag, size=size, cursor_key=key, cursor_id=row_id, backward=backward)
+        return Keyset(tag=tag, size=size, seal=seal, backward=backward)
+    key, row_id = decode_keyset(cursor, tag, seal, field)
+    return Keyset(
+        tag=tag, size=size, seal=seal, cursor_key=key, cursor_id=row_id, backward=backward
+    )
 
 
 def keyset_connection(
@@ -251,7 +262,10 @@ def keyset_connection(
     if page.backward:
         kept.reverse()
     edges = [
-        Edge(cursor=encode_keyset(page.tag, row["key"], row["id"]), node=convert(row["item"]))
+        Edge(
+            cursor=encode_keyset(page.tag, row["key"], row["id"], page.seal),
+            node=convert(row["item"]),
+        )
         for row in kept
     ]
     more = len(rows) > page.size  # one row beyond the page in the paging direction
@@ -289,7 +303,7 @@ async def keyset_page(
     filters = {k: v for k, v in params.items() if k != "sort"}
     tag = f"{query}:{params.get('sort', '')}"
     max_page = info.context.settings.api_max_page_size
-    page = keyset_args(args, tag, max_page, filters=filters)
+    page = keyset_args(args, tag, max_page, info.context.cursor_seal, filters=filters)
     db = info.context.db
     page_query = f"{query}_{seek}" if seek else query
     if page.backward:

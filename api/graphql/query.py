@@ -84,6 +84,8 @@ class Query:
         query = "customer_records"
         if search is not None:
             params["search"], query = inp.lucene_terms(search), "customer_records_search"
+            # below analyst, deleted records and refused e-mail addresses are masked: unfindable
+            params["search_names"] = inp.lucene_name_terms(search) if role < Role.ANALYST else None
         elif sort is inp.CustomerRecordSort.RELEVANCE:
             sort = inp.CustomerRecordSort.RECORD_ID_ASC
         params["sort"] = sort.value
@@ -229,7 +231,7 @@ class Query:
         before: Before = None,
     ) -> Connection[IngestRun]:
         info.context.require(Role.VIEWER)
-        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        params = inp.validated(inp.StatusFilterModel, _Status(status))
         return await keyset_page(
             info, "ingest_runs", params, PageArgs(first, last, after, before), ingest_run_from
         )
@@ -272,7 +274,7 @@ class Query:
                 "Sorting customers by name needs the marketer role or higher: names are "
                 "masked for viewers."
             )
-        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        params = inp.validated(inp.StatusFilterModel, _Status(status))
         params["sort"] = sort.value
         page = PageArgs(first, last, after, before)
         return await keyset_page(
@@ -292,7 +294,7 @@ class Query:
         before: Before = None,
     ) -> Connection[Account]:
         info.context.require(Role.VIEWER)  # company names are not masked (as accountRecords)
-        params = inp.validated(inp.StatusFilterModel, _Status(status), "status")
+        params = inp.validated(inp.StatusFilterModel, _Status(status))
         params["sort"] = sort.value
         page = PageArgs(first, last, after, before)
         return await keyset_page(

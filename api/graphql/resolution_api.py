@@ -221,6 +221,7 @@ class ResolutionQuery:
             PageArgs(first, last, after, before),
             _QUEUE,
             info.context.settings.api_max_page_size,
+            info.context.cursor_seal,
             {"status": value},
         )
         rows = await _review_rows(info, value, None, page.params(), page.backward)

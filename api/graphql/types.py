@@ -87,7 +87,9 @@ def maybe(cls: type[T], row: dict[str, Any] | None) -> T | None:
     return None if row is None else from_row(cls, row)
 
 
-async def related(info: Info, name: str, key: str, size: int) -> list[dict[str, Any]]:
+async def related(
+    info: Info, name: str, key: str, size: int, field: str = "first"
+) -> list[dict[str, Any]]:
     """At most `size` items of the bounded relation `name` (Context.LIMITED) of node `key`.
 
     Why through `Context.limited`: every parent at one level of the document asks the same
@@ -96,7 +98,7 @@ async def related(info: Info, name: str, key: str, size: int) -> list[dict[str, 
     """
     from api.graphql.pagination import checked_first
 
-    checked_first(size, info.context.settings.api_max_page_size)
+    checked_first(size, info.context.settings.api_max_page_size, field)
     return await info.context.limited(name, size).load(key)
 
 
@@ -112,8 +114,13 @@ def record_from(row: dict[str, Any], role: Role | None) -> CustomerRecord:
 
 
 def interaction_from(row: dict[str, Any], role: Role | None) -> Interaction:
-    """An interaction; free-text call notes may hold personal data, so viewers get a mask."""
-    if (role or Role.VIEWER) <= Role.VIEWER and row.get("notes"):
+    """An interaction; free-text call notes may hold personal data, so viewers get a mask, and
+    so does everyone below analyst when the person was deleted at their source (the queries
+    say so in `performer_deleted`), as that person's record is masked for them."""
+    role = role or Role.VIEWER
+    if row.get("notes") and (
+        role <= Role.VIEWER or (role < Role.ANALYST and row.get("performer_deleted"))
+    ):
         row = {**row, "notes": MASK}
     return from_row(Interaction, row)
 
@@ -165,7 +172,7 @@ class CustomerRecord:
     async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
         from api.graphql.pagination import checked_first
 
-        checked_first(last, info.context.settings.api_max_page_size)
+        checked_first(last, info.context.settings.api_max_page_size, "last")
         rows = await info.context.recent_interactions(last).load(self.record_id)
         return [interaction_from(r, info.context.role) for r in rows]
 
@@ -355,7 +362,7 @@ class Campaign:
 
     @strawberry.field(description="Its most recent interactions (IN_CAMPAIGN), newest first.")
     async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
-        rows = await related(info, "interactions_of_campaign", self.campaign_id, last)
+        rows = await related(info, "interactions_of_campaign", self.campaign_id, last, "last")
         return [interaction_from(r, info.context.role) for r in rows]
 
 
@@ -382,5 +389,5 @@ class Content:
 
     @strawberry.field(description="Its most recent interactions (ENGAGED_WITH), newest first.")
     async def interactions(self, info: Info, last: int = 10) -> list[Interaction]:
-        rows = await related(info, "interactions_of_content", self.content_id, last)
+        rows = await related(info, "interactions_of_content", self.content_id, last, "last")
         return [interaction_from(r, info.context.role) for r in rows]

@@ -12,6 +12,8 @@
 //          last_purchased_at}], most recent purchase first); no row if not found.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
+// performer_deleted: the call notes' person was deleted at their source (notes masked below
+// analyst, as the record's own fields are: api/graphql/types.py interaction_from).
 OPTIONAL MATCH (start:CustomerRecord {record_id: $record_id})
 OPTIONAL MATCH (start)-[:RESOLVES_TO]->(viaRecord:Customer)
 OPTIONAL MATCH (byId:Customer {customer_id: $customer_id})
@@ -31,7 +33,7 @@ CALL (recs) {
   WITH DISTINCT i
   ORDER BY i.occurred_at DESC, i.interaction_id
   LIMIT $limit
-  RETURN collect(i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null,
+  RETURN collect(i {.*, occurred_at: toString(i.occurred_at), performer_deleted: CASE WHEN i.notes IS NULL THEN false ELSE EXISTS { MATCH (p:CustomerRecord)-[:PERFORMED]->(i) WHERE p.deleted_at IS NOT NULL } END, first_seen: null, last_seen: null,
                      last_changed: null}) AS interactions
 }
 CALL (recs) {

@@ -8,8 +8,25 @@
 //   $after_key, $after_id: the cursor row; $limit: int (page size + 1, so the caller
 //   sees whether a previous page exists).
 // Returns: rows of item, key, id, as customer_records_search.cypher.
-CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node AS n, score
-WHERE n:CustomerRecord
+CALL () {
+  // Analysts and admins ($search_names null): one search over every indexed field.
+  WITH 1 AS go WHERE $search_names IS NULL
+  CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node, score
+  RETURN node AS n, score
+  UNION
+  // Below them, names find any record, an e-mail only a record whose address they may read
+  // (not refused: api/graphql/auth.py masks it), and a record deleted at its source neither.
+  WITH 1 AS go WHERE $search_names IS NOT NULL
+  CALL db.index.fulltext.queryNodes('entity_names', $search_names) YIELD node, score
+  RETURN node AS n, score
+  UNION
+  WITH 1 AS go WHERE $search_names IS NOT NULL
+  CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node, score
+  WITH node, score WHERE coalesce(node.consent_email, true)
+  RETURN node AS n, score
+}
+WITH n, max(score) AS score
+WHERE n:CustomerRecord AND ($search_names IS NULL OR n.deleted_at IS NULL)
   AND ($source_system IS NULL OR n.source_system = $source_system)
   AND ($country IS NULL OR n.country = $country)
   AND ($created_from IS NULL OR n.created_at >= $created_from)

@@ -15,6 +15,8 @@
 // Returns: rows of item (map of Interaction properties), key, id.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
+// performer_deleted: the call notes' person was deleted at their source (notes masked below
+// analyst, as the record's own fields are: api/graphql/types.py interaction_from).
 MATCH (i:Interaction)
 WHERE ($kind IS NULL OR i.kind = $kind)
   AND ($channel IS NULL OR i.channel = $channel)
@@ -32,7 +34,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id > $after_id
            WHEN $sort ENDS WITH '_DESC' THEN key < $after_key
            ELSE key > $after_key END
-RETURN i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null} AS item, key, id
+RETURN i {.*, occurred_at: toString(i.occurred_at), performer_deleted: CASE WHEN i.notes IS NULL THEN false ELSE EXISTS { MATCH (p:CustomerRecord)-[:PERFORMED]->(i) WHERE p.deleted_at IS NOT NULL } END, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN $sort ENDS WITH '_DESC' THEN key END DESC,
          CASE WHEN NOT $sort ENDS WITH '_DESC' THEN key END ASC,
          id ASC

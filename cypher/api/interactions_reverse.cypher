@@ -8,6 +8,8 @@
 //   $after_key, $after_id: the cursor row; $limit: int (page size + 1, so the caller
 //   sees whether a previous page exists).
 // Returns: rows of item, key, id, as interactions.cypher.
+// performer_deleted: the call notes' person was deleted at their source (notes masked below
+// analyst, as the record's own fields are: api/graphql/types.py interaction_from).
 MATCH (i:Interaction)
 WHERE ($kind IS NULL OR i.kind = $kind)
   AND ($channel IS NULL OR i.channel = $channel)
@@ -25,7 +27,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id < $after_id
            WHEN $sort ENDS WITH '_DESC' THEN key > $after_key
            ELSE key < $after_key END
-RETURN i {.*, occurred_at: toString(i.occurred_at), first_seen: null, last_seen: null, last_changed: null} AS item, key, id
+RETURN i {.*, occurred_at: toString(i.occurred_at), performer_deleted: CASE WHEN i.notes IS NULL THEN false ELSE EXISTS { MATCH (p:CustomerRecord)-[:PERFORMED]->(i) WHERE p.deleted_at IS NOT NULL } END, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN $sort ENDS WITH '_DESC' THEN key END ASC,
          CASE WHEN NOT $sort ENDS WITH '_DESC' THEN key END DESC,
          id DESC
