@@ -116,8 +116,10 @@ def ingest(
 
     Each file's type comes from its name (crm_contacts.csv, web_events.parquet, …). Rows that
     break a contract are quarantined with a reason — kept in full under the state dir and as
-    (:QuarantinedRow) nodes — and never stop the good rows. Loads are idempotent: a file already
-    loaded is skipped, unchanged rows are not rewritten, and a killed load converges when re-run.
+    (:QuarantinedRow) nodes — and never stop the good rows. A file no row can survive (a missing
+    column, another separator) is rejected with the reason while the other files load; the
+    command then exits with code 2. Loads are idempotent: a file already loaded is skipped,
+    unchanged rows are not rewritten, and a killed load converges when re-run.
 
     Records a source deleted come as deleted_records.csv (source_type, source_id, deleted_at,
     reason): they stay in the graph marked deleted, and the next `marketgraph resolve` detaches
@@ -144,6 +146,14 @@ def ingest(
         console.print(f"[yellow]ignored[/yellow] {note}")
     if report.quarantine_file:
         console.print(f"Quarantined rows in full: {report.quarantine_file}")
+    if report.rejected:
+        for f in report.rejected:
+            console.print(f"[red]rejected[/red] {f.note}")
+        console.print(
+            f"[red]{len(report.rejected)} file(s) rejected as a whole[/red]; the others were "
+            "loaded. Fix them and run the same command again (loaded files are skipped)."
+        )
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from graph import locks
@@ -165,7 +166,7 @@ def _timed(
 def ingest_inbox(run: JobRun) -> StepReport:
     """Load every export file in the inbox; files whose content was loaded before are skipped."""
     from graph.migrations import apply_migrations
-    from ingestion.loader import IngestRun
+    from ingestion.loader import NOT_AN_EXPORT, IngestRun
 
     started = time.perf_counter()
     inbox = run.settings.inbox_dir
@@ -179,14 +180,35 @@ def ingest_inbox(run: JobRun) -> StepReport:
     # re-score only when rows changed: a re-exported file with identical rows loads but
     # changes nothing
     run.state["changed_rows"] = report.total("created") + report.total("updated")
+    rejected = report.rejected
+    before = len(report.files) - fresh - len(rejected)
     summary = (
-        f"{fresh} new file(s), {len(report.files) - fresh} loaded before; {loaded:,} rows "
+        f"{fresh} new file(s), {before} loaded before; {loaded:,} rows "
         f"loaded, {quarantined:,} quarantined (ingest run {report.run_id})"
     )
+    # files the inbox holds but the run could not use, named so someone fixes them: a whole
+    # file its contract refused, and a file whose name matches no export type
+    problems = [f"rejected {f.name}: {_without_folder(f.note, inbox)}" for f in rejected]
+    problems += [
+        f"ignored {_without_folder(note, inbox)}"
+        for note in report.ignored
+        if not note.endswith(NOT_AN_EXPORT)  # the demo's manifest and ground truth
+    ]
+    for problem in problems:
+        log.warning("refresh inbox: %s", problem)
+    if problems:
+        summary += "; " + "; ".join(problems)
     return _timed(
         "ingest", started, "done" if fresh else "skipped", summary,
         files=len(report.files), new_files=fresh, loaded=loaded, quarantined=quarantined,
+        rejected_files=len(rejected), ignored_files=len(report.ignored),
     )  # fmt: skip
+
+
+def _without_folder(text: str, folder: Path) -> str:
+    """A loader message with the inbox's server path cut, as the job's summary is shown to API
+    clients (jobRuns)."""
+    return text.replace(f"{folder}/", "").replace(str(folder), ".")
 
 
 def _error_text(exc: Exception) -> str:

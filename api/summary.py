@@ -45,6 +45,7 @@ def ingest_table(report: IngestReport) -> Table:
         table.add_row(
             f.name, f.status, f"{f.rows_read:,}", f"{f.loaded:,}", f"{f.quarantined:,}",
             f"{f.created:,}", f"{f.updated:,}", f"{f.unchanged:,}", f"{f.seconds:.1f}",
+            style="red" if f.status == "rejected" else None,
         )  # fmt: skip
     table.add_row(
         "total", "", f"{report.total('rows_read'):,}", f"{report.total('loaded'):,}",
@@ -53,7 +54,7 @@ def ingest_table(report: IngestReport) -> Table:
         style="bold",
     )  # fmt: skip
     table.caption = "bad = quarantined with a reason; same = unchanged rows, not rewritten"
-    notes = [f"{f.name}: {f.note}" for f in report.files if f.note]
+    notes = [f"{f.name}: {f.note}" for f in report.files if f.note and f.status != "rejected"]
     if notes:
         table.caption += "\n" + "\n".join(notes)
     return table

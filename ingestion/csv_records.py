@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 #: Fields beyond this many characters cannot come from a sane export; the csv module's default
 #: (128 KiB) would abort the whole file instead, so it is raised to this for our reads.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
+#: Stray quotes set aside per file before the reader gives up on telling them apart (each pass
+#: re-reads the file); a file with more is quarantined as the reader splits it.
+MAX_RUNAWAY_QUOTES = 20
 
 
 def read_csv_records(path: Path, data: bytes, columns: Sequence[str]) -> RawRecords:
@@ -119,34 +122,22 @@ def _read_csv_python(path: Path, data: bytes, columns: Sequence[str]) -> RawReco
     width = len(header)
 
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    reader = csv.reader(lines)
-    next(reader)
-    records: list[list[str]] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    rejects: list[StructuralReject] = []
-    previous_end = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
+    set_aside: list[StructuralReject] = []
+    for attempt in range(MAX_RUNAWAY_QUOTES + 1):
+        records, starts, ends, rejects, spans = _parse(lines, width)
+        runaway = _runaway_quotes(lines, spans, width)
+        if not runaway or attempt == MAX_RUNAWAY_QUOTES:
             break
-        except csv.Error as exc:
-            start, previous_end = previous_end + 1, reader.line_num
-            raw = "".join(lines[start - 1 : previous_end])
-            rejects.append(StructuralReject(start, f"line {start}: {exc}", printable(raw)))
-            continue
-        start, previous_end = previous_end + 1, reader.line_num
-        if not record:
-            continue  # a blank line holds no record
-        if len(record) != width:
-            raw = "".join(lines[start - 1 : previous_end]).rstrip("\r\n")
-            reason = f"line {start}: {len(record)} fields, expected {width}"
-            rejects.append(StructuralReject(start, reason, printable(raw)))
-            continue
-        records.append(record)
-        starts.append(start)
-        ends.append(previous_end)
+        for start, end in runaway:  # set the opening line aside, read the lines after it
+            reason = (
+                f"line {start}: a quote opened on this line is not closed until line {end}, "
+                "and the lines between read as records of their own — most likely a missing "
+                "closing quote; this line is set aside, the lines after it are read as records"
+            )
+            set_aside.append(StructuralReject(start, reason, printable(lines[start - 1])))
+            line = lines[start - 1]
+            lines[start - 1] = line[len(line.rstrip("\r\n")) :]  # keeps its line break
+    rejects += set_aside
 
     starts_arr = np.asarray(starts, dtype=np.int64)
     ends_arr = np.asarray(ends, dtype=np.int64)
@@ -173,6 +164,83 @@ def _read_csv_python(path: Path, data: bytes, columns: Sequence[str]) -> RawReco
         return printable(raw)
 
     return RawRecords(frame, starts_arr, raw_text, sorted(rejects, key=lambda r: r.row_number))
+
+
+def _parse(
+    lines: list[str], width: int
+) -> tuple[
+    list[list[str]], list[int], list[int], list[StructuralReject], list[tuple[int, int, int]]
+]:
+    """Records after the header: (records, their first and last lines, rejects, and the line
+    span and field count of every record read, kept or rejected)."""
+    reader = csv.reader(lines)
+    next(reader)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    rejects: list[StructuralReject] = []
+    spans: list[tuple[int, int, int]] = []
+    previous_end = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            start, previous_end = previous_end + 1, reader.line_num
+            raw = "".join(lines[start - 1 : previous_end])
+            rejects.append(StructuralReject(start, f"line {start}: {exc}", printable(raw)))
+            spans.append((start, previous_end, 0))
+            continue
+        start, previous_end = previous_end + 1, reader.line_num
+        if not record:
+            continue  # a blank line holds no record
+        spans.append((start, previous_end, len(record)))
+        if len(record) != width:
+            raw = "".join(lines[start - 1 : previous_end]).rstrip("\r\n")
+            reason = f"line {start}: {len(record)} fields, expected {width}"
+            rejects.append(StructuralReject(start, reason, printable(raw)))
+            continue
+        records.append(record)
+        starts.append(start)
+        ends.append(previous_end)
+    return records, starts, ends, rejects, spans
+
+
+def _runaway_quotes(
+    lines: list[str], spans: list[tuple[int, int, int]], width: int
+) -> list[tuple[int, int]]:
+    """Records whose quoted field runs over lines that are whole records by themselves.
+
+    Why: one stray quote (`"Asked about pricing, call back` with no closing quote) makes a CSV
+    reader pour every following line into that field until some later quote closes it (or the
+    file ends), so good rows vanish inside one bad one. Such a record is broken as a whole: it
+    has the wrong number of fields (a later field's opening quote closed it) or its quote
+    never closes; and the lines it swallowed split into the header's number of fields each. A
+    real multi-line field (a note with a line break) is a well-formed record of the right width
+    and is left alone, whatever its lines look like."""
+    runaway = []
+    for start, end, fields in spans:
+        if end == start:
+            continue
+        if fields == width and _quotes_close(lines[start - 1 : end]):
+            continue
+        if any(
+            len(next(csv.reader([lines[i - 1]]), [])) == width for i in range(start + 1, end + 1)
+        ):
+            runaway.append((start, end))
+    return runaway
+
+
+def _quotes_close(record_lines: list[str]) -> bool:
+    """Whether a record's quoted fields all close (the csv module, unless strict, lets a quote
+    left open run to the end of the file)."""
+    try:
+        for _ in csv.reader(record_lines, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def _text_frame(

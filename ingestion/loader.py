@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: Files that ship beside exports but are not exports (demo ground truth, manifests).
 NOT_EXPORTS = {"ground_truth.csv", "manifest.json"}
+#: How `discover_files` notes a file of NOT_EXPORTS.
+NOT_AN_EXPORT = ": not an export file"
 #: Raw text of a quarantined row kept on its graph node; the full text is in the JSONL file.
 RAW_PREVIEW_CHARS = 2_000
 
@@ -64,7 +66,7 @@ class FileReport:
     source_type: str
     source_system: str
     sha256: str
-    status: str  # loaded | skipped
+    status: str  # loaded | skipped | rejected (the whole file, with the reason in `note`)
     rows_read: int = 0
     loaded: int = 0
     quarantined: int = 0
@@ -87,6 +89,11 @@ class IngestReport:
     quarantine_file: str | None = None
     seconds: float = 0.0
 
+    @property
+    def rejected(self) -> list[FileReport]:
+        """Files refused as a whole; each says why in its note."""
+        return [f for f in self.files if f.status == "rejected"]
+
     def total(self, name: str) -> int:
         """Sum of one counter (`rows_read`, `loaded`, ...) over the files."""
         return sum(int(getattr(f, name)) for f in self.files)
@@ -106,7 +113,7 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
         candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
         for candidate in candidates:
             if candidate.name in NOT_EXPORTS:
-                ignored.append(f"{candidate}: not an export file")
+                ignored.append(f"{candidate}{NOT_AN_EXPORT}")
                 continue
             try:
                 detect_source_type(candidate)
@@ -183,12 +190,33 @@ class IngestRun:
         status = "failed"
         try:
             for path in files:
-                report.files.append(self._load_file(path, report, progress))
+                try:
+                    report.files.append(self._load_file(path, report, progress))
+                except ContractError as exc:  # the whole file: the others still load
+                    report.files.append(self._rejected(path, exc))
             status = "completed"
         finally:
             report.seconds = time.perf_counter() - started
             self._finish(report, status)
         return report
+
+    def _rejected(self, path: Path, exc: ContractError) -> FileReport:
+        """A file refused as a whole (unreadable, a header that breaks its contract): reported
+        with the reason and recorded on the run, and not remembered as loaded, so the fixed
+        file loads next time."""
+        try:
+            sha256 = hashlib.sha256(read_file_bytes(path)).hexdigest()
+        except ContractError:  # unreadable: one node per run and name, not one for all
+            sha256 = f"unreadable:{self.run_id}:{path.name}"
+        source_type = detect_source_type(path)
+        fr = FileReport(
+            name=path.name, path=str(path), source_type=source_type,
+            source_system=MAPPINGS[source_type].source_system, sha256=sha256,
+            status="rejected", note=str(exc),
+        )  # fmt: skip
+        log.warning("rejected %s: %s", path.name, exc)
+        self._record_file(fr)
+        return fr
 
     def _load_file(self, path: Path, report: IngestReport, progress: Progress | None) -> FileReport:
         began = time.perf_counter()
@@ -307,4 +335,11 @@ class IngestRun:
         )  # fmt: skip
 
 
-__all__ = ["FileReport", "IngestReport", "IngestRun", "QuarantinedRow", "discover_files"]
+__all__ = [
+    "NOT_AN_EXPORT",
+    "FileReport",
+    "IngestReport",
+    "IngestRun",
+    "QuarantinedRow",
+    "discover_files",
+]

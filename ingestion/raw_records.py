@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,19 @@ logger = logging.getLogger(__name__)
 
 SURROGATE = re.compile("[\udc80-\udcff]")
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _header_hint(present: Sequence[str], missing: Sequence[str]) -> str:
+    """Why the columns may be missing, when the header shows it."""
+    if len(present) == 1:
+        for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if separator in present[0]:
+                return f" — it looks separated by {name}; save it as comma-separated CSV (UTF-8)"
+    loose = {p.strip().lower(): p for p in present}
+    near = [f"'{loose[m]}'" for m in missing if m in loose]
+    if near:
+        return f" — {', '.join(near)} differ(s) only by spaces or case; rename to the exact names"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -92,10 +106,21 @@ def utf8_problem(line: str) -> str | None:
 
 
 def check_columns(path: Path, present: Sequence[str], expected: Sequence[str]) -> None:
+    """Refuse a header that lacks a contract column or names one twice, saying what was found
+    and, where it can tell, why (another separator, spaces or case around a name)."""
+    twice = sorted({c for c in expected if list(present).count(c) > 1})
+    if twice:
+        raise ContractError(
+            f"{path}: column(s) {', '.join(twice)} appear more than once in the header; keep "
+            "one of each (which one holds the data cannot be guessed)"
+        )
     missing = [c for c in expected if c not in present]
     if missing:
+        found = ", ".join(present)
+        found = found if len(found) <= 300 else found[:300] + "…"
         raise ContractError(
-            f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(expected)}"
+            f"{path}: missing column(s) {', '.join(missing)}; expected "
+            f"{', '.join(expected)}; the header has: {found}{_header_hint(present, missing)}"
         )
     extra = [c for c in present if c not in expected]
     if extra:
@@ -193,6 +218,18 @@ def bad_utf8_lines(data: bytes, lines: LineTable) -> dict[int, str]:
     return dict(sorted(problems.items()))
 
 
+def _parquet_dtype(arrow_type: pa.DataType) -> Any:
+    """pandas dtypes that keep Parquet values as written: text as strings, and integers as
+    nullable integers (numpy would turn an integer column with a gap into floats: 250.0)."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
 def read_parquet_records(path: Path, data: bytes, columns: Sequence[str]) -> RawRecords:
     """Read a Parquet export; its rows are typed already, so nothing is rejected here."""
     try:
@@ -201,9 +238,7 @@ def read_parquet_records(path: Path, data: bytes, columns: Sequence[str]) -> Raw
         raise ContractError(f"{path}: not a readable Parquet file ({exc})") from exc
     check_columns(path, table.column_names, columns)
     table = table.select(list(columns))
-    frame = table.to_pandas(
-        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
-    )
+    frame = table.to_pandas(types_mapper=_parquet_dtype)
     frame.index = pd.RangeIndex(len(frame))
 
     def raw_text(i: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date, datetime, time
 from typing import Final
 
 import numpy as np
@@ -20,7 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_INT_PATTERN: Final = r"^[+-]?[0-9]{1,18}$"
+#: An integer, also as a spreadsheet or pandas writes one from a column with gaps ("250.0").
+_INT_PATTERN: Final = r"^[+-]?[0-9]{1,18}(\.0*)?$"
 _FLOAT_PATTERN: Final = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _TRUE: Final = pa.array(["true", "t", "yes", "y", "1"])
 _FALSE: Final = pa.array(["false", "f", "no", "n", "0"])
@@ -81,11 +83,18 @@ def _as_text(series: pd.Series) -> pa.Array:
 
 
 def _json_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    """A typed value (a Parquet or JSON cell) as the text a CSV would hold for it."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, list | dict | tuple | bool):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)  # numbers (Decimal too) as written
 
 
 def _mask(arr: pa.Array) -> np.ndarray:
@@ -95,7 +104,8 @@ def _mask(arr: pa.Array) -> np.ndarray:
 def _parse_int(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
     trimmed = pc.utf8_trim_whitespace(text)
     ok = pc.match_substring_regex(trimmed, _INT_PATTERN)
-    values = pc.cast(pc.if_else(ok, trimmed, _NULL_TEXT), pa.int64())
+    whole = pc.replace_substring_regex(trimmed, pattern=r"\.0*$", replacement="")
+    values = pc.cast(pc.if_else(ok, whole, _NULL_TEXT), pa.int64())
     series = pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
     return series.astype("Int64"), _mask(pc.is_valid(text)) & ~_mask(ok)
 
@@ -170,10 +180,24 @@ def _parse_date(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(dates, dtype=object), strings.notna().to_numpy() & missing
 
 
+def _list_from_text(value: object) -> object:
+    """A list cell as CSV can hold one: a JSON list (`["SKU-1", "SKU-2"]`) or values joined by
+    `|` (`SKU-1|SKU-2`; empty text is an empty list); other values (JSON lists) unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return value  # the contract reports it: "is not a list of ..."
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
 def coerce_column(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
     """Parse one column to ``kind``; returns the typed values and a mask of unparsable cells."""
     if kind == "object":
-        return series.astype(object), np.zeros(len(series), dtype=bool)
+        return series.astype(object).map(_list_from_text), np.zeros(len(series), dtype=bool)
     if kind == "timestamp":
         already_typed = pd.api.types.is_datetime64_any_dtype(series.dtype)
         return _parse_timestamp(series, None if already_typed else _as_text(series))
@@ -192,7 +216,10 @@ def coerce_column(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
         return _parse_bool(text)
     if kind == "date":
         return _parse_date(text)
-    return pd.Series(text.to_pandas(), dtype=_STR_DTYPE), np.zeros(len(series), dtype=bool)
+    # Spaces around a value are an export's noise, not data: `ann@x.org ` is a valid address
+    # and `C1 ` the id C1, so text is trimmed before the contract's patterns and lists see it.
+    trimmed = pc.utf8_trim_whitespace(text)
+    return pd.Series(trimmed.to_pandas(), dtype=_STR_DTYPE), np.zeros(len(series), dtype=bool)
 
 
 def coerce_frame(raw: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -166,16 +166,18 @@ def chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
 
 def _write_links(
     tx: ManagedTransaction, plan: WritePlan, batch: Sequence[Row], changed: set[Any],
-    params: dict[str, Any],
+    updated: set[Any], params: dict[str, Any],
 ) -> None:  # fmt: skip
+    """Links of the `changed` rows; stale links are looked for only on the `updated` ones (a
+    row created now has none, and a first load of 1M rows would pay three seeks a row)."""
     key = plan.key
     rows = [r for r in batch if r[key] in changed]
     if not rows:
         return
     for link in plan.links:
         col = link.column
-        if link.unlink is not None:
-            stale = [{key: r[key], col: r[col]} for r in rows]
+        stale = [{key: r[key], col: r[col]} for r in rows if r[key] in updated]
+        if link.unlink is not None and stale:
             tx.run(load_query(link.unlink), summarised({"rows": stale})).consume()
         linked = [
             {key: r[key], col: r[col], "source_system": r["source_system"],
@@ -203,7 +205,11 @@ def write_batch(
     def work(tx: ManagedTransaction) -> Written:
         record = tx.run(text, summarised({"rows": list(batch), **params})).single(strict=True)
         if plan is not None:
-            _write_links(tx, plan, batch, set(record["changed"]), params)
+            updated = record.get("updated_ids")
+            changed = set(record["changed"])
+            _write_links(
+                tx, plan, batch, changed, changed if updated is None else set(updated), params
+            )
         older = record.get("older")
         return Written(int(record["created"]), int(record["updated"]), int(older or 0))
 

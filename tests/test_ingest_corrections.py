@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from api import jobs
 from graph.db import Database
 from graph.settings import Settings
 from ingestion.loader import IngestReport, IngestRun
@@ -118,3 +119,57 @@ def test_every_loaded_node_and_line_says_when_it_was_last_seen(
         {"order": f"shop:{order_id}", "line": line_no},
     )
     assert line == [{"kept_first": True, "last_run": report.run_id}]
+
+
+def test_a_file_refused_as_a_whole_does_not_stop_the_others(
+    empty_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exports"
+    _write(folder, "campaigns.csv", "campaign_id;name;channel\nK1;Spring;email\n")
+    _write(
+        folder, "crm_contacts.csv",
+        CONTACT_HEADER + "C1,,Ann,Smith,ann@example.org,,,Leeds,GB,true,false,"
+        "2024-01-10T09:00:00Z,2024-06-01T09:00:00Z\n",
+    )  # fmt: skip
+    report = IngestRun(empty_db, settings).run([folder])
+
+    statuses = {f.name: f.status for f in report.files}
+    assert statuses == {"campaigns.csv": "rejected", "crm_contacts.csv": "loaded"}
+    [rejected] = report.rejected
+    assert "separated by semicolons" in rejected.note
+    assert empty_db.query("MATCH (n:CustomerRecord) RETURN n.record_id AS id") == [{"id": "crm:C1"}]
+    recorded = empty_db.query(
+        "MATCH (:IngestRun {run_id: $run})-[p:PROCESSED]->(f:SourceFile {name: 'campaigns.csv'}) "
+        "RETURN p.status AS status, f.loaded_at IS NULL AS never_loaded",
+        {"run": report.run_id},
+    )
+    assert recorded == [{"status": "rejected", "never_loaded": True}]
+
+    # fixed, the same folder loads it and skips what loaded before
+    _write(
+        folder, "campaigns.csv",
+        "campaign_id,name,channel,objective,start_date,end_date,budget,spend,target_category\n"
+        "K1,Spring,email,,2024-01-01,2024-02-01,100,10,\n",
+    )  # fmt: skip
+    again = IngestRun(empty_db, settings).run([folder])
+    assert {f.name: f.status for f in again.files} == {
+        "campaigns.csv": "loaded", "crm_contacts.csv": "skipped",
+    }  # fmt: skip
+
+
+def test_the_refresh_job_names_inbox_files_it_could_not_use(
+    empty_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    _write(inbox, "campaigns.csv", "campaign_id;name;channel\nK1;Spring;email\n")
+    _write(inbox, "CRM contacts (1).csv", CONTACT_HEADER)
+    _write(inbox, "manifest.json", "{}")  # the demo's bookkeeping: not worth a word
+    job_settings = settings.model_copy(update={"jobs_inbox_dir": inbox})
+    run = jobs.JobRun(
+        empty_db, job_settings, jobs.JobRunReport("job-t", "refresh", "running", "cli", "t", "")
+    )
+    step = jobs.ingest_inbox(run)
+    assert step.counts["rejected_files"] == 1 and step.counts["ignored_files"] == 2
+    assert "rejected campaigns.csv" in step.summary and "separated by semicolons" in step.summary
+    assert "ignored CRM contacts (1).csv" in step.summary and "manifest" not in step.summary
+    assert str(inbox) not in step.summary

@@ -70,7 +70,11 @@ class IngestFileReport:
     name: str
     source_type: str
     source_system: str
-    status: str = strawberry.field(description="loaded, or skipped (same content loaded before)")
+    status: str = strawberry.field(
+        description="loaded; skipped (same content loaded before); or rejected as a whole "
+        "(unreadable, or a header that breaks its contract: `note` says why; the other files "
+        "still load)"
+    )
     rows_read: int
     loaded: int
     quarantined: int
@@ -218,7 +222,7 @@ class IngestService:
                     updated=f.updated,
                     unchanged=f.unchanged,
                     older=f.older,
-                    note=f.note or None,
+                    note=f.note.replace(str(base), ".") if f.note else None,
                     seconds=f.seconds,
                 )
                 for f in report.files

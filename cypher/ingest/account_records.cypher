@@ -42,7 +42,6 @@ CALL (n, row, apply) {
     ON CREATE SET i.source_system = row.source_system, i.source_id = row.industry,
                   i.first_seen = $seen_at, i.first_run = $run_id,
                   i.last_seen = $seen_at, i.last_run = $run_id
-  SET i.last_seen = $seen_at, i.last_run = $run_id
   MERGE (n)-[r:IN_INDUSTRY]->(i)
     ON CREATE SET r.source_system = row.source_system, r.source_id = row.source_id,
                   r.first_seen = $seen_at, r.first_run = $run_id

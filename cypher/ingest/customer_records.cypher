@@ -17,7 +17,8 @@
 // to the end (FOREACH, not WHERE) so that count comes back in the same pass.
 // Returns: created, updated (rows whose content changed); unchanged = len(rows) - both;
 //   older (rows not applied because the graph holds a later update);
-//   changed (record_id of every created or updated row).
+//   changed (record_id of every created or updated row), updated_ids (of the updated ones
+//   only: a new row has no stale links to remove).
 UNWIND $rows AS row
 MERGE (n:CustomerRecord {record_id: row.record_id})
   ON CREATE SET n.source_system = row.source_system, n.source_id = row.source_id,
@@ -61,4 +62,5 @@ CALL (n, row, apply) {
 RETURN count(CASE WHEN apply AND old_hash IS NULL THEN 1 END) AS created,
        count(CASE WHEN apply AND old_hash IS NOT NULL THEN 1 END) AS updated,
        count(CASE WHEN older THEN 1 END) AS older,
-       collect(CASE WHEN apply THEN row.record_id END) AS changed
+       collect(CASE WHEN apply THEN row.record_id END) AS changed,
+       collect(CASE WHEN apply AND old_hash IS NOT NULL THEN row.record_id END) AS updated_ids

@@ -8,7 +8,8 @@
 // Params: $rows: [{interaction_id, source_system, source_id, row_hash, kind, channel,
 //   occurred_at, url, duration_s, outcome, notes, status, currency, total, ad_id, cost}],
 //   $run_id, $seen_at.
-// Returns: created, updated, changed (interaction_id of every created or updated row).
+// Returns: created, updated, changed (interaction_id of every created or updated row),
+//   updated_ids (of the updated ones only: a new row has no stale links to remove).
 UNWIND $rows AS row
 MERGE (i:Interaction {interaction_id: row.interaction_id})
   ON CREATE SET i.source_system = row.source_system, i.source_id = row.source_id,
@@ -25,4 +26,5 @@ SET i.kind = row.kind, i.channel = row.channel, i.occurred_at = datetime(row.occ
 REMOVE i.placeholder
 FOREACH (_ IN CASE WHEN row.kind = 'purchase' THEN [1] ELSE [] END | SET i:Order)
 RETURN count(CASE WHEN old_hash IS NULL THEN 1 END) AS created, count(old_hash) AS updated,
-       collect(row.interaction_id) AS changed
+       collect(row.interaction_id) AS changed,
+       collect(CASE WHEN old_hash IS NOT NULL THEN row.interaction_id END) AS updated_ids
