@@ -153,3 +153,62 @@ async def test_customer360_page_size_counts_toward_the_cost_limit(
     many = await gql(client, query.replace("$n: Int!", "").replace("$n", "100"), {"id": record})
     assert "QUERY_TOO_COSTLY" not in codes(few), few
     assert codes(many) == ["QUERY_TOO_COSTLY"], many
+    # the page size counts for recentInteractions only, not for the records beside them
+    beside = (
+        "query($id: ID!) { customer360(recordId: $id, interactions: 100) { recentInteractions "
+        "{ kind } records { recordId interactions(last: 100) { kind campaign { name } "
+        "content { title } } } } }"
+    )
+    assert "QUERY_TOO_COSTLY" not in codes(await gql(client, beside, {"id": record}))
+
+
+async def test_a_refusal_on_one_record_masks_the_same_address_on_the_others(
+    client: httpx.AsyncClient, loaded: Database
+) -> None:
+    """The CRM record refused e-mail; the shop's record of the same person, same address, did
+    not say: a marketer sees the address on neither (copy generation's most restrictive rule)."""
+    pair = loaded.query(
+        "MATCH (a:CustomerRecord {source_system: 'crm'}), "
+        "(b:CustomerRecord {source_system: 'shop'}) "
+        "WHERE a.email IS NOT NULL AND b.email IS NOT NULL AND a.deleted_at IS NULL "
+        "AND b.deleted_at IS NULL AND coalesce(a.consent_email, true) "
+        "AND coalesce(b.consent_email, true) "
+        "WITH a, b ORDER BY a.record_id, b.record_id LIMIT 1 "
+        "RETURN a.record_id AS a, b.record_id AS b, 'cus-consent-test' AS customer, "
+        "a.consent_email AS a_consent, b.consent_email AS b_consent, b.email AS b_email"
+    )[0]
+    # one person (as resolution would link them): the CRM refused e-mail, the shop holds the
+    # same address in other capitals and never asked
+    loaded.query(
+        "MATCH (a:CustomerRecord {record_id: $a}), (b:CustomerRecord {record_id: $b}) "
+        "CREATE (c:Customer {customer_id: $customer, status: 'active'}) "
+        "CREATE (a)-[:RESOLVES_TO]->(c), (b)-[:RESOLVES_TO]->(c) "
+        "SET a.consent_email = false, b.consent_email = null, b.email = toUpper(a.email)",
+        pair, write=True,
+    )  # fmt: skip
+    query = "query($id: ID!) { customer360(customerId: $id) { records { recordId email } } }"
+    try:
+        seen = {}
+        for role in ("marketer", "analyst"):
+            body = await gql(client, query, {"id": pair["customer"]}, role=role)
+            assert "errors" not in body, body
+            seen[role] = {r["recordId"]: r["email"] for r in body["data"]["customer360"]["records"]}
+        assert seen["marketer"][pair["a"]] == "***" and seen["marketer"][pair["b"]] == "***"
+        assert "***" not in {seen["analyst"][pair["a"]], seen["analyst"][pair["b"]]}
+        single = await gql(
+            client, "query($id: ID!) { customerRecord(recordId: $id) { email } }",
+            {"id": pair["b"]}, role="marketer",
+        )  # fmt: skip
+        assert single["data"]["customerRecord"]["email"] == "***", single
+        address = loaded.query(
+            "MATCH (b:CustomerRecord {record_id: $b}) RETURN b.email AS e", pair
+        )[0]["e"]
+        assert pair["b"] not in _found(await gql(client, SEARCH, {"q": address}, role="marketer"))
+        assert pair["b"] in _found(await gql(client, SEARCH, {"q": address}, role="analyst"))
+    finally:
+        loaded.query(
+            "MATCH (a:CustomerRecord {record_id: $a}), (b:CustomerRecord {record_id: $b}) "
+            "SET a.consent_email = $a_consent, b.consent_email = $b_consent, b.email = $b_email "
+            "WITH a MATCH (c:Customer {customer_id: $customer}) DETACH DELETE c",
+            pair, write=True,
+        )  # fmt: skip

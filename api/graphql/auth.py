@@ -110,9 +110,16 @@ def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:
             if out.get(name) is not None:
                 out[name] = MASK
     elif role == Role.MARKETER:
-        # A marketer contacts people: no address for a channel the record refused.
-        if out.get("consent_email") is False and out.get("email"):
+        # A marketer contacts people: no address for a channel the person refused — on this
+        # record, or on another of the same customer's records holding the same address or
+        # number (the queries say so): a refusal in the CRM holds for the shop's copy too, as
+        # copy generation's "most restrictive wins" does.
+        if out.get("email") and (
+            out.get("consent_email") is False or out.get("email_refused_elsewhere")
+        ):
             out["email"] = MASK
-        if out.get("consent_sms") is False and out.get("phone"):
+        if out.get("phone") and (
+            out.get("consent_sms") is False or out.get("phone_refused_elsewhere")
+        ):
             out["phone"] = MASK
     return out

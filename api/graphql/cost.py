@@ -27,8 +27,11 @@ from graphql import (
 
 from api.graphql.pagination import DEFAULT_PAGE_SIZE
 
-#: Arguments that size the list a field returns (`interactions`: customer360's recent ones).
-PAGE_ARGUMENTS = ("first", "last", "limit", "interactions")
+#: Arguments that size the list a field returns.
+PAGE_ARGUMENTS = ("first", "last", "limit")
+#: Arguments that size one list *inside* the object a field returns: customer360's
+#: `interactions` is how many `recentInteractions` it holds, not how many 360s.
+CHILD_PAGE_ARGUMENTS = {"interactions": "recentInteractions"}
 
 
 def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
@@ -52,7 +55,7 @@ def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
 
         def _cost(
             self, parent: GraphQLNamedType | None, selections: SelectionSetNode | None,
-            fragments_seen: frozenset[str],
+            fragments_seen: frozenset[str], child_pages: dict[str, int] | None = None,
         ) -> int:  # fmt: skip
             if parent is None or selections is None:
                 return 0
@@ -64,20 +67,26 @@ def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
                         total += 1
                         continue
                     inner = self._cost(
-                        get_named_type(field.type), selection.selection_set, fragments_seen
+                        get_named_type(field.type),
+                        selection.selection_set,
+                        fragments_seen,
+                        _child_pages(field, selection, largest_page),
                     )
-                    total += 1 + _page_size(field, selection, largest_page) * inner
+                    size = (child_pages or {}).get(selection.name.value)
+                    total += 1 + (size or _page_size(field, selection, largest_page)) * inner
                 elif isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
                     typed = schema.get_type(condition.name.value) if condition else parent
-                    total += self._cost(typed, selection.selection_set, fragments_seen)
+                    total += self._cost(typed, selection.selection_set, fragments_seen, child_pages)
                 elif isinstance(selection, FragmentSpreadNode):
                     name = selection.name.value
                     fragment = self.context.get_fragment(name)
                     if fragment is None or name in fragments_seen:  # cycles: other rules
                         continue
                     typed = schema.get_type(fragment.type_condition.name.value)
-                    total += self._cost(typed, fragment.selection_set, fragments_seen | {name})
+                    total += self._cost(
+                        typed, fragment.selection_set, fragments_seen | {name}, child_pages
+                    )
             return total
 
     return QueryCostLimit
@@ -87,16 +96,38 @@ def _page_size(field: GraphQLField, node: FieldNode, largest_page: int) -> int:
     """How many items the field's page argument asks for (its default if not given), at most
     the largest page the server serves. A connection's `first` and `last` both default to
     null (only one may be given); with neither, it serves its default page."""
-    given = {argument.name.value: argument.value for argument in node.arguments or ()}
     for name in PAGE_ARGUMENTS:
-        value = given.get(name)
-        if isinstance(value, IntValueNode):  # above the largest page: a field error later
-            return min(max(int(value.value), 1), largest_page)
-        if isinstance(value, VariableNode):
-            return largest_page
-        definition = field.args.get(name)
-        if definition is not None and isinstance(definition.default_value, int):
-            return max(definition.default_value, 1)
+        size = _argument_size(field, node, name, largest_page)
+        if size is not None:
+            return size
     if "first" in field.args and "last" in field.args:
         return DEFAULT_PAGE_SIZE
     return 1
+
+
+def _child_pages(field: GraphQLField, node: FieldNode, largest_page: int) -> dict[str, int]:
+    """The page sizes the field's arguments set for lists inside its object (see
+    CHILD_PAGE_ARGUMENTS)."""
+    pages = {}
+    for argument, child in CHILD_PAGE_ARGUMENTS.items():
+        size = _argument_size(field, node, argument, largest_page)
+        if size is not None:
+            pages[child] = size
+    return pages
+
+
+def _argument_size(
+    field: GraphQLField, node: FieldNode, name: str, largest_page: int
+) -> int | None:
+    """Argument `name` as a page size: as given (a variable counts as the largest page), else
+    its default; None when the field has no such argument or it defaults to null."""
+    given = {argument.name.value: argument.value for argument in node.arguments or ()}
+    value = given.get(name)
+    if isinstance(value, IntValueNode):  # above the largest page: a field error later
+        return min(max(int(value.value), 1), largest_page)
+    if isinstance(value, VariableNode):
+        return largest_page
+    definition = field.args.get(name)
+    if definition is not None and isinstance(definition.default_value, int):
+        return max(definition.default_value, 1)
+    return None

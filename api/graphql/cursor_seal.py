@@ -1,10 +1,13 @@
-"""Sealed pagination cursors: a cursor's content is encrypted and authenticated (AES-GCM).
+"""Sealed pagination cursors: a cursor's content is encrypted and authenticated (AES-GCM-SIV).
 
 Why seal them: a keyset cursor holds the last row's sort key, and some keys are personal data
 a caller may not read — a name sort's cursor would hand a marketer the name of a record deleted
 at its source, whose fields are masked for them. Base64 hides nothing, and a client that crafts
 a cursor chooses where a page starts (or sends values the driver cannot carry). Sealed, a cursor
-reveals nothing and only cursors this API issued are accepted; the cost is ~2 µs a cursor.
+reveals nothing and only cursors this API issued are accepted; the cost is ~4 µs a cursor.
+AES-GCM-SIV rather than AES-GCM: the nonce is derived from the cursor's text (so a row's cursor
+is the same in every response) under one long-lived key; GCM-SIV is built for that use, where
+a repeated nonce only shows that two cursors are the same, which they then are.
 
 The key: `MARKETGRAPH_API_CURSOR_SECRET` when set (several hosts serving one API must share
 it); otherwise a random key kept in `<state dir>/api/cursor.key`, created on first use, so the
@@ -19,16 +22,18 @@ import binascii
 import hashlib
 import os
 import secrets
-import time
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV
 
+from graph.errors import ConfigurationError
 from graph.settings import Settings
 
 _NONCE_BYTES = 12
 _KEY_BYTES = 32
+#: The shortest MARKETGRAPH_API_CURSOR_SECRET taken: short secrets can be guessed offline.
+_MIN_SECRET_CHARS = 32
 #: Binds a derived key to this use, so the same secret used elsewhere yields another key.
 _PURPOSE = b"marketgraph pagination cursor v1"
 
@@ -38,19 +43,32 @@ class CursorSeal:
 
     def __init__(self, secret: bytes) -> None:
         key = hashlib.blake2b(secret, digest_size=_KEY_BYTES, person=_PURPOSE[:16]).digest()
-        self._aead = AESGCM(key)
+        self._aead = AESGCMSIV(key)
+        self._nonce_key = hashlib.blake2b(
+            secret, digest_size=32, person=b"cursor nonce v1"
+        ).digest()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CursorSeal:
         """The seal for this deployment (see the module docstring for where the key lives)."""
         if settings.api_cursor_secret is not None:
-            return cls(settings.api_cursor_secret.get_secret_value().encode())
+            secret = settings.api_cursor_secret.get_secret_value()
+            if len(secret) < _MIN_SECRET_CHARS:
+                raise ConfigurationError(
+                    f"MARKETGRAPH_API_CURSOR_SECRET has {len(secret)} characters; give at least "
+                    f"{_MIN_SECRET_CHARS} random ones (e.g. `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'`), or unset it to keep a key on disk"
+                )
+            return cls(secret.encode())
         return cls(_kept_key(settings.state_dir / "api" / "cursor.key"))
 
     def seal(self, text: str) -> str:
-        """`text` encrypted under a fresh nonce, as URL-safe base64."""
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = nonce + self._aead.encrypt(nonce, text.encode(), _PURPOSE)
+        """`text` encrypted, as URL-safe base64; the same text always gives the same cursor
+        (the nonce is a keyed hash of the text), so a row's cursor is stable across requests,
+        as clients that key a cache on cursors expect."""
+        data = text.encode()
+        nonce = hashlib.blake2b(data, key=self._nonce_key, digest_size=_NONCE_BYTES).digest()
+        sealed = nonce + self._aead.encrypt(nonce, data, _PURPOSE)
         return base64.urlsafe_b64encode(sealed).decode("ascii")
 
     def open(self, cursor: str) -> str:
@@ -66,30 +84,37 @@ class CursorSeal:
 
 
 def _kept_key(path: Path) -> bytes:
-    """The key stored at `path`, created (readable by its owner only) if missing; two workers
-    starting together agree on one file (exclusive create, the loser reads the winner's)."""
+    """The key stored at `path`, created (readable by its owner only) if missing.
+
+    The file appears whole or not at all (written aside, then hard-linked into place), so two
+    workers starting together agree on one key and none reads a half-written one; a file too
+    short to be a key (edited, truncated) is refused rather than used."""
     try:
-        return path.read_bytes()
+        key = path.read_bytes()
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(_KEY_BYTES)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_whole(path)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
-        out.flush()
-        os.fsync(out.fileno())
+        key = _create_key(path)
+    if len(key) < _KEY_BYTES:
+        raise ConfigurationError(
+            f"{path} holds {len(key)} bytes, not a cursor key ({_KEY_BYTES}); delete it and "
+            "restart the API (outstanding cursors become invalid)"
+        )
     return key
 
 
-def _read_whole(path: Path) -> bytes:
-    """A key file another worker is writing right now: wait until it holds the whole key."""
-    for _ in range(100):
-        data = path.read_bytes()
-        if len(data) >= _KEY_BYTES:
-            return data
-        time.sleep(0.01)
-    raise RuntimeError(f"{path} holds no whole cursor key; delete it and restart the API")
+def _create_key(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(_KEY_BYTES)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(key)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(aside, path)  # atomic, and refuses to replace a key another worker made
+        except FileExistsError:
+            return path.read_bytes()
+    finally:
+        aside.unlink(missing_ok=True)
+    return key
