@@ -19,6 +19,7 @@ them with pyarrow (RE2) for arrow-backed strings: no look-arounds, no back-refer
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Final
 
@@ -29,6 +30,7 @@ from pandera.typing import Series
 # -- shared vocabulary -------------------------------------------------------------------------
 
 ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
+_SKU: Final = re.compile(ID_PATTERN)
 EMAIL_PATTERN: Final = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 DOMAIN_PATTERN: Final = r"^[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 PHONE_PATTERN: Final = r"^\+?[0-9 ().\-/]{6,32}$"
@@ -337,7 +339,10 @@ class ContentItem(_Contract):
 
     @pa.check("product_skus", element_wise=True, error="is not a list of SKU strings")
     def _skus_are_strings(cls, value: object) -> bool:
-        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        # each a SKU id: `SKU-1,SKU-2` in one item is a list the export joined another way
+        return isinstance(value, list) and all(
+            isinstance(v, str) and _SKU.match(v) is not None for v in value
+        )
 
 
 # -- deletions -----------------------------------------------------------------------------------

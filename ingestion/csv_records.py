@@ -134,7 +134,8 @@ def _read_csv_python(path: Path, data: bytes, columns: Sequence[str]) -> RawReco
                 "and the lines between read as records of their own — most likely a missing "
                 "closing quote; this line is set aside, the lines after it are read as records"
             )
-            set_aside.append(StructuralReject(start, reason, printable(lines[start - 1])))
+            raw = printable(lines[start - 1].rstrip("\r\n"))
+            set_aside.append(StructuralReject(start, reason, raw))
             line = lines[start - 1]
             lines[start - 1] = line[len(line.rstrip("\r\n")) :]  # keeps its line break
     rejects += set_aside
@@ -168,18 +169,16 @@ def _read_csv_python(path: Path, data: bytes, columns: Sequence[str]) -> RawReco
 
 def _parse(
     lines: list[str], width: int
-) -> tuple[
-    list[list[str]], list[int], list[int], list[StructuralReject], list[tuple[int, int, int]]
-]:
+) -> tuple[list[list[str]], list[int], list[int], list[StructuralReject], list[tuple[int, int]]]:
     """Records after the header: (records, their first and last lines, rejects, and the line
-    span and field count of every record read, kept or rejected)."""
+    span of every record read, kept or rejected)."""
     reader = csv.reader(lines)
     next(reader)
     records: list[list[str]] = []
     starts: list[int] = []
     ends: list[int] = []
     rejects: list[StructuralReject] = []
-    spans: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int]] = []
     previous_end = 1
     while True:
         try:
@@ -190,12 +189,12 @@ def _parse(
             start, previous_end = previous_end + 1, reader.line_num
             raw = "".join(lines[start - 1 : previous_end])
             rejects.append(StructuralReject(start, f"line {start}: {exc}", printable(raw)))
-            spans.append((start, previous_end, 0))
+            spans.append((start, previous_end))
             continue
         start, previous_end = previous_end + 1, reader.line_num
         if not record:
             continue  # a blank line holds no record
-        spans.append((start, previous_end, len(record)))
+        spans.append((start, previous_end))
         if len(record) != width:
             raw = "".join(lines[start - 1 : previous_end]).rstrip("\r\n")
             reason = f"line {start}: {len(record)} fields, expected {width}"
@@ -208,23 +207,23 @@ def _parse(
 
 
 def _runaway_quotes(
-    lines: list[str], spans: list[tuple[int, int, int]], width: int
+    lines: list[str], spans: list[tuple[int, int]], width: int
 ) -> list[tuple[int, int]]:
     """Records whose quoted field runs over lines that are whole records by themselves.
 
     Why: one stray quote (`"Asked about pricing, call back` with no closing quote) makes a CSV
     reader pour every following line into that field until some later quote closes it (or the
-    file ends), so good rows vanish inside one bad one. Such a record is broken as a whole: it
-    has the wrong number of fields (a later field's opening quote closed it) or its quote
-    never closes; and the lines it swallowed split into the header's number of fields each. A
-    real multi-line field (a note with a line break) is a well-formed record of the right width
-    and is left alone, whatever its lines look like."""
+    file ends), so good rows vanish inside one bad one. Such a record is malformed as CSV (a
+    later field's opening quote closed it, followed by more text, or its quote never closes),
+    and the lines it swallowed split into the header's number of fields each. A real
+    multi-line field (a note with a line break) is well-formed CSV and is left alone, whatever
+    its lines look like."""
     runaway = []
-    for start, end, fields in spans:
+    for start, end in spans:
         if end == start:
             continue
-        if fields == width and _quotes_close(lines[start - 1 : end]):
-            continue
+        if _quotes_close(lines[start - 1 : end]):
+            continue  # well formed, whatever its width: another rule judges the width
         if any(
             len(next(csv.reader([lines[i - 1]]), [])) == width for i in range(start + 1, end + 1)
         ):

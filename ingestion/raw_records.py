@@ -37,6 +37,20 @@ SURROGATE = re.compile("[\udc80-\udcff]")
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
+def _found(present: Sequence[str], expected: Sequence[str]) -> str:
+    """The header as found, when it is one: a first line naming none of the contract's columns
+    (and no separator problem) is more likely a data row — a person's name and address, which
+    must not be copied into logs and run reports."""
+    text = " ".join(present)
+    looks_like_header = any(name.strip().lower() in expected for name in present) or any(
+        separator in text for separator in (";", "\t", "|")
+    )
+    if not looks_like_header:
+        return "; the first line names none of them: is the header line missing?"
+    found = ", ".join(present)
+    return f"; the header has: {found if len(found) <= 300 else found[:300] + '…'}"
+
+
 def _header_hint(present: Sequence[str], missing: Sequence[str]) -> str:
     """Why the columns may be missing, when the header shows it."""
     if len(present) == 1:
@@ -116,11 +130,9 @@ def check_columns(path: Path, present: Sequence[str], expected: Sequence[str]) -
         )
     missing = [c for c in expected if c not in present]
     if missing:
-        found = ", ".join(present)
-        found = found if len(found) <= 300 else found[:300] + "…"
         raise ContractError(
             f"{path}: missing column(s) {', '.join(missing)}; expected "
-            f"{', '.join(expected)}; the header has: {found}{_header_hint(present, missing)}"
+            f"{', '.join(expected)}{_found(present, expected)}{_header_hint(present, missing)}"
         )
     extra = [c for c in present if c not in expected]
     if extra:
@@ -223,6 +235,8 @@ def _parquet_dtype(arrow_type: pa.DataType) -> Any:
     nullable integers (numpy would turn an integer column with a gap into floats: 250.0)."""
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return pd.StringDtype("pyarrow", na_value=np.nan)
+    if pa.types.is_unsigned_integer(arrow_type):
+        return pd.UInt64Dtype()
     if pa.types.is_integer(arrow_type):
         return pd.Int64Dtype()
     if pa.types.is_boolean(arrow_type):

@@ -104,7 +104,7 @@ def _mask(arr: pa.Array) -> np.ndarray:
 def _parse_int(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
     trimmed = pc.utf8_trim_whitespace(text)
     ok = pc.match_substring_regex(trimmed, _INT_PATTERN)
-    whole = pc.replace_substring_regex(trimmed, pattern=r"\.0*$", replacement="")
+    whole = pc.replace_substring_regex(trimmed, pattern=r"^\+|\.0*$", replacement="")
     values = pc.cast(pc.if_else(ok, whole, _NULL_TEXT), pa.int64())
     series = pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
     return series.astype("Int64"), _mask(pc.is_valid(text)) & ~_mask(ok)
@@ -183,6 +183,8 @@ def _parse_date(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
 def _list_from_text(value: object) -> object:
     """A list cell as CSV can hold one: a JSON list (`["SKU-1", "SKU-2"]`) or values joined by
     `|` (`SKU-1|SKU-2`; empty text is an empty list); other values (JSON lists) unchanged."""
+    if isinstance(value, np.ndarray):  # a Parquet list column
+        return value.tolist()
     if not isinstance(value, str):
         return value
     text = value.strip()

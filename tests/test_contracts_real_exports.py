@@ -159,3 +159,42 @@ def test_a_csv_cell_holds_a_list_as_json_or_joined_by_bars(tmp_path: Path) -> No
     assert lists == {"M1": ["SKU-1", "SKU-2"], "M2": ["SKU-3"], "M3": []}
     [bad] = result.quarantined
     assert "not a list of SKU strings" in bad.reason and "M4" in bad.raw
+
+
+def test_a_well_formed_record_of_the_wrong_width_is_not_split_into_rows(tmp_path: Path) -> None:
+    """A real multi-line note with a line that reads like a record, in a row with one field
+    too many: the row is wrong as a whole, and no call is made up from its note."""
+    note = f'"Notes:\n{_call(9).strip()}\nend"'
+    text = CALLS + _call(1) + _call(2, f"{note},extra") + _call(3)
+    result = _read(tmp_path, "crm_calls.csv", text)
+    assert sorted(result.valid["call_id"]) == ["K1", "K3"]
+    [bad] = result.quarantined
+    assert "7 fields, expected 6" in bad.reason
+
+
+def test_a_missing_header_is_named_without_copying_the_data_row(tmp_path: Path) -> None:
+    path = tmp_path / "crm_calls.csv"
+    path.write_text("K1,Ann Smith,ann.smith@example.org,60,connected,call back\n", "utf-8")
+    with pytest.raises(ContractError, match="is the header line missing") as raised:
+        read_and_validate(path)
+    assert "ann.smith" not in str(raised.value) and "Ann Smith" not in str(raised.value)
+
+
+def test_odd_but_valid_numbers_and_lists(tmp_path: Path) -> None:
+    result = _read(tmp_path, "crm_calls.csv", CALLS + _call(1).replace(",60,", ",+60,"))
+    assert result.valid["duration_s"].tolist() == [60]
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    pq.write_table(
+        pa.table({
+            "content_id": ["M1", "M2"], "content_type": ["post", "post"], "title": ["T", "T"],
+            "body": ["B", "B"], "url": ["https://x.example/a", "https://x.example/b"],
+            "campaign_id": ["K1", "K1"],
+            "product_skus": pa.array([["SKU-1", "SKU-2"], ["SKU-1,SKU-2"]], pa.list_(pa.string())),
+            "published_at": [when, when], "updated_at": [when, when],
+        }),
+        tmp_path / "content.parquet",
+    )  # fmt: skip
+    content = read_and_validate(tmp_path / "content.parquet")
+    assert content.valid["product_skus"].tolist() == [["SKU-1", "SKU-2"]]
+    [bad] = content.quarantined  # a list joined another way is not one SKU
+    assert "not a list of SKU strings" in bad.reason

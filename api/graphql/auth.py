@@ -111,9 +111,9 @@ def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:
                 out[name] = MASK
     elif role == Role.MARKETER:
         # A marketer contacts people: no address for a channel the person refused — on this
-        # record, or on another of the same customer's records holding the same address or
-        # number (the queries say so): a refusal in the CRM holds for the shop's copy too, as
-        # copy generation's "most restrictive wins" does.
+        # record or on any other of the same customer's records (the queries say so): a
+        # refusal in the CRM holds for the shop's copy too, as copy generation's "most
+        # restrictive wins" does. (Records not resolved yet carry only their own refusal.)
         if out.get("email") and (
             out.get("consent_email") is False or out.get("email_refused_elsewhere")
         ):

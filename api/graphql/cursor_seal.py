@@ -115,6 +115,11 @@ def _create_key(path: Path) -> bytes:
             os.link(aside, path)  # atomic, and refuses to replace a key another worker made
         except FileExistsError:
             return path.read_bytes()
+        except OSError as exc:  # a file system without hard links
+            raise ConfigurationError(
+                f"cannot keep the API's cursor key at {path} ({exc}); set "
+                "MARKETGRAPH_API_CURSOR_SECRET to 32+ random characters instead"
+            ) from exc
     finally:
         aside.unlink(missing_ok=True)
     return key

@@ -14,8 +14,8 @@
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
 // performer_deleted: the call notes' person was deleted at their source (notes masked below
 // analyst, as the record's own fields are: api/graphql/types.py interaction_from).
-// email_refused_elsewhere / phone_refused_elsewhere: another record of the same customer
-// with this address / number refused e-mail / SMS (masked for marketers: api/graphql/auth.py).
+// email_refused_elsewhere / phone_refused_elsewhere: a record of the same customer refused
+// e-mail / SMS: the person did (masked for marketers: api/graphql/auth.py).
 OPTIONAL MATCH (start:CustomerRecord {record_id: $record_id})
 OPTIONAL MATCH (start)-[:RESOLVES_TO]->(viaRecord:Customer)
 OPTIONAL MATCH (byId:Customer {customer_id: $customer_id})
@@ -50,7 +50,7 @@ CALL (recs) {
 RETURN CASE WHEN c IS NULL THEN null
             ELSE c {.*, first_seen: toString(c.first_seen), last_seen: toString(c.last_seen)} END
          AS customer,
-       [r IN recs | r {.*, created_at: toString(r.created_at), updated_at: toString(r.updated_at), email_refused_elsewhere: r.email IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false AND toLower(o.email) = toLower(r.email) }, phone_refused_elsewhere: r.phone IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false AND o.phone = r.phone },
+       [r IN recs | r {.*, created_at: toString(r.created_at), updated_at: toString(r.updated_at), email_refused_elsewhere: r.email IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: r.phone IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false },
                        first_seen: null, last_seen: null, last_changed: null}] AS records,
        head([a IN [r IN recs WHERE $with_account |
                    head([(r)-[:WORKS_AT]->(a:AccountRecord) |

@@ -9,14 +9,14 @@
 // Returns: rows of item (map of CustomerRecord properties), key (null), id.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
-// email_refused_elsewhere / phone_refused_elsewhere: another record of the same customer
-// with this address / number refused e-mail / SMS (masked for marketers: api/graphql/auth.py).
+// email_refused_elsewhere / phone_refused_elsewhere: a record of the same customer refused
+// e-mail / SMS: the person did (masked for marketers: api/graphql/auth.py).
 MATCH (n:CustomerRecord)
 WHERE n.record_id > coalesce($after_id, '')
   AND ($source_system IS NULL OR n.source_system = $source_system)
   AND ($country IS NULL OR n.country = $country)
   AND ($created_from IS NULL OR n.created_at >= $created_from)
   AND ($created_to IS NULL OR n.created_at < $created_to)
-RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false AND toLower(o.email) = toLower(n.email) }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false AND o.phone = n.phone }, first_seen: null, last_seen: null, last_changed: null} AS item, null AS key, n.record_id AS id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false }, first_seen: null, last_seen: null, last_changed: null} AS item, null AS key, n.record_id AS id
 ORDER BY n.record_id ASC
 LIMIT $limit

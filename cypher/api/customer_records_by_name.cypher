@@ -12,8 +12,8 @@
 // Returns: rows of item (map of CustomerRecord properties), key (full_name), id.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
-// email_refused_elsewhere / phone_refused_elsewhere: another record of the same customer
-// with this address / number refused e-mail / SMS (masked for marketers: api/graphql/auth.py).
+// email_refused_elsewhere / phone_refused_elsewhere: a record of the same customer refused
+// e-mail / SMS: the person did (masked for marketers: api/graphql/auth.py).
 CALL () {
   WITH 1 AS go WHERE $after_id IS NULL OR $after_key IS NOT NULL
   MATCH (n:CustomerRecord)
@@ -39,4 +39,4 @@ CALL (named) {
   RETURN collect(n) AS unnamed
 }
 UNWIND (named + unnamed)[..$limit] AS n
-RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false AND toLower(o.email) = toLower(n.email) }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false AND o.phone = n.phone }, first_seen: null, last_seen: null, last_changed: null} AS item, n.full_name AS key, n.record_id AS id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false }, first_seen: null, last_seen: null, last_changed: null} AS item, n.full_name AS key, n.record_id AS id

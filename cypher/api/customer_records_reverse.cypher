@@ -8,8 +8,8 @@
 //   $after_key, $after_id: the cursor row; $limit: int (page size + 1, so the caller
 //   sees whether a previous page exists).
 // Returns: rows of item, key, id, as customer_records.cypher.
-// email_refused_elsewhere / phone_refused_elsewhere: another record of the same customer
-// with this address / number refused e-mail / SMS (masked for marketers: api/graphql/auth.py).
+// email_refused_elsewhere / phone_refused_elsewhere: a record of the same customer refused
+// e-mail / SMS: the person did (masked for marketers: api/graphql/auth.py).
 MATCH (n:CustomerRecord)
 WHERE ($source_system IS NULL OR n.source_system = $source_system)
   AND ($country IS NULL OR n.country = $country)
@@ -26,7 +26,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id < $after_id
            WHEN $sort ENDS WITH '_DESC' THEN key > $after_key
            ELSE key < $after_key END
-RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false AND toLower(o.email) = toLower(n.email) }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false AND o.phone = n.phone }, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false }, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN $sort ENDS WITH '_DESC' THEN key END ASC,
          CASE WHEN NOT $sort ENDS WITH '_DESC' THEN key END DESC,
          id DESC

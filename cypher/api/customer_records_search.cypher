@@ -18,8 +18,8 @@
 // Returns: rows of item (map of CustomerRecord properties), key, id.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
-// email_refused_elsewhere / phone_refused_elsewhere: another record of the same customer
-// with this address / number refused e-mail / SMS (masked for marketers: api/graphql/auth.py).
+// email_refused_elsewhere / phone_refused_elsewhere: a record of the same customer refused
+// e-mail / SMS: the person did (masked for marketers: api/graphql/auth.py).
 CALL () {
   // Analysts and admins ($search_names null): one search over every indexed field.
   WITH 1 AS go WHERE $search_names IS NULL
@@ -27,8 +27,8 @@ CALL () {
   RETURN node AS n, score
   UNION
   // Below them, names find any record, an e-mail only a record whose address they may read
-  // (not refused there or on another record of the person holding it: api/graphql/auth.py
-  // masks it), and a record deleted at its source neither.
+  // (not refused by the person on any of their records: api/graphql/auth.py masks it), and a
+  // record deleted at its source neither.
   WITH 1 AS go WHERE $search_names IS NOT NULL
   CALL db.index.fulltext.queryNodes('entity_names', $search_names) YIELD node, score
   RETURN node AS n, score
@@ -37,7 +37,7 @@ CALL () {
   CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node, score
   WITH node, score WHERE coalesce(node.consent_email, true)
     AND NOT EXISTS { MATCH (node)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord)
-                     WHERE o.consent_email = false AND toLower(o.email) = toLower(node.email) }
+                     WHERE o.consent_email = false }
   RETURN node AS n, score
 }
 WITH n, max(score) AS score
@@ -58,7 +58,7 @@ WHERE $after_id IS NULL
            WHEN key = $after_key THEN id > $after_id
            WHEN descending THEN key < $after_key
            ELSE key > $after_key END
-RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false AND toLower(o.email) = toLower(n.email) }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false AND o.phone = n.phone }, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
+RETURN n {.*, created_at: toString(n.created_at), updated_at: toString(n.updated_at), email_refused_elsewhere: n.email IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: n.phone IS NOT NULL AND EXISTS { MATCH (n)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false }, first_seen: null, last_seen: null, last_changed: null} AS item, key, id
 ORDER BY CASE WHEN descending THEN key END DESC,
          CASE WHEN NOT descending THEN key END ASC,
          id ASC

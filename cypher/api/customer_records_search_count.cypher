@@ -12,8 +12,8 @@ CALL () {
   RETURN node AS n, score
   UNION
   // Below them, names find any record, an e-mail only a record whose address they may read
-  // (not refused there or on another record of the person holding it: api/graphql/auth.py
-  // masks it), and a record deleted at its source neither.
+  // (not refused by the person on any of their records: api/graphql/auth.py masks it), and a
+  // record deleted at its source neither.
   WITH 1 AS go WHERE $search_names IS NOT NULL
   CALL db.index.fulltext.queryNodes('entity_names', $search_names) YIELD node, score
   RETURN node AS n, score
@@ -22,7 +22,7 @@ CALL () {
   CALL db.index.fulltext.queryNodes('entity_names', $search) YIELD node, score
   WITH node, score WHERE coalesce(node.consent_email, true)
     AND NOT EXISTS { MATCH (node)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord)
-                     WHERE o.consent_email = false AND toLower(o.email) = toLower(node.email) }
+                     WHERE o.consent_email = false }
   RETURN node AS n, score
 }
 WITH n, max(score) AS score
