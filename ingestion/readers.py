@@ -67,16 +67,26 @@ class ValidatedFile:
     content_sha256: str
 
 
+#: What may follow a source type in a file name: `crm_contacts_2024-06.csv`,
+#: `crm_contacts-june.csv`, `crm_contacts (1).csv` (a browser's second download).
+_NAME_SUFFIX_STARTS = "_- ("
+
+
 def detect_source_type(path: Path) -> str:
-    """The source type a file holds, from its name (``crm_contacts.csv`` → ``crm_contacts``)."""
-    stem = Path(path).name.split(".", 1)[0]
-    if stem not in CONTRACTS:
-        known = ", ".join(sorted(CONTRACTS))
-        raise ContractError(
-            f"{path}: cannot tell which source this file comes from; name it after one of the "
-            f"known source types: {known}"
-        )
-    return stem
+    """The source type a file holds, from its name: ``crm_contacts.csv`` → ``crm_contacts``,
+    also with a date or copy number after it (``CRM_Contacts_2024-06.csv``), as exports are
+    usually named; the longest type that fits wins (``shop_order_lines_…`` is order lines)."""
+    stem = Path(path).name.split(".", 1)[0].lower()
+    if stem in CONTRACTS:
+        return stem
+    for source_type in sorted(CONTRACTS, key=len, reverse=True):
+        if stem.startswith(source_type) and stem[len(source_type)] in _NAME_SUFFIX_STARTS:
+            return source_type
+    known = ", ".join(sorted(CONTRACTS))
+    raise ContractError(
+        f"{path}: cannot tell which source this file comes from; name it after one of the "
+        f"known source types (a date or number may follow: crm_contacts_2024-06.csv): {known}"
+    )
 
 
 @functools.cache

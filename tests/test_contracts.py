@@ -72,6 +72,14 @@ def test_source_type_is_detected_from_the_file_name() -> None:
     assert detect_source_type(Path("web_events.parquet")) == "web_events"
     with pytest.raises(ContractError, match="crm_accounts, crm_calls"):
         detect_source_type(Path("contacts_export.csv"))
+    # as exports are named: a date or a copy number after the type, any case
+    assert detect_source_type(Path("CRM_Contacts_2024-06.csv")) == "crm_contacts"
+    assert detect_source_type(Path("crm_contacts (1).csv")) == "crm_contacts"
+    assert detect_source_type(Path("shop_order_lines-june.csv")) == "shop_order_lines"
+    assert detect_source_type(Path("shop_orders_2024.csv")) == "shop_orders"
+    for name in ("contents.csv", "crm_contactsx.csv", "crm contacts.csv"):
+        with pytest.raises(ContractError):
+            detect_source_type(Path(name))
 
 
 # -- one test per kind of malformed row ----------------------------------------------------------

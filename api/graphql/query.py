@@ -76,7 +76,7 @@ class Query:
         by_name = sort in (inp.CustomerRecordSort.NAME_ASC, inp.CustomerRecordSort.NAME_DESC)
         if role < Role.MARKETER and (search is not None or by_name):
             # Names and e-mails are masked for this role: a search would confirm that an
-            # address exists, and a name sort's cursors carry the name itself.
+            # address exists, and a name sort's order itself tells where a name falls.
             raise Forbidden(
                 "Searching or sorting person records by name needs the marketer role or "
                 "higher: names and e-mails are masked for viewers."
