@@ -90,6 +90,7 @@ from typing import Any
 import httpx
 from rich.table import Table
 
+from api.graphql.cursor_seal import CursorSeal
 from api.graphql.pagination import PageArgs, keyset_args
 from graph.async_db import AsyncDatabase
 from graph.cypher_catalog import load_query
@@ -320,12 +321,15 @@ def page_afters(cursors: list[str], starts: list[int]) -> list[str | None]:
     return [cursors[start - 1] if start else None for start in starts]
 
 
-def raw_pages(afters: list[str | None]) -> list[dict[str, Any]]:
-    """customer_records_by_id's parameters for each page, decoded as the resolver decodes them."""
+def raw_pages(afters: list[str | None], seal: CursorSeal) -> list[dict[str, Any]]:
+    """customer_records_by_id's parameters for each page, decoded as the resolver decodes them
+    (with the server's cursor key, and the filters its cursors are tagged with)."""
+    filters = {k: v for k, v in LIST_FILTERS.items() if k != "sort"}
     return [
-        {**LIST_FILTERS, **keyset_args(PageArgs(PAGE, after=after), LIST_TAG, PAGE).params()}
+        {**LIST_FILTERS,
+         **keyset_args(PageArgs(PAGE, after=after), LIST_TAG, PAGE, seal, filters).params()}
         for after in afters
-    ]
+    ]  # fmt: skip
 
 
 def graphql_bodies(
@@ -797,7 +801,7 @@ def main() -> None:
                     if not pages:  # out of band, before any measured cell
                         with console.status(f"walking customerRecords ({WALK_PAGE} a page)"):
                             afters = page_afters(list_cursors(url, records), starts)
-                        pages = raw_pages(afters)
+                        pages = raw_pages(afters, CursorSeal.from_settings(settings))
                         bodies = graphql_bodies(ids, id_kind, afters, args.total_count)
                     if interleaved(args):  # the other workloads once, then customer 360's rounds
                         others = {k: v for k, v in bodies.items() if k != "customer360"}

@@ -261,6 +261,38 @@ async def test_the_default_page_is_what_the_cost_limit_counts(settings: Settings
         assert codes(big_last) == ["QUERY_TOO_COSTLY"]
 
 
+async def test_lists_without_a_page_argument_count_more_than_one(settings: Settings) -> None:
+    """A customer's `records` has no page argument; counted as one object, the interactions
+    under it went unseen (10 customers x their records x 10 interactions cost 131). Now it
+    counts as UNPAGED_LIST_SIZE records; a connection's own `nodes` is still its page."""
+    nested = "{ customers(first: 10) { nodes { records { interactions(last: 10) { kind } } } } }"
+    async with api_client(api_settings(settings, api_max_cost=500)) as small:
+        body = await gql(small, nested)
+        assert codes(body) == ["QUERY_TOO_COSTLY"], body
+        assert body["errors"][0]["extensions"]["cost"] == 1 + 10 * (1 + (1 + 10 * (1 + 10 * 1)))
+        flat = "{ customers(first: 10) { nodes { records { recordId } } } }"
+        assert codes(await gql(small, flat)) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "query"),
+    [
+        ("resolutionHistory", '{ resolutionHistory(entityId: "c-1", first: 101) { eventId } }'),
+        ("erasureRequests", "{ erasureRequests(first: 101) { erasureId } }"),
+    ],
+)
+async def test_every_list_keeps_the_page_limit_the_cost_rule_counts(
+    settings: Settings, field: str, query: str
+) -> None:
+    """`resolutionHistory` and `erasureRequests` took `first` up to 200 while the cost rule
+    counts at most the server's largest page (100): a page of 200 cost as 100."""
+    async with api_client(api_settings(settings)) as client:
+        body = await gql(client, query, role="admin")
+        assert codes(body) == ["BAD_USER_INPUT"], body
+        (error,) = body["errors"][0]["extensions"]["fields"]
+        assert error["field"] == "first" and "and 100" in error["message"], body
+
+
 # The reverse files written for an index: (file, its filter parameters)
 SEEK_FILES = {
     "customers_reverse": {"status": None},

@@ -5,7 +5,11 @@ depth 5 can ask for 100 records, 100 interactions of each, their performers and 
 interactions of each of those — a million objects from a 200-character query. Cost counts
 every selected field once, times the page size (`first`, `last`, `limit`) of each list above
 it, before anything runs. A page size passed as a variable is not known at validation (the
-result is cached per document), so it counts as the largest page the server allows.
+result is cached per document), so it counts as the largest page the server allows. A list
+without a page argument (a customer's `records`, a draft's `citations`) counts as
+UNPAGED_LIST_SIZE items, an estimate: most hold what one object has (a person's few records),
+a few more (`categories`: 42 in the demo; a customer's `productsOwned`), but counting any as
+one let the pages nested under it multiply unseen.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLList,
     GraphQLNamedType,
     InlineFragmentNode,
     IntValueNode,
@@ -23,6 +28,7 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    get_nullable_type,
 )
 
 from api.graphql.pagination import DEFAULT_PAGE_SIZE
@@ -32,6 +38,9 @@ PAGE_ARGUMENTS = ("first", "last", "limit")
 #: Arguments that size one list *inside* the object a field returns: customer360's
 #: `interactions` is how many `recentInteractions` it holds, not how many 360s.
 CHILD_PAGE_ARGUMENTS = {"interactions": "recentInteractions"}
+#: Items a list field without a page argument counts as (an estimate): a unified customer of
+#: the demo has 1-5 records, a draft a handful of citations.
+UNPAGED_LIST_SIZE = 10
 
 
 def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
@@ -73,7 +82,8 @@ def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
                         _child_pages(field, selection, largest_page),
                     )
                     size = (child_pages or {}).get(selection.name.value)
-                    total += 1 + (size or _page_size(field, selection, largest_page)) * inner
+                    size = size or _page_size(field, selection, largest_page, parent.name)
+                    total += 1 + size * inner
                 elif isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
                     typed = schema.get_type(condition.name.value) if condition else parent
@@ -92,16 +102,20 @@ def query_cost_rule(max_cost: int, largest_page: int) -> type[ValidationRule]:
     return QueryCostLimit
 
 
-def _page_size(field: GraphQLField, node: FieldNode, largest_page: int) -> int:
+def _page_size(field: GraphQLField, node: FieldNode, largest_page: int, parent: str) -> int:
     """How many items the field's page argument asks for (its default if not given), at most
     the largest page the server serves. A connection's `first` and `last` both default to
-    null (only one may be given); with neither, it serves its default page."""
+    null (only one may be given); with neither, it serves its default page. A connection's
+    own `edges` / `nodes` are its page (counted on the connection field); any other list
+    without a page argument counts as UNPAGED_LIST_SIZE."""
     for name in PAGE_ARGUMENTS:
         size = _argument_size(field, node, name, largest_page)
         if size is not None:
             return size
     if "first" in field.args and "last" in field.args:
         return DEFAULT_PAGE_SIZE
+    if isinstance(get_nullable_type(field.type), GraphQLList) and not parent.endswith("Connection"):
+        return UNPAGED_LIST_SIZE
     return 1
 
 

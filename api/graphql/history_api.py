@@ -18,15 +18,14 @@ from typing import Any
 import strawberry
 
 from api.graphql.auth import Role
-from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, invalid
+from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id
+from api.graphql.pagination import checked_first
 from api.graphql.resolution_api import ENTITY_ID, _resolution_lock, _sync_db
 from api.graphql.types import Account, Customer, loaded
 from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, ResolutionError
 
 Info = strawberry.Info[Any, None]
-#: Events one history answer holds at most (an entity's history is short; a cap keeps it so).
-HISTORY_MAX = 200
 
 
 @strawberry.enum(description="What a resolution event did.")
@@ -124,8 +123,7 @@ class HistoryQuery:
     ) -> list[ResolutionEvent]:
         info.context.require(Role.ANALYST)
         eid = check_id("entityId", entity_id, ENTITY_ID, ID_HINT)
-        if not 0 <= first <= HISTORY_MAX:
-            raise invalid("first", f"must be between 0 and {HISTORY_MAX}")
+        checked_first(first, info.context.settings.api_max_page_size)  # what the cost rule counts
         rows = await info.context.db.read(
             load_query("resolution/read_events"),
             {"entity_id": eid, "limit": first},

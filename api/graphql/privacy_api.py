@@ -23,8 +23,6 @@ from graph.errors import JobBusyError, MergedCustomerError, ResolutionError
 Info = strawberry.Info[Any, None]
 #: Records one request may name (a person has a handful; more is a mistake or a bulk job).
 RECORDS_MAX = 100
-#: Erasure requests one answer lists at most.
-LIST_MAX = 200
 
 
 @strawberry.type(description="What one erasure did.")
@@ -73,8 +71,9 @@ class PrivacyQuery:
         self, info: Info, reference: str | None = None, first: int = 50
     ) -> list[ErasureRequest]:
         info.context.require(Role.ADMIN)
-        if not 1 <= first <= LIST_MAX:
-            raise invalid("first", f"between 1 and {LIST_MAX}")
+        largest = info.context.settings.api_max_page_size  # what the cost rule counts
+        if not 1 <= first <= largest:
+            raise invalid("first", f"must be between 1 and {largest}")
         ref = check_text("reference", reference, max_length=200, required=False)
         rows = await info.context.db.read(
             load_query("privacy/list_erasures"), {"reference": ref, "limit": first}
