@@ -71,6 +71,16 @@ class Settings(BaseSettings):
 
     # --- ingestion -----------------------------------------------------------------------
     batch_size: int = Field(default=10_000, ge=1, le=100_000)
+    source_timezone: str = Field(
+        default="UTC",
+        description="Time zone of the times an export writes without an offset (`2024-06-01 "
+        "09:30`, as CRM reports often do): an IANA zone for every source (`Europe/Berlin`), or "
+        "per source system, `crm=America/New_York,shop=Europe/Berlin,UTC` (an entry without "
+        "`=` is every other system; deletion feeds and erasure logs are system `any`). Times "
+        "with `Z` or an offset, and Parquet's typed timestamps, are exact whatever this says. "
+        "Set it before a source's first load: a row re-read later with earlier times counts "
+        "as an older export and is not applied.",
+    )
 
     # --- entity resolution ---------------------------------------------------------------
     resolution_backend: Literal["duckdb", "spark"] = Field(
@@ -231,6 +241,22 @@ class Settings(BaseSettings):
             raise ValueError(f"not a crontab expression like '*/30 * * * *': {exc}") from exc
         return value.strip()
 
+    @field_validator("source_timezone")
+    @classmethod
+    def _time_zones(cls, value: str) -> str:
+        """Refuse an unknown zone at start-up, not on the first load that needs it."""
+        _zones(value)
+        return value.strip()
+
+    def timezone_of(self, source_system: str) -> str:
+        """The zone that `source_system`'s times without an offset are in."""
+        zones = _zones(self.source_timezone)
+        return zones.get(source_system, zones.get("", "UTC"))
+
+    def timezone_systems(self) -> set[str]:
+        """The source systems `source_timezone` names (ingestion checks they exist)."""
+        return set(_zones(self.source_timezone)) - {""}
+
     @property
     def uses_external_neo4j(self) -> bool:
         """True when the user pointed marketgraph at a server it does not manage."""
@@ -260,6 +286,26 @@ class Settings(BaseSettings):
     def quarantine_dir(self) -> Path:
         """Where rejected rows are kept in full, one JSON Lines file per ingest run."""
         return self.state_dir / "quarantine"
+
+
+@lru_cache(maxsize=8)
+def _zones(value: str) -> dict[str, str]:
+    """`crm=America/New_York,UTC` as {"crm": "America/New_York", "": "UTC"}; ValueError
+    naming an entry that is not an IANA time zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zones: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        system, _, zone = entry.rpartition("=")
+        try:
+            ZoneInfo(zone.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{zone.strip()!r} is not a time zone; use an IANA name such as UTC or "
+                "Europe/Berlin, or per source system crm=America/New_York,UTC"
+            ) from None
+        zones[system.strip().lower()] = zone.strip()
+    return zones
 
 
 @lru_cache(maxsize=1)

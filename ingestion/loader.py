@@ -178,6 +178,13 @@ class IngestRun:
 
     def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Validate and load every export file under `paths`; returns the report."""
+        unknown = self.settings.timezone_systems() - {m.source_system for m in MAPPINGS.values()}
+        if unknown:  # a typo would read that system's times as UTC, silently
+            known = sorted({m.source_system for m in MAPPINGS.values()})
+            raise ContractError(
+                f"MARKETGRAPH_SOURCE_TIMEZONE names {', '.join(sorted(unknown))}, which is no "
+                f"source system; the systems are {', '.join(known)}"
+            )
         files, ignored = discover_files(paths)
         report = IngestReport(run_id=self.run_id, ignored=ignored)
         started = time.perf_counter()
@@ -237,7 +244,8 @@ class IngestRun:
             log.info("skipping %s: %s", path.name, fr.note)
             self._record_file(fr)
             return fr
-        vf = read_and_validate(path, source_type, data)
+        zone = self.settings.timezone_of(mapping.source_system)
+        vf = read_and_validate(path, source_type, data, zone)
         fr.rows_read, fr.quarantined = vf.rows_read, len(vf.quarantined)
         self._quarantine(vf, report)
         writing = time.perf_counter()

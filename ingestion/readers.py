@@ -34,14 +34,19 @@ from graph.errors import ContractError
 from ingestion.contracts import CONTRACTS, PATTERN_DESCRIPTIONS, SourceContract
 from ingestion.csv_records import read_csv_records
 from ingestion.jsonl_records import read_jsonl_records
+from ingestion.packed_files import COMPRESSED_SUFFIXES, format_name, unpacked
 from ingestion.raw_records import RawRecords, read_parquet_records
 from ingestion.typed_columns import ERROR_COLUMNS, coerce_frame, column_kind, show_value
 
 logger = logging.getLogger(__name__)
 
 _FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-#: File extensions the readers understand (what an upload may be called).
-SUPPORTED_SUFFIXES = tuple(_FORMATS)
+#: File extensions the readers understand (what an upload may be called): each format, and
+#: the text formats gzip-compressed (`ingestion.packed_files`).
+SUPPORTED_SUFFIXES = (
+    *_FORMATS,
+    *(f"{fmt}{packed}" for fmt in (".csv", ".jsonl", ".ndjson") for packed in COMPRESSED_SUFFIXES),
+)
 
 
 @dataclass(frozen=True)
@@ -111,13 +116,15 @@ def read_file_bytes(path: Path) -> bytes:
 
 
 def read_and_validate(
-    path: Path, source_type: str | None = None, data: bytes | None = None
+    path: Path, source_type: str | None = None, data: bytes | None = None, zone: str = "UTC"
 ) -> ValidatedFile:
     """Read ``path`` and split its rows into contract-valid rows and quarantined rows.
 
     Raises ContractError only for whole-file problems: unknown source type, unreadable file,
     missing columns. Every row-level problem ends up in ``quarantined`` instead. A caller that
     has already read the file (to hash it, say) passes ``data`` so it is not read twice.
+    Times written without an offset are read as wall-clock times in ``zone``, the source's
+    time zone (`Settings.timezone_of`).
     """
     path = Path(path)
     source_type = source_type or detect_source_type(path)
@@ -129,10 +136,10 @@ def read_and_validate(
     if data is None:
         data = read_file_bytes(path)
 
-    raw = _read_records(path, data, contract)
+    raw = _read_records(path, unpacked(path, data), contract)
     schema = _validation_schema(source_type)
     kinds = {name: column_kind(col.dtype) for name, col in schema.columns.items()}
-    typed, cell_errors = coerce_frame(raw.frame, kinds)
+    typed, cell_errors = coerce_frame(raw.frame, kinds, zone)
     check_errors = _contract_errors(path, schema, typed)
     reasons = _row_reasons(cell_errors, check_errors, list(schema.columns))
 
@@ -171,7 +178,7 @@ def read_and_validate(
 
 
 def _read_records(path: Path, data: bytes, contract: SourceContract) -> RawRecords:
-    fmt = _FORMATS.get(path.suffix.lower(), contract.file_format)
+    fmt = _FORMATS.get(Path(format_name(path)).suffix.lower(), contract.file_format)
     schema = _validation_schema(contract.source_type)
     columns = list(schema.columns)
     if fmt == "csv":

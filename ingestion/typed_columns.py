@@ -127,7 +127,14 @@ def _parse_bool(text: pa.Array) -> tuple[pd.Series, np.ndarray]:
     return series.astype("boolean"), failed
 
 
-def _parse_timestamp(series: pd.Series, text: pa.Array | None) -> tuple[pd.Series, np.ndarray]:
+def _parse_timestamp(
+    series: pd.Series, text: pa.Array | None, zone: str = "UTC"
+) -> tuple[pd.Series, np.ndarray]:
+    """UTC timestamps. A text value with `Z` or an offset is exact; one without (`2024-06-01
+    09:30`) is a wall-clock time in `zone`, the source's time zone (`Settings.source_timezone`):
+    of a time the clock shows twice when summer time ends, the first (summer) one; a time in
+    the hour it skips, an hour later. A Parquet timestamp without a zone is UTC (what Spark's
+    and pandas' UTC times look like there)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         parsed = pd.Series(series)
         if getattr(parsed.dt, "tz", None) is None:
@@ -139,13 +146,36 @@ def _parse_timestamp(series: pd.Series, text: pa.Array | None) -> tuple[pd.Serie
     rest = np.flatnonzero(present & ~done)
     failed = np.zeros(len(series), dtype=bool)
     if len(rest):  # other ISO-8601 spellings (offsets, fractions, dates) and invalid values
-        strings = pd.Series(text.take(pa.array(rest)).to_pandas(), dtype=_STR_DTYPE)
-        other = pd.to_datetime(strings, format="ISO8601", utc=True, errors="coerce").dt.as_unit(
-            "us"
-        )
+        strings = pd.Series(text.take(pa.array(rest)).to_pandas(), dtype=_STR_DTYPE).str.strip()
+        other = pd.to_datetime(strings, format="ISO8601", utc=True, errors="coerce")
+        if zone != "UTC":
+            other = _in_zone(strings, other, zone)
+        other = other.dt.as_unit("us")
         parsed.iloc[rest] = other.to_numpy()
         failed[rest] = other.isna().to_numpy()
     return parsed, failed
+
+
+def _in_zone(strings: pd.Series, utc: pd.Series, zone: str) -> pd.Series:
+    """`utc` (the values read as UTC) with each value written without an offset read again as
+    a wall-clock time in `zone`. Which those are, Python's ISO reader tells (a pattern would
+    miss `20240601T093000Z` or take the `-15` of `2024-01-15` for an offset)."""
+    wall: list[datetime | None] = []
+    for value in strings.astype(object).tolist():
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:  # not ISO 8601 to Python: left as pandas read it (or a failed cell)
+            moment = None
+        wall.append(moment if moment is not None and moment.tzinfo is None else None)
+    naive = np.asarray([moment is not None for moment in wall], dtype=bool)
+    if not naive.any():
+        return utc
+    local = pd.Series(pd.to_datetime([m for m in wall if m is not None]))
+    summer = np.ones(len(local), dtype=bool)
+    moved = local.dt.tz_localize(zone, ambiguous=summer, nonexistent=pd.Timedelta(hours=1))
+    result = utc.copy()
+    result.iloc[np.flatnonzero(naive)] = moved.dt.tz_convert("UTC").to_numpy()
+    return result
 
 
 _CANONICAL_TS: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
@@ -196,13 +226,14 @@ def _list_from_text(value: object) -> object:
     return [part.strip() for part in text.split("|") if part.strip()]
 
 
-def coerce_column(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
-    """Parse one column to ``kind``; returns the typed values and a mask of unparsable cells."""
+def coerce_column(series: pd.Series, kind: str, zone: str = "UTC") -> tuple[pd.Series, np.ndarray]:
+    """Parse one column to ``kind``; returns the typed values and a mask of unparsable cells.
+    Timestamps without an offset are wall-clock times in ``zone``."""
     if kind == "object":
         return series.astype(object).map(_list_from_text), np.zeros(len(series), dtype=bool)
     if kind == "timestamp":
         already_typed = pd.api.types.is_datetime64_any_dtype(series.dtype)
-        return _parse_timestamp(series, None if already_typed else _as_text(series))
+        return _parse_timestamp(series, None if already_typed else _as_text(series), zone)
     if kind == "int" and pd.api.types.is_integer_dtype(series.dtype):
         return series.astype("Int64"), np.zeros(len(series), dtype=bool)
     if kind == "float" and pd.api.types.is_numeric_dtype(series.dtype):
@@ -224,15 +255,18 @@ def coerce_column(series: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(trimmed.to_pandas(), dtype=_STR_DTYPE), np.zeros(len(series), dtype=bool)
 
 
-def coerce_frame(raw: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def coerce_frame(
+    raw: pd.DataFrame, kinds: dict[str, str], zone: str = "UTC"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Type every contract column; returns the typed frame and one error row per bad cell.
+    Timestamps without an offset are wall-clock times in ``zone`` (the source's time zone).
 
     The error frame has columns ``row`` (position in ``raw``), ``column`` and ``message``.
     """
     typed: dict[str, pd.Series] = {}
     errors: list[tuple[int, str, str]] = []
     for name, kind in kinds.items():
-        values, failed = coerce_column(raw[name].reset_index(drop=True), kind)
+        values, failed = coerce_column(raw[name].reset_index(drop=True), kind, zone)
         typed[name] = values
         for pos in np.flatnonzero(failed):
             shown = show_value(raw[name].iloc[pos])

@@ -198,3 +198,29 @@ def test_odd_but_valid_numbers_and_lists(tmp_path: Path) -> None:
     assert content.valid["product_skus"].tolist() == [["SKU-1", "SKU-2"]]
     [bad] = content.quarantined  # a list joined another way is not one SKU
     assert "not a list of SKU strings" in bad.reason
+
+
+def test_times_without_an_offset_are_read_in_the_given_zone(tmp_path: Path) -> None:
+    """Every ISO spelling with an offset stays exact (also the compact `20240601T093000Z` a
+    pattern would miss), mixed in one column with wall-clock times; a date alone is midnight
+    there; spaces around a time are trimmed; the hour summer time skips moves an hour on."""
+    times = [
+        ("2024-06-01 09:30", "2024-06-01 07:30:00+00:00"),
+        ("20240601T093000Z", "2024-06-01 09:30:00+00:00"),
+        ("2024-06-01T09Z", "2024-06-01 09:00:00+00:00"),
+        ("2024-06-01T09:30:00.5-0500", "2024-06-01 14:30:00.500000+00:00"),
+        ("2024-01-15", "2024-01-14 23:00:00+00:00"),
+        (" 2024-06-01T09:30:00 ", "2024-06-01 07:30:00+00:00"),
+        ("2024-03-31 02:10", "2024-03-31 01:10:00+00:00"),
+        ("2024-03-31 02:50", "2024-03-31 01:50:00+00:00"),
+    ]
+    path = tmp_path / "crm_calls.csv"
+    path.write_text(
+        CALLS + "".join(f"K{i},C{i},{t},60,connected,fine\n" for i, (t, _) in enumerate(times)),
+        encoding="utf-8",
+    )
+    berlin = read_and_validate(path, zone="Europe/Berlin")
+    assert not berlin.quarantined
+    assert [str(t) for t in berlin.valid["occurred_at"]] == [utc for _, utc in times]
+    default = read_and_validate(path)  # UTC: a time without an offset is UTC
+    assert str(default.valid["occurred_at"][0]) == "2024-06-01 09:30:00+00:00"

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from api import jobs
 from graph.db import Database
+from graph.errors import ContractError
 from graph.settings import Settings
 from ingestion.loader import IngestReport, IngestRun
 
@@ -173,3 +177,53 @@ def test_the_refresh_job_names_inbox_files_it_could_not_use(
     assert "rejected campaigns.csv" in step.summary and "separated by semicolons" in step.summary
     assert "ignored CRM contacts (1).csv" in step.summary and "manifest" not in step.summary
     assert str(inbox) not in step.summary
+
+
+def test_times_without_an_offset_are_in_the_sources_time_zone(
+    empty_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """A CRM report writes `2024-06-01 09:30` in its users' zone. With
+    MARKETGRAPH_SOURCE_TIMEZONE naming it, that is 13:30 UTC in New York's summer, and an
+    older export written the same way is still recognised as older; a time with `Z` stays."""
+    zoned = settings.model_copy(update={"source_timezone": "crm=America/New_York,UTC"})
+    path = _write(
+        tmp_path / "june", "crm_contacts.csv",
+        CONTACT_HEADER + "C1,,Ann,Smith,ann@example.org,,,Leeds,GB,true,false,"
+        "2024-01-10,2024-06-01 09:30\n"
+        "C2,,Bob,Jones,bob@example.org,,,York,GB,true,false,"
+        "2024-01-11T09:00:00Z,2024-06-01T09:30:00Z\n",
+    )  # fmt: skip
+    IngestRun(empty_db, zoned).run([path])
+    rows = empty_db.query(
+        "MATCH (n:CustomerRecord) RETURN n.record_id AS id, toString(n.created_at) AS created, "
+        "toString(n.updated_at) AS updated ORDER BY id"
+    )
+    assert rows == [
+        {"id": "crm:C1", "created": "2024-01-10T05:00:00Z", "updated": "2024-06-01T13:30:00Z"},
+        {"id": "crm:C2", "created": "2024-01-11T09:00:00Z", "updated": "2024-06-01T09:30:00Z"},
+    ]
+    # the same wall-clock time an hour earlier, read in the same zone: older, not applied
+    earlier = _write(
+        tmp_path / "may", "crm_contacts.csv",
+        CONTACT_HEADER + "C1,,Ann,Smith,ann.old@example.org,,,Leeds,GB,true,false,"
+        "2024-01-10,2024-06-01 08:30\n",
+    )  # fmt: skip
+    (f,) = IngestRun(empty_db, zoned).run([earlier]).files
+    assert f.older == 1
+    # the shop is in UTC (the rest): the same text is 09:30 UTC there
+    assert zoned.timezone_of("shop") == "UTC" and zoned.timezone_of("crm") == "America/New_York"
+
+
+def test_an_unknown_time_zone_is_refused_at_start_up() -> None:
+    with pytest.raises(ValidationError, match="'Europe/Lyon' is not a time zone"):
+        Settings(source_timezone="crm=Europe/Lyon")
+
+
+def test_a_time_zone_for_a_system_that_does_not_exist_stops_the_run(
+    empty_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """`hubspot=` (a tool, not one of marketgraph's source systems) would silently leave the
+    CRM's times in UTC."""
+    typo = settings.model_copy(update={"source_timezone": "hubspot=Europe/Berlin"})
+    with pytest.raises(ContractError, match=r"names hubspot, which is no source system.*crm"):
+        IngestRun(empty_db, typo).run([tmp_path])
