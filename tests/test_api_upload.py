@@ -6,6 +6,7 @@ requests without an API-key (or preflight) header are refused, and no ingest dir
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -101,6 +102,24 @@ async def test_upload_loads_once_then_skips(
     forced = body_of(await upload(client, "crm_contacts.csv", content, force=True))
     assert [f["status"] for f in forced["data"]["uploadFile"]["files"]] == ["loaded"]
     assert customer_records(db) == result["loaded"]  # a forced re-load writes nothing new
+
+
+async def test_a_gzip_compressed_upload_is_loaded(
+    client: httpx.AsyncClient, db: Database, demo_dir: Path, ingest_dir: Path
+) -> None:
+    """Shops and cron jobs ship `.csv.gz`; it is stored as sent and read as the CSV inside."""
+    content = gzip.compress((demo_dir / "shop_customers.csv").read_bytes())
+    body = body_of(await upload(client, "shop_customers_2024-06.csv.gz", content))
+    assert "errors" not in body, body
+    result = body["data"]["uploadFile"]
+    [file] = result["files"]
+    assert (file["sourceType"], file["status"]) == ("shop_customers", "loaded"), file
+    assert file["loaded"] > 0 and result["rowsRead"] == result["loaded"] + result["quarantined"]
+    shop = db.query("MATCH (r:CustomerRecord {source_system: 'shop'}) RETURN count(r) AS n")
+    assert shop[0]["n"] == file["loaded"]
+    stored = ingest_dir / "uploads" / "shop_customers_2024-06.csv.gz"
+    assert stored.read_bytes() == content
+    stored.unlink()  # the other tests count files
 
 
 async def test_an_uploaded_erasure_log_is_honoured_after_the_load(
