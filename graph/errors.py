@@ -43,6 +43,16 @@ class ModelError(MarketgraphError):
     unified customers yet, no purchases in a window, an unknown version, a failed drift check)."""
 
 
+class ModelRefused(ModelError):
+    """A promote or rollback declined for a reason the user can act on (a failed drift check,
+    nothing to roll back to): its message is written for whoever asked, API clients included;
+    `reason` names the case."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class CopyError(MarketgraphError):
     """Personalized copy cannot be written, stored or reviewed as asked (unknown customer,
     product or draft; a review decision the draft's status does not allow)."""

@@ -360,6 +360,9 @@ def test_promote_then_rollback_restores_the_previous_scores(
     assert serving(db, "cross_sell") == second.versions["cross_sell"]
     assert serving(db, "propensity") == second.versions["propensity"]
     assert set(recommendations(db)) == set(before)  # everyone scored by the new version
+    # promoting it again changes nothing: before, the version became its own predecessor and
+    # a rollback "succeeded" without leaving it
+    promote(db, model_settings, second.versions["cross_sell"], by="again", force=True)
     result = rollback(db, model_settings, by="test")
     assert result["to"] == trained.versions["cross_sell"]
     assert serving(db, "cross_sell") == trained.versions["cross_sell"]
@@ -434,3 +437,17 @@ def test_tabular_scoring_at_scale_reranks_only_candidates(frames: GraphFrames) -
     assert (chosen.sum(axis=1) == 20).all()
     assert np.allclose(staged[chosen], full[chosen])
     assert (staged[~chosen] < 0).all() and (full >= 0).all()
+
+
+@pytest.mark.asyncio
+async def test_a_refused_rollback_says_why(empty_db: Database, model_settings: Settings) -> None:
+    """Nothing serves (a new graph): the client reads the reason, not "see the server log".
+    Runs last in this module: it empties the graph."""
+    from tests.api_helpers import api_client, api_settings, codes, gql
+
+    async with api_client(api_settings(model_settings)) as client:
+        body = await gql(client, "mutation { rollbackModel { serving } }", role="admin")
+    assert codes(body) == ["REFUSED"], body
+    error = body["errors"][0]
+    assert error["extensions"]["reason"] == "NOTHING_TO_ROLL_BACK"
+    assert error["message"] == "No model serves yet: nothing to roll back."

@@ -16,9 +16,10 @@ from typing import Any
 
 import strawberry
 
-from api.graphql.errors import InvalidInput, NotFound
+from api.graphql.errors import InvalidInput, NotFound, Refused
 from api.graphql.types import iso_datetime
 from graph.cypher_catalog import load_query
+from graph.errors import ModelRefused
 
 Info = strawberry.Info[Any, None]
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}$")
@@ -200,9 +201,12 @@ async def promote_version(info: Info, version: str, force: bool, by: str) -> Mod
         raise NotFound(f"No model version {version!r}; see `modelVersions`.")
     db = _sync_db(info)
     async with _model_lock:
-        report = await asyncio.to_thread(
-            promote, db, info.context.settings, version, by=by, force=force
-        )
+        try:
+            report = await asyncio.to_thread(
+                promote, db, info.context.settings, version, by=by, force=force
+            )
+        except ModelRefused as exc:  # the drift check: its figures, for the person deciding
+            raise Refused(str(exc), reason=exc.reason) from None
         serving = await asyncio.to_thread(list_versions, db)
     drift = report["drift"]
     return ModelSwitch(
@@ -218,7 +222,10 @@ async def rollback_serving(info: Info, by: str) -> ModelSwitch:
 
     db = _sync_db(info)
     async with _model_lock:
-        result = await asyncio.to_thread(rollback, db, info.context.settings, by=by)
+        try:
+            result = await asyncio.to_thread(rollback, db, info.context.settings, by=by)
+        except ModelRefused as exc:  # nothing to roll back to
+            raise Refused(str(exc), reason=exc.reason) from None
         serving = await asyncio.to_thread(list_versions, db)
     runs = [r["training_run"] for r in serving if r["version"] == result["to"]]
     return ModelSwitch(

@@ -22,7 +22,7 @@ import numpy as np
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import ModelError
+from graph.errors import ModelError, ModelRefused
 from graph.settings import Settings
 from models.linkpred import artifacts, drift
 from models.linkpred.export import export_graph
@@ -235,10 +235,11 @@ def promote(
     report = drift_report(db, settings, run_id, frames)
     worst = max(report["max_feature_psi"], report.get("score_psi", 0.0))
     if worst > settings.linkpred_max_psi and not force:
-        raise ModelError(
+        raise ModelRefused(
             f"Drift check failed for {run_id}: population stability index {worst:.3f} > "
             f"{settings.linkpred_max_psi} (features or scores moved). Retrain on current data, or "
-            "promote anyway with --force if the change is expected."
+            "promote anyway with --force (API: force: true) if the change is expected.",
+            reason="DRIFT_CHECK_FAILED",
         )
     _score_and_serve(db, settings, run_id, frames, reason, progress, by=by)
     return {"run_id": run_id, "drift": report}
@@ -274,12 +275,13 @@ def rollback(db: Database, settings: Settings, by: str) -> dict[str, Any]:
     """Serve the version that served before the current one (its scores are still there)."""
     current = [r for r in list_versions(db, "cross_sell") if r["serving"]]
     if not current:
-        raise ModelError("No model serves yet: nothing to roll back.")
+        raise ModelRefused("No model serves yet: nothing to roll back.", "NOTHING_TO_ROLL_BACK")
     rows = db.query(load_query("linkpred/previous_serving"), {"version": current[0]["version"]})
     previous = rows[0]["previous"] if rows else None
     if not previous:
-        raise ModelError(
-            f"{current[0]['version']} was the first serving version: nothing to roll back to."
+        raise ModelRefused(
+            f"{current[0]['version']} was the first serving version: nothing to roll back to.",
+            reason="NOTHING_TO_ROLL_BACK",
         )
     # The previous version's scores are normally still in the graph: no export unless pruned.
     _score_and_serve(db, settings, run_of(db, previous), None, "rollback", lambda *_: None, by=by)
