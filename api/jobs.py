@@ -172,7 +172,10 @@ def ingest_inbox(run: JobRun) -> StepReport:
     inbox = run.settings.inbox_dir
     if not inbox.is_dir() or not any(inbox.iterdir()):
         run.state["changed_rows"] = 0
-        return _timed("ingest", started, "skipped", f"no files in {inbox}")
+        log.info("refresh inbox %s: no files", inbox)  # the path for operators, not API clients
+        return _timed(
+            "ingest", started, "skipped", "no files in the inbox (MARKETGRAPH_JOBS_INBOX_DIR)"
+        )
     apply_migrations(run.db)
     report = IngestRun(run.db, run.settings).run([inbox])
     loaded, quarantined = report.total("loaded"), report.total("quarantined")

@@ -29,7 +29,7 @@ import pandas as pd
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import ContractError
+from graph.errors import ConfigurationError, ContractError
 from graph.settings import Settings
 from ingestion.mapping import LOAD_ORDER, MAPPINGS, GraphMapping
 from ingestion.quarantine_text import without_erased
@@ -181,7 +181,7 @@ class IngestRun:
         unknown = self.settings.timezone_systems() - {m.source_system for m in MAPPINGS.values()}
         if unknown:  # a typo would read that system's times as UTC, silently
             known = sorted({m.source_system for m in MAPPINGS.values()})
-            raise ContractError(
+            raise ConfigurationError(
                 f"MARKETGRAPH_SOURCE_TIMEZONE names {', '.join(sorted(unknown))}, which is no "
                 f"source system; the systems are {', '.join(known)}"
             )

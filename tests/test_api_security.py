@@ -324,3 +324,9 @@ async def test_ingest_file_mutation(
     for bad in ("../../etc", "/etc/passwd", ""):
         assert codes(await gql(client, query, {"p": bad}, role="admin")) == ["BAD_USER_INPUT"]
     assert codes(await gql(client, query, {"p": "no-such-dir"}, role="admin")) == ["NOT_FOUND"]
+    # a file that is no export: why, on `path` (was "matches no data contract", no field)
+    notes = await gql(client, query, {"p": f"{demo_dir.name}/manifest.json"}, role="admin")
+    assert codes(notes) == ["BAD_USER_INPUT"], notes
+    [problem] = notes["errors"][0]["extensions"]["fields"]
+    assert problem["field"] == "path" and "cannot tell which source" in problem["message"]
+    assert str(demo_dir.parent) not in problem["message"]

@@ -181,6 +181,23 @@ async def test_a_chunked_upload_is_refused_before_it_is_read(
     assert files_under(ingest_dir) == before
 
 
+async def test_a_browsers_copy_name_loads_and_a_workbook_says_what_to_do(
+    client: httpx.AsyncClient, ingest_dir: Path, demo_dir: Path
+) -> None:
+    """`crm_contacts (1).csv` (a second download) was refused though `ingest` and the inbox
+    take it; a workbook got the generic "an export file name such as …"."""
+    content = (demo_dir / "crm_contacts.csv").read_bytes()
+    body = body_of(await upload(client, "crm_contacts (1).csv", content))
+    assert "errors" not in body, body
+    [file] = body["data"]["uploadFile"]["files"]
+    assert file["sourceType"] == "crm_contacts" and file["status"] in ("loaded", "skipped")
+    (ingest_dir / "uploads" / "crm_contacts (1).csv").unlink()  # the other tests count files
+    for name, advice in (("crm_contacts.xlsx", "CSV UTF-8"), ("exports.zip", "unpack it")):
+        refused = body_of(await upload(client, name, b"PK\x03\x04"))
+        assert codes(refused) == ["BAD_USER_INPUT"], refused
+        assert advice in refused["errors"][0]["extensions"]["fields"][0]["message"]
+
+
 @pytest.mark.parametrize(
     "name",
     ["../evil.csv", "notes.txt", "../../notes.txt", "manifest.json", "ground_truth.csv",

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from api import jobs
 from graph.db import Database
-from graph.errors import ContractError
+from graph.errors import ConfigurationError
 from graph.settings import Settings
 from ingestion.loader import IngestReport, IngestRun
 
@@ -225,5 +225,5 @@ def test_a_time_zone_for_a_system_that_does_not_exist_stops_the_run(
     """`hubspot=` (a tool, not one of marketgraph's source systems) would silently leave the
     CRM's times in UTC."""
     typo = settings.model_copy(update={"source_timezone": "hubspot=Europe/Berlin"})
-    with pytest.raises(ContractError, match=r"names hubspot, which is no source system.*crm"):
+    with pytest.raises(ConfigurationError, match=r"names hubspot, which is no source system.*crm"):
         IngestRun(empty_db, typo).run([tmp_path])

@@ -126,6 +126,14 @@ class CopyDraftDetail:
     citations: list[Citation]
     review_reason: str | None
     reviewed_at: datetime | None
+    review_history: list[str] = strawberry.field(
+        description='Every review decision, oldest first ("approved by api:marketer at …: '
+        'note"): a withdrawn approval still says who approved it.'
+    )
+    requested_by: str | None = strawberry.field(description="Who asked for the copy.")
+    model_version: str | None = strawberry.field(
+        description="The cross-sell model version whose recommendation chose the product."
+    )
 
 
 def _view(draft: dict[str, Any]) -> CopyDraftView:
@@ -171,6 +179,9 @@ def _detail(draft: dict[str, Any], product_name: str | None) -> CopyDraftDetail:
         ],
         review_reason=draft.get("review_reason"),
         reviewed_at=iso_datetime(draft.get("reviewed_at")),
+        review_history=list(draft.get("review_history") or []),
+        requested_by=draft.get("requested_by"),
+        model_version=draft.get("model_version"),
     )  # fmt: skip
 
 
@@ -317,7 +328,7 @@ class CopyMutation:
         writer: CopyWriter | None = None,
         variants: int = 1,
     ) -> list[CopyDraftDetail]:
-        info.context.require(Role.MARKETER)
+        role = info.context.require(Role.MARKETER)
         settings = info.context.settings
         cid = check_id("customerId", customer_id, GRAPH_ID, ID_HINT)
         product = None if sku is None else check_id("sku", sku, GRAPH_ID, ID_HINT)
@@ -329,14 +340,21 @@ class CopyMutation:
         if chosen == "llm" and not settings.llm_model:
             raise Refused("This server has no LLM configured; use writer: GROUNDED.",
                           reason="WRITER_UNAVAILABLE")  # fmt: skip
-        await _check_targets(info, cid, product, campaign)
         from models.copy import Channel
+        from models.copy.grounded import TEMPLATES
+
+        if chosen == "grounded" and variants > TEMPLATES[Channel(channel.value)]:
+            most = TEMPLATES[Channel(channel.value)]
+            raise invalid("variants", f"at most {most} for {channel.name} with the grounded "
+                          "writer (its distinct templates)")  # fmt: skip
+        await _check_targets(info, cid, product, campaign)
 
         db = _sync_db(info)
 
         def work(service: CopyService) -> list[str]:
             results = service.write(cid, Channel(channel.value), sku=product, variants=variants,
-                                    writer=chosen, campaign_id=campaign)  # fmt: skip
+                                    writer=chosen, campaign_id=campaign,
+                                    requested_by=f"api:{role.name.lower()}")  # fmt: skip
             return [r.draft_id for r in results]
 
         try:

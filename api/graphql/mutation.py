@@ -36,7 +36,17 @@ Info = strawberry.Info[Any, None]
 DISABLED = "{} is disabled: the server has no MARKETGRAPH_API_INGEST_DIR."
 #: Subfolder of the ingest dir that uploads are written to.
 UPLOADS = "uploads"
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+#: A base name as browsers and tools save exports (`crm_contacts (1).csv`): no separators, and
+#: no leading dot or dash.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._() -]{0,199}")
+#: Extensions of files people upload instead of an export, and what to do instead.
+_NOT_AN_EXPORT = {
+    **dict.fromkeys(("xlsx", "xlsm", "xls", "ods", "numbers"),
+                    "a spreadsheet: save the sheet as “CSV UTF-8” and upload that"),
+    **dict.fromkeys(("zip", "7z", "rar", "tar", "tgz"),
+                    "an archive: unpack it and upload the export files inside (one export may "
+                    "be gzip-compressed: crm_contacts.csv.gz)"),
+}  # fmt: skip
 _CHUNK = 1 << 20
 
 
@@ -57,7 +67,8 @@ def upload_name(filename: str | None) -> str:
     if not _SAFE_NAME.fullmatch(base) or base in NOT_EXPORTS:
         raise invalid("file", hint)
     if not base.lower().endswith(suffixes):
-        raise invalid("file", hint)
+        extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+        raise invalid("file", _NOT_AN_EXPORT.get(extension, hint))
     try:
         detect_source_type(Path(base))
     except ContractError:
@@ -135,8 +146,19 @@ class IngestService:
         return target
 
     async def ingest(self, relative: str, force: bool) -> IngestResult:
-        """Validate and load the files under `relative`; returns the run report."""
-        return await self._run(self.resolve(relative), force)
+        """Validate and load the files under `relative`; returns the run report. A single
+        file whose name matches no export is a field error on `path` saying so."""
+        from graph.errors import ContractError
+        from ingestion.readers import detect_source_type
+
+        target = self.resolve(relative)
+        if target.is_file():
+            try:
+                detect_source_type(target)
+            except ContractError as exc:
+                reason = str(exc).replace(f"{target}: ", "", 1)  # no server paths for clients
+                raise invalid("path", f"{relative}: {reason}") from None
+        return await self._run(target, force)
 
     async def upload(self, upload: Any, force: bool) -> IngestResult:
         """Stream `upload` (a Starlette UploadFile) into `uploads/`, then ingest that file.

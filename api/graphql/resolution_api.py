@@ -307,8 +307,8 @@ class ResolutionMutation:
 
         try:
             result = await asyncio.to_thread(work)
-        except ResolutionError:  # undone by someone else between the check and the unmerge
-            raise Conflict(f"The merge {event} was already undone.") from None
+        except ResolutionError as exc:  # undone meanwhile, or its records all left since
+            raise Conflict(f"The merge {event} cannot be undone: {exc}.") from None
         except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
             raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc
         return UnmergeOutcome(

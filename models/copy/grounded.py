@@ -23,6 +23,8 @@ WRITER = "grounded"
 WRITER_VERSION = "grounded-templates-1"
 #: Neo4j cosine scores are (1 + cos) / 2; below this a post is not about the same thing.
 MIN_CONTENT_SCORE = 0.7
+#: Distinct templates per channel: the most variants one request can get from this writer.
+TEMPLATES = {Channel.EMAIL: 4, Channel.SMS: 3, Channel.SOCIAL: 3, Channel.AD: 3}
 _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 _UNITS = {"kg": "kg", "gb": "GB", "h": "h", "l": "l", "cm": "cm", "mm": "mm", "m": "m",
           "in": "in", "k": "K", "c": "°C", "years": "years", "gsm": "gsm", "w": "W"}  # fmt: skip
@@ -94,10 +96,10 @@ class GroundedWriter:
     def __init__(self, rules: CopyRules) -> None:
         self.rules = rules
         self._templates: dict[Channel, list[Callable[[Retrieved], CopyText]]] = {
-            Channel.EMAIL: [self._email(i) for i in range(4)],
-            Channel.SMS: [self._sms(i) for i in range(3)],
-            Channel.SOCIAL: [self._social(i) for i in range(3)],
-            Channel.AD: [self._ad(i) for i in range(3)],
+            Channel.EMAIL: [self._email(i) for i in range(TEMPLATES[Channel.EMAIL])],
+            Channel.SMS: [self._sms(i) for i in range(TEMPLATES[Channel.SMS])],
+            Channel.SOCIAL: [self._social(i) for i in range(TEMPLATES[Channel.SOCIAL])],
+            Channel.AD: [self._ad(i) for i in range(TEMPLATES[Channel.AD])],
         }
 
     def template_count(self, channel: Channel) -> int:
