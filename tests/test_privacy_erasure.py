@@ -30,6 +30,7 @@ KEPT = {
     "record_id", "source_system", "source_id", "placeholder", "first_seen", "first_run",
     "last_seen", "last_run", "last_changed", "created_at", "updated_at", "deleted_at",
     "deletion_reason", "deleted_run", "erased_at", "erased_by", "erasure_id",
+    "erased_customer",  # the customer it left: an id, no personal data
 }  # fmt: skip
 
 
@@ -120,7 +121,7 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
         "MATCH (c:Customer {customer_id: $c}) RETURN c.status AS s, c.merged_into AS into",
         {"c": customer},
     )
-    assert (status[0]["s"], status[0]["into"]) == ("merged", None)  # retired: a tombstone
+    assert (status[0]["s"], status[0]["into"]) == ("retired", None)  # a tombstone, not "merged"
     [removal] = [e for e in list_events(db, customer) if e["kind"] == "remove"]
     assert sorted(removal["record_ids"]) == records and removal["model_version"] == "erasure"
     drafts = db.query("MATCH (d:CopyDraft) RETURN d.customer_id AS c")
@@ -149,6 +150,10 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
              for line in f.read_text().splitlines()]  # fmt: skip
     assert not [q for q in lines if q["raw"] and email in q["raw"]]
     assert [q for q in lines if q.get("raw") and other in q["raw"]]
+    # Asked again (a second ticket, a retry): the records are found, erased already — before,
+    # nothing was found, which read as "this customer had no records"
+    again = erase(db, settings, customer_id=customer, reference="DSR-1b", by="dpo")
+    assert (again.erasure_id, again.records, again.already_erased) == (None, [], records)
 
 
 def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_returns(
@@ -217,6 +222,10 @@ def test_erased_data_stays_gone_through_runs_and_old_exports_until_the_person_re
         {"id": f"crm:{contact}"},
     )
     assert len(linked) == 1
+    # a second ticket for the old customer covers what it erased, not the new sign-up
+    retry = erase(db, settings, customer_id=customer, reference="DSR-2b", by="dpo")
+    assert f"crm:{contact}" not in retry.records + retry.already_erased
+    assert db.query(of_record, {"id": f"crm:{contact}"})[0]["name"] == back["name"]
 
 
 def test_an_erasure_names_what_it_cannot_find(

@@ -136,7 +136,7 @@ def test_a_run_detaches_deleted_records_and_retires_customers_left_empty(
         "MATCH (c:Customer) WHERE c.customer_id IN $ids RETURN c.customer_id AS id, c.status AS s",
         {"ids": [kept, emptied]},
     )
-    assert {s["id"]: s["s"] for s in status} == {kept: "active", emptied: "merged"}
+    assert {s["id"]: s["s"] for s in status} == {kept: "active", emptied: "retired"}
     [removal] = [e for e in list_events(db, kept, 10) if e["kind"] == "remove"]
     assert removal["record_ids"] == [leaving] and removal["model_version"] == "source deletion"
     assert works_at(db) == expected_works_at(db)

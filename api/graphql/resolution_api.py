@@ -307,8 +307,19 @@ class ResolutionMutation:
 
         try:
             result = await asyncio.to_thread(work)
-        except ResolutionError as exc:  # undone meanwhile, or its records all left since
-            raise Conflict(f"The merge {event} cannot be undone: {exc}.") from None
+        except ResolutionError:  # undone meanwhile, or its records all left since
+            now = await info.context.db.read(load_query("resolution/read_event"),
+                                             {"event_id": event})  # fmt: skip
+            if now and now[0]["undone_at"]:
+                undone = f"{now[0]['undone_at']}, by {now[0]['undone_by']}"
+                raise Conflict(f"The merge {event} was already undone ({undone}).",
+                               reason="ALREADY_UNDONE") from None  # fmt: skip
+            raise Conflict(
+                f"The merge {event} cannot be undone: its records have all left "
+                f"{rows[0]['entity_id']} since (erased, deleted at their source, or moved); "
+                "`resolutionHistory` shows what moved them.",
+                reason="RECORDS_LEFT",
+            ) from None
         except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
             raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc
         return UnmergeOutcome(

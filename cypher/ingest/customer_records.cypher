@@ -50,7 +50,8 @@ CALL (n, row, apply) {
   WITH n, row
   WHERE apply AND n.deleted_at IS NOT NULL
     AND coalesce(datetime(row.updated_at), datetime(row.created_at)) > n.deleted_at
-  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run, n.erased_at, n.erased_by, n.erasure_id
+  REMOVE n.deleted_at, n.deletion_reason, n.deleted_run, n.erased_at, n.erased_by, n.erasure_id,
+         n.erased_customer
 }
 CALL (n, row, apply) {
   // A waiting erasure request (cypher/ingest/erasure_requests.cypher) does not cover a row

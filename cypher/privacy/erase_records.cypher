@@ -10,9 +10,11 @@
 // Its typed employer (WORKS_AT to a company record) goes, and so do the free-text notes of
 // the interactions it performed (call notes); the interactions themselves stay, for the
 // business's counts, attached to a record that no longer says who it was.
-// One (:ErasureRequest) records the request, linked to every record it erased.
-// Params: $record_ids: [string], $erasure_id, $reference (the request's ticket), $by,
-//   $at: datetime.
+// One (:ErasureRequest) records the request, linked to every record it erased; each record
+// keeps the id of the customer it left (`erased_customer`), so a repeated request for that
+// customer finds it erased rather than finding nothing.
+// Params: $record_ids: [string], $customers_of: map record id -> its customer id, $erasure_id,
+//   $reference (the request's ticket), $by, $at: datetime.
 // Returns: records (erased now), interactions (whose notes were erased).
 MERGE (req:ErasureRequest {erasure_id: $erasure_id})
   ON CREATE SET req.reference = $reference, req.requested_by = $by, req.at = $at,
@@ -29,7 +31,8 @@ SET r = {
   created_at: r.created_at, updated_at: r.updated_at,
   deleted_at: CASE WHEN r.deleted_at > $at THEN r.deleted_at ELSE $at END,
   deletion_reason: 'erasure', deleted_run: $erasure_id,
-  erased_at: $at, erased_by: $by, erasure_id: $erasure_id
+  erased_at: $at, erased_by: $by, erasure_id: $erasure_id,
+  erased_customer: coalesce($customers_of[id], r.erased_customer)
 }
 MERGE (req)-[e:ERASED]->(r)
   ON CREATE SET e.source_system = 'marketgraph', e.source_id = $erasure_id,

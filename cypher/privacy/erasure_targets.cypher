@@ -1,6 +1,7 @@
 // The person records an erasure request covers: every record that resolves to the unified
-// customer $customer_id (the person, as the platform knows them), and the records named in
-// $record_ids (a request that names source records, e.g. from one system's erasure log).
+// customer $customer_id (the person, as the platform knows them) or that an earlier erasure
+// took from it, and the records named in $record_ids (a request that names source records,
+// e.g. from one system's erasure log).
 // Each comes with what identifies it in raw text (source id, e-mail, phone: to find the
 // quarantined rows that carry it) and the customer it is linked to now.
 // Params: $customer_id: string|null, $record_ids: [string].
@@ -8,6 +9,10 @@
 //   erased (already erased: true / false).
 CALL () {
   MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(:Customer {customer_id: $customer_id})
+  RETURN r
+  UNION
+  MATCH (r:CustomerRecord {erased_customer: $customer_id})  // erased earlier, detached since
+  WHERE r.erased_at IS NOT NULL  // not revived since by a new sign-up: that is not covered
   RETURN r
   UNION
   UNWIND $record_ids AS id

@@ -1,6 +1,7 @@
 // Retire active (:Account) nodes that no record resolves to any more (merged away or emptied by
-// a split). They are kept as tombstones with merged_into, so an old id still leads somewhere
-// and an unmerge can bring it back. Their WORKS_AT links stay until the run derives its
+// a split, its records deleted or erased). They are kept as tombstones: `merged` with
+// merged_into, so an old id still leads somewhere, or `retired` when no entity took its records;
+// an unmerge can bring either back. Their WORKS_AT links stay until the run derives its
 // people's links again (models/resolution/works_at.py): read_employees.cypher finds the people
 // through them, and the links go when pruned.
 // Params: $ids: [string] (candidate ids), $merged_into: map id -> surviving id, $run_id, $at.
@@ -8,6 +9,7 @@
 UNWIND $ids AS id
 MATCH (e:Account {account_id: id})
 WHERE e.status = 'active' AND NOT EXISTS { (e)<-[:RESOLVES_TO]-() }
-SET e.status = 'merged', e.merged_into = $merged_into[id], e.last_run = $run_id,
+SET e.status = CASE WHEN $merged_into[id] IS NULL THEN 'retired' ELSE 'merged' END,
+    e.merged_into = $merged_into[id], e.last_run = $run_id,
     e.last_seen = $at
 RETURN count(DISTINCT e) AS retired

@@ -238,7 +238,7 @@ def _scrub_quarantined(
     counts = []
     for erasure, row_ids, places in zip(erasures, rows, located, strict=True):
         if erasure.fresh:
-            opened = {**erasure.params, "at": at, "record_ids": []}
+            opened = {**erasure.params, "at": at, "record_ids": [], "customers_of": {}}
             tx.run(load_query("privacy/erase_records"), opened).consume()
         erasure_id = erasure.erasure_id
         params = {
@@ -260,9 +260,15 @@ def _erase_one(
     customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
     drafted = customers_and_merged_in(db, customers)
     params = {**erasure.params, "at": at}
+    # kept on each erased record, so a repeated request for the customer finds its records
+    fresh = erasure.fresh
+    customers_of = {str(t["record_id"]): t["customer_id"] for t in fresh if t["customer_id"]}
 
     def scrub(tx: Any) -> tuple[int, int]:
-        erased = tx.run(load_query("privacy/erase_records"), {**params, "record_ids": records})
+        erased = tx.run(
+            load_query("privacy/erase_records"),
+            {**params, "record_ids": records, "customers_of": customers_of},
+        )
         done = erased.single()
         drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
