@@ -109,7 +109,7 @@ def write_command(
         with CopyService(db, settings) as service:
             results = service.write(
                 customer_id, chosen, sku=product, variants=variants, writer=writer,
-                campaign_id=campaign,
+                campaign_id=campaign, requested_by="marketgraph copy write",
             )  # fmt: skip
     first = results[0].retrieved.choice
     console.print(

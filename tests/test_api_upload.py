@@ -192,7 +192,11 @@ async def test_a_browsers_copy_name_loads_and_a_workbook_says_what_to_do(
     [file] = body["data"]["uploadFile"]["files"]
     assert file["sourceType"] == "crm_contacts" and file["status"] in ("loaded", "skipped")
     (ingest_dir / "uploads" / "crm_contacts (1).csv").unlink()  # the other tests count files
-    for name, advice in (("crm_contacts.xlsx", "CSV UTF-8"), ("exports.zip", "unpack it")):
+    for name, advice in (
+        ("crm_contacts.xlsx", "CSV UTF-8"),
+        ("exports.zip", "unpack it"),
+        ("exports.tar.gz", "unpack it"),
+    ):
         refused = body_of(await upload(client, name, b"PK\x03\x04"))
         assert codes(refused) == ["BAD_USER_INPUT"], refused
         assert advice in refused["errors"][0]["extensions"]["fields"][0]["message"]

@@ -15,6 +15,7 @@ import pytest_asyncio
 
 from api.graphql.copy_api import SHARED
 from graph import locks
+from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.settings import Settings
 from models.copy import MiniLMEmbeddings, refresh_embeddings
@@ -205,6 +206,28 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
     ]
 
 
+async def test_unmerging_a_merge_whose_records_were_erased_says_why(
+    client: httpx.AsyncClient, graph: Database, settings: Settings
+) -> None:
+    """Before: "The merge … was already undone", while its history showed it in force."""
+    review = open_reviews(graph)[0]["m"]
+    assert "errors" not in await gql(client, DECIDE, {"id": review["review_id"], "d": "ACCEPT"})
+    resolve(graph, settings)
+    survivor = customer_of(graph, review["record_a"])
+    [event] = graph.query(
+        load_query("resolution/read_merge_event"), {"entity_id": survivor, "event_id": None}
+    )
+    erase = """mutation($r: [ID!], $ref: String!) {
+      erasePersonalData(recordIds: $r, reference: $ref) { erasedRecordIds } }"""
+    erased = await gql(client, erase, {"r": event["record_ids"], "ref": "DSR-7"}, role="admin")
+    assert "errors" not in erased, erased
+    body = await gql(client, UNMERGE, {"e": event["event_id"]}, role="admin")
+    assert codes(body) == ["CONFLICT"], body
+    message = body["errors"][0]["message"]
+    assert "have all left" in message and "already undone" not in message, message
+    assert body["errors"][0]["extensions"]["reason"] == "RECORDS_LEFT"
+
+
 async def test_generate_copy_stores_a_cited_guardrailed_draft(
     client: httpx.AsyncClient, graph: Database
 ) -> None:
@@ -276,6 +299,21 @@ async def test_approve_and_reject_change_status_and_record_who(
         "d.review_reason AS why", {"d": draft_id},
     )  # fmt: skip
     assert stored == [{"s": "rejected", "by": "api:analyst", "why": "off-brand"}]
+    # the withdrawn approval is still on record, with who asked for the copy and the model
+    detail = """query($d: ID!) { copyDraft(draftId: $d) { reviewHistory requestedBy
+      modelVersion } }"""
+    got = (await gql(client, detail, {"d": draft_id}, role="marketer"))["data"]["copyDraft"]
+    history = got["reviewHistory"]
+    assert [h.split(" at ")[0] for h in history] == [
+        "approved by api:marketer",
+        "rejected by api:analyst",
+    ], history
+    assert history[0].endswith(": good to go") and history[1].endswith(": off-brand")
+    assert got["requestedBy"] == "api:marketer", got
+    stored_version = graph.query(
+        "MATCH (d:CopyDraft {draft_id: $d}) RETURN d.model_version AS v", {"d": draft_id}
+    )[0]["v"]  # null here: no model serves in this module's graph (rule-based picks)
+    assert got["modelVersion"] == stored_version
     # a rejected draft can never be approved again
     assert codes(await gql(client, APPROVE, {"d": draft_id}, role="admin")) == ["CONFLICT"]
     view = await gql(
@@ -342,6 +380,9 @@ MALFORMED = [
     (GENERATE, {"c": "cus-x", "camp": "-x"}, "campaignId"),
     ("mutation { generateCopy(customerId: \"cus-x\", variants: 9) { customerId } }", {},
      "variants"),
+    # the grounded writer has 3 SMS templates (was accepted, then REFUSED after retrieval)
+    ("mutation { generateCopy(customerId: \"cus-x\", channel: SMS, variants: 4, "
+     "writer: GROUNDED) { customerId } }", {}, "variants"),
     (APPROVE, {"d": "cd-XYZ"}, "draftId"),
     (APPROVE, {"d": UNKNOWN_DRAFT, "n": "n" * 5000}, "note"),
     (REJECT, {"d": UNKNOWN_DRAFT, "r": ""}, "reason"),

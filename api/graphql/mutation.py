@@ -68,6 +68,7 @@ def upload_name(filename: str | None) -> str:
         raise invalid("file", hint)
     if not base.lower().endswith(suffixes):
         extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+        extension = "tgz" if base.lower().endswith(".tar.gz") else extension
         raise invalid("file", _NOT_AN_EXPORT.get(extension, hint))
     try:
         detect_source_type(Path(base))

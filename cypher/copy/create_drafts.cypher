@@ -4,7 +4,8 @@
 // transaction writes the same drafts once).
 // Params: $rows: [{draft_id, customer_id, sku, campaign_id, model_version, channel, variant,
 //   template, subject, body, writer, writer_version, requested_writer, citations (JSON),
-//   rail_results (JSON), explanation, product_rule, passed}], $run_id: string, $now: string.
+//   rail_results (JSON), explanation, product_rule, passed}], $run_id: string, $now: string,
+//   $by: who asked for the copy (an API role, the CLI, the refresh job).
 // Returns: created.
 UNWIND $rows AS row
 MATCH (c:Customer {customer_id: row.customer_id})
@@ -21,7 +22,11 @@ MERGE (d:CopyDraft {draft_id: row.draft_id})
                 d.reviewed_by = CASE WHEN row.passed THEN null ELSE 'guardrails' END,
                 d.review_reason = CASE WHEN row.passed THEN null
                                        ELSE 'failed guardrails' END,
-                d.created_at = datetime($now), d.source_system = 'marketgraph-copy',
+                d.review_history = CASE WHEN row.passed THEN []
+                                        ELSE ['rejected by guardrails at ' + $now +
+                                              ': failed guardrails'] END,
+                d.created_at = datetime($now), d.requested_by = $by,
+                d.source_system = 'marketgraph-copy',
                 d.source_id = row.draft_id, d.first_run = $run_id, d.last_run = $run_id,
                 d.first_seen = datetime($now), d.last_seen = datetime($now)
 MERGE (d)-[f:FOR]->(c)

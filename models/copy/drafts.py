@@ -35,14 +35,18 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def store_drafts(db: Database, rows: list[dict[str, Any]], run_id: str) -> int:
-    """Write drafts (one transaction; idempotent per draft_id). Returns how many exist after."""
+def store_drafts(
+    db: Database, rows: list[dict[str, Any]], run_id: str, by: str = "marketgraph"
+) -> int:
+    """Write drafts (one transaction; idempotent per draft_id), recording who asked for them
+    (`by`). Returns how many exist after."""
     if not rows:
         return 0
     result = db.query(
-        load_query("copy/create_drafts"), {"rows": rows, "run_id": run_id, "now": now_iso()},
+        load_query("copy/create_drafts"),
+        {"rows": rows, "run_id": run_id, "now": now_iso(), "by": by},
         write=True,
-    )  # fmt: skip
+    )
     return int(result[0]["created"]) if result else 0
 
 

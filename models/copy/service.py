@@ -194,10 +194,12 @@ class CopyService:
         writer: str | None = None,
         campaign_id: str | None = None,
         store: bool = True,
+        requested_by: str = "marketgraph",
     ) -> list[DraftResult]:
         """Write `variants` texts for one customer; each passes the rails or is stored as
         rejected by the guardrails with its reasons. LLM texts that fail are regenerated once
-        with the failures as feedback, then replaced by the grounded writer's text."""
+        with the failures as feedback, then replaced by the grounded writer's text. The drafts
+        record `requested_by` (who asked)."""
         writer = writer or self.settings.copy_writer
         most = self.grounded.template_count(channel)
         if writer == "grounded" and variants > most:
@@ -229,7 +231,8 @@ class CopyService:
                 requested_writer=writer, variant=i, attempts=attempts,
             ))  # fmt: skip
         if store:
-            store_drafts(self.db, [r.row(campaign_id) for r in results], self.run_id)
+            rows = [r.row(campaign_id) for r in results]
+            store_drafts(self.db, rows, self.run_id, by=requested_by)
             for r in results:
                 r.stored = True
         return results
@@ -261,7 +264,7 @@ class CopyService:
             report.passed += int(result.passed)
             report.blocked += int(not result.passed)
             if len(pending) >= flush_every:
-                store_drafts(self.db, pending, self.run_id)
+                store_drafts(self.db, pending, self.run_id, by="marketgraph copy batch")
                 pending = []
-        store_drafts(self.db, pending, self.run_id)
+        store_drafts(self.db, pending, self.run_id, by="marketgraph copy batch")
         return report
