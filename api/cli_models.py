@@ -253,6 +253,9 @@ def promote_command(
             force=force,
             progress=lambda label, done, total: progress(label, done, total),
         )
+    if report.get("unchanged"):
+        console.print(f"{version} already serves (run {report['run_id']}); nothing changed.")
+        return
     drift = report["drift"]
     console.print(
         f"Serving {report['run_id']}. Drift: max feature PSI {drift['max_feature_psi']:.3f}"

@@ -154,7 +154,8 @@ def erasures_command(
 
     with Database.connect(get_settings()) as db:
         rows = db.query(
-            load_query("privacy/list_erasures"), {"reference": reference, "limit": limit}
+            load_query("privacy/list_erasures"),
+            {"reference": reference, "after": None, "limit": limit},
         )
     if not rows:
         console.print(

@@ -79,6 +79,18 @@ async def test_history_shows_a_split_and_rejoin_puts_it_back(
     assert undone["undoneBy"] == "api:admin" and undone["undoneAt"]
     assert any(e["reverses"] == split["eventId"] for e in again["data"]["resolutionHistory"])
 
+    # a page at a time, each continuing after the last event listed: the same events in the
+    # same order (before, an entity's events past the first page could not be read)
+    page = """query($e: ID!, $a: ID) { resolutionHistory(entityId: $e, first: 1, after: $a) {
+      eventId } }"""
+    walked: list[str] = []
+    while got := (await gql(client, page, {"e": entity, "a": (walked or [None])[-1]}))["data"][
+        "resolutionHistory"
+    ]:
+        walked += [g["eventId"] for g in got]
+    assert walked == [e["eventId"] for e in again["data"]["resolutionHistory"]]
+    assert len(walked) >= 2
+
     twice = await gql(client, REJOIN, {"e": split["eventId"]}, role="admin")
     assert codes(twice) == ["CONFLICT"] and "already reversed" in twice["errors"][0]["message"]
 

@@ -81,6 +81,18 @@ async def test_an_admin_erases_a_person_and_the_api_shows_it(
         "erasureId": out["erasureId"], "reference": INJECTION, "requestedBy": "api:admin",
         "recordIds": records,
     }]  # fmt: skip
+    other, _ = _customer(graph, 1)
+    second = await gql(client, ERASE, {"c": other, "ref": "DSR-8"}, role="admin")
+    assert "errors" not in second, second
+    # newest first, a page at a time after the last one listed: the same requests
+    everything = (await gql(client, LIST, {}, role="admin"))["data"]["erasureRequests"]
+    page = """query($a: ID) { erasureRequests(first: 1, after: $a) { erasureId } }"""
+    walked: list[str] = []
+    while got := (await gql(client, page, {"a": (walked or [None])[-1]}, role="admin"))["data"][
+        "erasureRequests"
+    ]:
+        walked += [g["erasureId"] for g in got]
+    assert walked == [e["erasureId"] for e in everything] and len(walked) >= 2
     again = await gql(client, ERASE, {"r": records, "ref": "DSR-9"}, role="admin")
     assert again["data"]["erasePersonalData"]["alreadyErasedRecordIds"] == records
     assert again["data"]["erasePersonalData"]["erasedRecordIds"] == []

@@ -362,7 +362,8 @@ def test_promote_then_rollback_restores_the_previous_scores(
     assert set(recommendations(db)) == set(before)  # everyone scored by the new version
     # promoting it again changes nothing: before, the version became its own predecessor and
     # a rollback "succeeded" without leaving it
-    promote(db, model_settings, second.versions["cross_sell"], by="again", force=True)
+    again = promote(db, model_settings, second.versions["cross_sell"], by="again")
+    assert again["unchanged"] and again["drift"] == {}  # no export, no drift check
     result = rollback(db, model_settings, by="test")
     assert result["to"] == trained.versions["cross_sell"]
     assert serving(db, "cross_sell") == trained.versions["cross_sell"]

@@ -71,7 +71,7 @@ def test_history_is_planned_from_the_entity_never_a_scan(db: Database) -> None:
     """Every leaf of read_events' plan is a unique-index seek on Customer or Account (the old
     query scanned every :ResolutionEvent, since other_ids is a list no index answers)."""
     leaves = _plan_leaves(db, load_query("resolution/read_events"),
-                          {"entity_id": "cus-x", "limit": 50})  # fmt: skip
+                          {"entity_id": "cus-x", "after": None, "limit": 50})  # fmt: skip
     assert not [op for op in leaves if op.endswith(SCANS)], leaves
     assert "NodeUniqueIndexSeek" in leaves, leaves
     assert set(leaves) <= {"NodeUniqueIndexSeek", "Argument"}, leaves

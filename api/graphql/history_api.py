@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -26,6 +26,15 @@ from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, ResolutionError
 
 Info = strawberry.Info[Any, None]
+
+
+#: The next page of a newest-first list of events or requests: after the last one listed.
+NextAfter = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="The id of the last item listed: the next page continues after it."
+    ),
+]
 
 
 @strawberry.enum(description="What a resolution event did.")
@@ -119,14 +128,15 @@ class HistoryQuery:
         "newest first (analyst): the event ids `unmergeCustomer` and `rejoinSplit` take."
     )
     async def resolution_history(
-        self, info: Info, entity_id: strawberry.ID, first: int = 20
+        self, info: Info, entity_id: strawberry.ID, first: int = 20, after: NextAfter = None
     ) -> list[ResolutionEvent]:
         info.context.require(Role.ANALYST)
         eid = check_id("entityId", entity_id, ENTITY_ID, ID_HINT)
+        last = None if after is None else check_id("after", after, ENTITY_ID, ID_HINT)
         checked_first(first, info.context.settings.api_max_page_size)  # what the cost rule counts
         rows = await info.context.db.read(
             load_query("resolution/read_events"),
-            {"entity_id": eid, "limit": first},
+            {"entity_id": eid, "after": last, "limit": first},
         )
         return [_event_from(row) for row in rows]
 

@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.auth import Role
 from api.graphql.errors import ID_HINT, Conflict, NotFound, check_id, check_text, invalid
+from api.graphql.history_api import NextAfter
 from api.graphql.resolution_api import ENTITY_ID, _resolution_lock, _sync_db
 from graph.cypher_catalog import load_query
 from graph.errors import JobBusyError, MergedCustomerError, ResolutionError
@@ -68,15 +69,17 @@ class PrivacyQuery:
         "under which reference — the proof a request was honoured. `reference` finds one."
     )
     async def erasure_requests(
-        self, info: Info, reference: str | None = None, first: int = 50
+        self, info: Info, reference: str | None = None, first: int = 50, after: NextAfter = None
     ) -> list[ErasureRequest]:
         info.context.require(Role.ADMIN)
+        last = None if after is None else check_id("after", after, ENTITY_ID, ID_HINT)
         largest = info.context.settings.api_max_page_size  # what the cost rule counts
         if not 1 <= first <= largest:
             raise invalid("first", f"must be between 1 and {largest}")
         ref = check_text("reference", reference, max_length=200, required=False)
         rows = await info.context.db.read(
-            load_query("privacy/list_erasures"), {"reference": ref, "limit": first}
+            load_query("privacy/list_erasures"),
+            {"reference": ref, "after": last, "limit": first},
         )
         return [ErasureRequest(**row) for row in rows]
 

@@ -229,8 +229,12 @@ def promote(
     reason: str = "promote",
     progress: Progress = lambda *_: None,
 ) -> dict[str, Any]:
-    """Serve a training run's models (both tasks) after a drift check; score if needed."""
+    """Serve a training run's models (both tasks) after a drift check; score if needed. A run
+    that already serves is left as it is (`unchanged`): no export, no drift check."""
     run_id = run_of(db, version)
+    versions = set(artifacts.load_run(settings.models_dir / run_id).meta["versions"].values())
+    if versions <= {r["version"] for r in list_versions(db) if r["serving"]}:
+        return {"run_id": run_id, "drift": {}, "unchanged": True}
     frames = export_graph(db)
     report = drift_report(db, settings, run_id, frames)
     worst = max(report["max_feature_psi"], report.get("score_psi", 0.0))

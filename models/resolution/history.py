@@ -29,7 +29,7 @@ def list_events(db: Database, entity_id: str, limit: int = 50) -> list[dict[str,
     deleted, newest first."""
     return db.query(
         load_query("resolution/read_events"),
-        {"entity_id": entity_id, "limit": limit},
+        {"entity_id": entity_id, "after": None, "limit": limit},
     )
 
 
