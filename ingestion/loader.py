@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ConfigurationError, ContractError
@@ -45,6 +46,10 @@ from ingestion.writer import Written, chunks, frame_to_rows, write_rows
 log = logging.getLogger(__name__)
 
 #: Files that ship beside exports but are not exports (demo ground truth, manifests).
+#: One ingest at a time across processes (API, scheduler, shell): two at once would interleave
+#: their writes to the same records and the same "loaded before" file records, and the second
+#: of two loads of one export would not see it as loaded already.
+INGEST_LOCK = "ingest"
 NOT_EXPORTS = {"ground_truth.csv", "manifest.json"}
 #: How `discover_files` notes a file of NOT_EXPORTS.
 NOT_AN_EXPORT = ": not an export file"
@@ -186,6 +191,17 @@ class IngestRun:
                 f"source system; the systems are {', '.join(known)}"
             )
         files, ignored = discover_files(paths)
+        with locks.leased(
+            self.db, INGEST_LOCK, self.run_id, what="An ingest",
+            hint="Wait for it to finish, then run this one again (a process that died frees "
+            f"the lock within {locks.LEASE_MINUTES:g} minutes).",
+        ):  # fmt: skip
+            return self._run(files, ignored, progress)
+
+    def _run(
+        self, files: list[Path], ignored: list[str], progress: Progress | None
+    ) -> IngestReport:
+        """`run` once it holds the ingest lock: no other process loads meanwhile."""
         report = IngestReport(run_id=self.run_id, ignored=ignored)
         started = time.perf_counter()
         self.db.query(

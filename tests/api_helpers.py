@@ -12,6 +12,7 @@ import httpx
 from pydantic import SecretStr
 
 from api.graphql.app import create_app
+from api.graphql.auth import key_fingerprint
 from graph.db import Database
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
@@ -24,6 +25,11 @@ KEYS = {
     "admin": "admin-key-0123456789",
 }
 INJECTION = "') DETACH DELETE n //"
+
+
+def actor(role: str) -> str:
+    """What a write made with the test key of `role` records as its author."""
+    return f"api:{role}:{key_fingerprint(KEYS[role])}"
 
 
 def load_demo(db: Database, settings: Settings, demo_dir: Path) -> None:

@@ -19,7 +19,7 @@ from graph.settings import Settings
 from ingestion.loader import IngestRun
 from models.resolution import resolve
 from models.resolution.run import RESOLUTION_LOCK
-from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
+from tests.api_helpers import INJECTION, actor, api_client, api_settings, codes, gql, load_demo
 from tests.graph_snapshot import BOOKKEEPING, snapshot
 from tests.resolution_fixtures import assignments, split_one_customer
 
@@ -76,7 +76,7 @@ async def test_history_shows_a_split_and_rejoin_puts_it_back(
     assert assignments(graph) == before
     again = await gql(client, HISTORY, {"e": entity})
     [undone] = [e for e in again["data"]["resolutionHistory"] if e["eventId"] == split["eventId"]]
-    assert undone["undoneBy"] == "api:admin" and undone["undoneAt"]
+    assert undone["undoneBy"] == actor("admin") and undone["undoneAt"]
     assert any(e["reverses"] == split["eventId"] for e in again["data"]["resolutionHistory"])
 
     # a page at a time, each continuing after the last event listed: the same events in the

@@ -18,7 +18,7 @@ from graph.db import Database
 from graph.settings import Settings
 from models.resolution import resolve
 from models.resolution.run import RESOLUTION_LOCK
-from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
+from tests.api_helpers import INJECTION, actor, api_client, api_settings, codes, gql, load_demo
 from tests.graph_snapshot import BOOKKEEPING, snapshot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -70,7 +70,7 @@ async def test_an_admin_erases_a_person_and_the_api_shows_it(
         "MATCH (q:ErasureRequest {erasure_id: $e}) RETURN q.reference AS ref, q.requested_by AS by",
         {"e": out["erasureId"]},
     )
-    assert stored == [{"ref": INJECTION, "by": "api:admin"}]  # kept as text, never run
+    assert stored == [{"ref": INJECTION, "by": actor("admin")}]  # kept as text, never run
     for record in records:
         seen = (await gql(client, RECORD, {"r": record}, role="admin"))["data"]["customerRecord"]
         assert seen["recordId"] == record and seen["sourceId"] == record.split(":", 1)[1]
@@ -78,7 +78,7 @@ async def test_an_admin_erases_a_person_and_the_api_shows_it(
         assert (seen["fullName"], seen["email"], seen["phone"], seen["city"]) == (None,) * 4
     listed = await gql(client, LIST, {"ref": INJECTION}, role="admin")
     assert listed["data"]["erasureRequests"] == [{
-        "erasureId": out["erasureId"], "reference": INJECTION, "requestedBy": "api:admin",
+        "erasureId": out["erasureId"], "reference": INJECTION, "requestedBy": actor("admin"),
         "recordIds": records,
     }]  # fmt: skip
     other, _ = _customer(graph, 1)

@@ -16,9 +16,11 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from graph import locks
 from graph.db import Database
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
+from ingestion.loader import INGEST_LOCK
 from tests.api_helpers import KEYS, api_client, api_settings, codes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -141,6 +143,27 @@ async def test_an_uploaded_erasure_log_is_honoured_after_the_load(
     )  # fmt: skip
     assert erased == [{"erased": True, "name": None}]
     (ingest_dir / "uploads" / "erasure_requests.csv").unlink()  # the other tests count files
+
+
+async def test_an_ingest_running_elsewhere_is_a_conflict_that_loads_nothing(
+    client: httpx.AsyncClient, db: Database, demo_dir: Path, ingest_dir: Path
+) -> None:
+    """The scheduler or a shell is loading: the upload is refused with who holds the lock,
+    as CONFLICT / INGEST_RUNNING (not INTERNAL), and loads the file only when sent again."""
+    content = (demo_dir / "campaigns.csv").read_bytes()
+    before = db.query("MATCH (c:Campaign) RETURN count(c) AS n")[0]["n"]
+    locks.acquire(db, INGEST_LOCK, "ingest-in-a-shell", minutes=5)
+    try:
+        body = body_of(await upload(client, "campaigns.csv", content))
+    finally:
+        locks.release(db, INGEST_LOCK, "ingest-in-a-shell")
+    assert codes(body) == ["CONFLICT"], body
+    assert body["errors"][0]["extensions"]["reason"] == "INGEST_RUNNING"
+    assert "ingest-in-a-shell" in body["errors"][0]["message"]
+    assert db.query("MATCH (c:Campaign) RETURN count(c) AS n")[0]["n"] == before
+    again = body_of(await upload(client, "campaigns.csv", content))
+    assert [f["status"] for f in again["data"]["uploadFile"]["files"]] == ["loaded"], again
+    (ingest_dir / "uploads" / "campaigns.csv").unlink()  # the other tests count files
 
 
 async def test_only_admins_upload(client: httpx.AsyncClient, ingest_dir: Path) -> None:

@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from pydantic import SecretStr
 
+from api.graphql.auth import key_fingerprint
 from api.graphql.copy_api import SHARED
 from graph import locks
 from graph.cypher_catalog import load_query
@@ -21,7 +23,16 @@ from graph.settings import Settings
 from models.copy import MiniLMEmbeddings, refresh_embeddings
 from models.resolution import resolve
 from models.resolution.run import RESOLUTION_LOCK
-from tests.api_helpers import INJECTION, api_client, api_settings, codes, gql, load_demo
+from tests.api_helpers import (
+    INJECTION,
+    KEYS,
+    actor,
+    api_client,
+    api_settings,
+    codes,
+    gql,
+    load_demo,
+)
 from tests.graph_snapshot import BOOKKEEPING, snapshot
 from tests.resolution_fixtures import assignments
 from tests.test_copy import customers as consenting_customers
@@ -150,7 +161,7 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
     assert "errors" not in body, body
     decided = body["data"]["decideReview"]
     assert (decided["status"], decided["decidedBy"], decided["note"]) == (
-        "ACCEPTED", "api:analyst", "same"
+        "ACCEPTED", actor("analyst"), "same"
     )  # fmt: skip
     body = await gql(client, DECIDE, {"id": reject["review_id"], "d": "REJECT"}, role="admin")
     assert body["data"]["decideReview"]["status"] == "REJECTED", body
@@ -160,8 +171,8 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
         {"ids": [accept["review_id"], reject["review_id"]]},
     )
     assert {(r["id"], r["status"], r["by"]) for r in stored} == {
-        (accept["review_id"], "accepted", "api:analyst"),
-        (reject["review_id"], "rejected", "api:admin"),
+        (accept["review_id"], "accepted", actor("analyst")),
+        (reject["review_id"], "rejected", actor("admin")),
     }
 
     resolve(graph, settings)  # what `marketgraph resolve` does next
@@ -200,7 +211,7 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
         "MATCH (ev:ResolutionEvent {event_id: $e}) RETURN ev.undone_by AS by",
         {"e": outcome["reversedEventId"]},
     )
-    assert undone[0]["by"] == "api:admin"
+    assert undone[0]["by"] == actor("admin")
     assert codes(await gql(client, UNMERGE, {"e": outcome["reversedEventId"]}, role="admin")) == [
         "NOT_FOUND"
     ]
@@ -285,7 +296,7 @@ async def test_approve_and_reject_change_status_and_record_who(
     body = await gql(client, APPROVE, {"d": draft_id, "n": "good to go"}, role="marketer")
     assert "errors" not in body, body
     assert body["data"]["approveCopy"]["draft"]["status"] == "approved"
-    assert body["data"]["approveCopy"]["draft"]["reviewedBy"] == "api:marketer"
+    assert body["data"]["approveCopy"]["draft"]["reviewedBy"] == actor("marketer")
     assert body["data"]["approveCopy"]["reviewReason"] == "good to go"
     again = await gql(client, APPROVE, {"d": draft_id}, role="marketer")
     assert codes(again) == ["CONFLICT"] and "approved" in again["errors"][0]["message"]
@@ -298,18 +309,18 @@ async def test_approve_and_reject_change_status_and_record_who(
         "MATCH (d:CopyDraft {draft_id: $d}) RETURN d.status AS s, d.reviewed_by AS by, "
         "d.review_reason AS why", {"d": draft_id},
     )  # fmt: skip
-    assert stored == [{"s": "rejected", "by": "api:analyst", "why": "off-brand"}]
+    assert stored == [{"s": "rejected", "by": actor("analyst"), "why": "off-brand"}]
     # the withdrawn approval is still on record, with who asked for the copy and the model
     detail = """query($d: ID!) { copyDraft(draftId: $d) { reviewHistory requestedBy
       modelVersion } }"""
     got = (await gql(client, detail, {"d": draft_id}, role="marketer"))["data"]["copyDraft"]
     history = got["reviewHistory"]
     assert [h.split(" at ")[0] for h in history] == [
-        "approved by api:marketer",
-        "rejected by api:analyst",
+        f"approved by {actor('marketer')}",
+        f"rejected by {actor('analyst')}",
     ], history
     assert history[0].endswith(": good to go") and history[1].endswith(": off-brand")
-    assert got["requestedBy"] == "api:marketer", got
+    assert got["requestedBy"] == actor("marketer"), got
     stored_version = graph.query(
         "MATCH (d:CopyDraft {draft_id: $d}) RETURN d.model_version AS v", {"d": draft_id}
     )[0]["v"]  # null here: no model serves in this module's graph (rule-based picks)
@@ -320,9 +331,38 @@ async def test_approve_and_reject_change_status_and_record_who(
         client, "query($c: ID!) { customer360(customerId: $c) { generatedCopy(limit: 20) "
         "{ draftId status reviewedBy } } }", {"c": customer}, role="marketer",
     )  # fmt: skip
-    assert {"draftId": draft_id, "status": "rejected", "reviewedBy": "api:analyst"} in view["data"][
-        "customer360"
-    ]["generatedCopy"]
+    assert {"draftId": draft_id, "status": "rejected", "reviewedBy": actor("analyst")} in view[
+        "data"
+    ]["customer360"]["generatedCopy"]
+
+
+async def test_two_keys_of_one_role_are_told_apart_and_no_key_is_stored(
+    graph: Database, settings: Settings
+) -> None:
+    """Writes name the key that made them (its fingerprint), not only its role: two marketers
+    with their own keys are two authors in the audit trail; the key itself is never stored."""
+    second = "second-marketer-key-9876543210"
+    keys = ",".join(f"{key}:{role}" for role, key in KEYS.items()) + f",{second}:marketer"
+    test_settings = api_settings(
+        settings, llm_model=None, copy_writer="grounded", api_keys=SecretStr(keys)
+    )
+    customer = consenting_customers(graph, 4)[-1]
+    async with api_client(test_settings) as c:
+        first_draft = (await generate(c, customer))["draft"]["draftId"]
+        second_draft = (await generate(c, customer))["draft"]["draftId"]
+        await gql(c, APPROVE, {"d": first_draft}, role="marketer")
+        c.headers["X-API-Key"] = second
+        body = await c.post("/graphql", json={"query": APPROVE, "variables": {"d": second_draft}})
+        assert "errors" not in body.json(), body.text
+    rows = graph.query(
+        "MATCH (d:CopyDraft) WHERE d.draft_id IN $ids RETURN d.draft_id AS d, "
+        "d.reviewed_by AS by, d.requested_by AS asked, properties(d) AS all",
+        {"ids": [first_draft, second_draft]},
+    )  # fmt: skip
+    by = {r["d"]: r["by"] for r in rows}
+    assert by[first_draft] == actor("marketer")
+    assert by[second_draft] == f"api:marketer:{key_fingerprint(second)}" != by[first_draft]
+    assert all(second not in str(r["all"]) and KEYS["marketer"] not in str(r["all"]) for r in rows)
 
 
 async def test_copy_refusals_write_nothing(client: httpx.AsyncClient, graph: Database) -> None:

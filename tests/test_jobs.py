@@ -20,7 +20,7 @@ from graph.db import Database
 from graph.errors import IngestError, JobBusyError
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
-from tests.api_helpers import api_client, api_settings, codes, gql
+from tests.api_helpers import actor, api_client, api_settings, codes, gql
 
 FAST = {"linkpred_epochs": 5, "linkpred_hidden": 16}
 LATER = {"email_events.jsonl", "web_events.parquet"}  # arrive in the second refresh
@@ -192,7 +192,9 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
         assert codes(await gql(client, start, {"job": "REFRESH"}, role="analyst")) == ["FORBIDDEN"]
         body = await gql(client, start, {"job": "REFRESH"}, role="admin")
         run = body["data"]["startJob"]
-        assert run["status"] == "running" and run["trigger"] == "api" and run["by"] == "api:admin"
+        assert (
+            run["status"] == "running" and run["trigger"] == "api" and run["by"] == actor("admin")
+        )
         for _ in range(200):
             seen = (await gql(client, follow, {"id": run["runId"]}))["data"]["jobRun"]
             if seen["status"] != "running":
@@ -212,7 +214,7 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
             held.execute()
 
         listed = await gql(client, "{ jobRuns(job: REFRESH, first: 5) { nodes { runId by } } }")
-        assert [r["by"] for r in listed["data"]["jobRuns"]["nodes"]] == ["shell", "api:admin"]
+        assert [r["by"] for r in listed["data"]["jobRuns"]["nodes"]] == ["shell", actor("admin")]
         for bad in ("x' OR 1=1 //", "job-refresh-1", "a" * 5000):
             assert codes(await gql(client, follow, {"id": bad})) == ["BAD_USER_INPUT"]
         missing = "job-refresh-20260101T000000Z-abcdef"

@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import Route
 
-from api.graphql.auth import KeyRing, Role
+from api.graphql.auth import KeyRing, Role, key_fingerprint
 from api.graphql.context import Context
 from api.graphql.copy_api import SHARED as SHARED_COPY
 from api.graphql.cursor_seal import CursorSeal
@@ -89,6 +89,8 @@ def _check_multipart(request: Request, settings: Settings, role: Role | None) ->
 def create_app(settings: Settings) -> FastAPI:
     """A ready-to-serve app; raises ConfigurationError if keys are required but missing."""
     keys = KeyRing.from_settings(settings)
+    for fingerprint, role in keys.fingerprints():  # writes record api:<role>:<fingerprint>
+        log.info("API key %s: %s", fingerprint, role.name.lower())
     metrics = ApiMetrics()
     cursor_seal = CursorSeal.from_settings(settings)
 
@@ -122,6 +124,7 @@ def create_app(settings: Settings) -> FastAPI:
             metrics=metrics,
             cursor_seal=cursor_seal,
             ingest=request.app.state.ingest,
+            key_id=key_fingerprint(presented) if presented and not keys.open_mode else None,
             sync_db=request.app.state.sync_db,
         )
 

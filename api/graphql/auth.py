@@ -8,6 +8,7 @@ fragment asks for it. Roles are ordered — each one can do everything the one b
 from __future__ import annotations
 
 import enum
+import hashlib
 import hmac
 import logging
 from collections.abc import Mapping
@@ -33,6 +34,13 @@ class Role(enum.IntEnum):
     MARKETER = 2  # + personal data, except e-mails / phones of records refusing email / SMS
     ANALYST = 3  # + every email, quarantined raw rows
     ADMIN = 4  # + mutations (ingest)
+
+
+def key_fingerprint(key: str) -> str:
+    """A short, stable name for an API key that does not reveal it (8 hex digits of its
+    SHA-256): writes record it so an audit can tell which key acted, not only its role;
+    `marketgraph serve` logs each configured key's fingerprint and role at start-up."""
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def parse_api_keys(raw: str) -> dict[str, Role]:
@@ -96,6 +104,10 @@ class KeyRing:
             if hmac.compare_digest(known.encode(), key.encode()):
                 found = role
         return found
+
+    def fingerprints(self) -> list[tuple[str, Role]]:
+        """(fingerprint, role) of every configured key, for the start-up log."""
+        return sorted((key_fingerprint(k), r) for k, r in (self._keys or {}).items())
 
 
 def mask_customer_record(props: dict[str, Any], role: Role) -> dict[str, Any]:

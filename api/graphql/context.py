@@ -103,6 +103,7 @@ class Context:
     metrics: ApiMetrics
     cursor_seal: CursorSeal
     ingest: Any = None  # api.graphql.mutation.IngestService, set by the app
+    key_id: str | None = None  # the presented key's fingerprint (auth.key_fingerprint)
     sync_db: Any = None  # graph.db.Database for model operations run in worker threads
     _loaders: dict[str, DataLoader[str, Any]] = field(default_factory=dict)
 
@@ -138,6 +139,13 @@ class Context:
     def recent_interactions(self, limit: int) -> DataLoader[str, list[Row]]:
         """Per-record recent interactions; one loader per distinct `limit` in the request."""
         return self.limited("interactions_of_record", limit)
+
+    @property
+    def actor(self) -> str:
+        """Who a write records as its author: `api:<role>:<key fingerprint>` (`api:admin` in
+        development mode without keys), so an audit tells two marketers' keys apart."""
+        name = f"api:{self.role.name.lower() if self.role else 'anonymous'}"
+        return f"{name}:{self.key_id}" if self.key_id else name
 
     def require(self, role: Role) -> Role:
         """The caller's role if it is at least `role`; else an auth error."""

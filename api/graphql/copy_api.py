@@ -4,7 +4,7 @@ Why the same code as `marketgraph copy write|approve|reject`: `CopyService.write
 facts, writes, runs every guardrail, regenerates or falls back and stores the draft with its
 citations and rail results; `drafts.review` applies the Cypher-guarded review rules (a draft
 that failed the guardrails, or was rejected, can never become approved). The API validates,
-authorises, records who reviewed (`api:<role>`) and reads the stored draft back.
+authorises, records who reviewed (`api:<role>:<key>`) and reads the stored draft back.
 
 Why one shared `CopyService` per process: constructing one is cheap, but its session caches
 are not — the vector store's own driver, the catalog index the fact-check reads, the
@@ -127,7 +127,7 @@ class CopyDraftDetail:
     review_reason: str | None
     reviewed_at: datetime | None
     review_history: list[str] = strawberry.field(
-        description='Every review decision, oldest first ("approved by api:marketer at …: '
+        description='Every review decision, oldest first ("approved by api:marketer:3f9a1c2b at …: '
         'note"): a withdrawn approval still says who approved it.'
     )
     requested_by: str | None = strawberry.field(description="Who asked for the copy.")
@@ -261,9 +261,9 @@ async def _check_targets(
 async def _review(
     info: Info, draft_id: Any, decision: str, field: str, text: str | None
 ) -> CopyDraftDetail:
-    """Approve or reject a draft as `api:<role>`; CONFLICT when its state does not allow it.
+    """Approve or reject a draft as `api:<role>:<key>`; CONFLICT when its state does not allow it.
     `text` is the note or reason in argument `field` (required when rejecting)."""
-    role = info.context.require(Role.MARKETER)
+    info.context.require(Role.MARKETER)
     did = check_id("draftId", draft_id, DRAFT_ID, "a draft id from `copyDrafts` (cd-…)")
     reason = check_text(field, text, max_length=REASON_MAX, required=decision == "rejected")
     before = await _drafts(info, [did])
@@ -273,7 +273,7 @@ async def _review(
 
     db = _sync_db(info)
     try:
-        await asyncio.to_thread(review, db, did, decision, f"api:{role.name.lower()}", reason)
+        await asyncio.to_thread(review, db, did, decision, info.context.actor, reason)
     except CopyError:
         [now] = await _drafts(info, [did]) or before
         why = ("it failed the guardrails" if not now.draft.rails_passed
@@ -328,7 +328,7 @@ class CopyMutation:
         writer: CopyWriter | None = None,
         variants: int = 1,
     ) -> list[CopyDraftDetail]:
-        role = info.context.require(Role.MARKETER)
+        info.context.require(Role.MARKETER)
         settings = info.context.settings
         cid = check_id("customerId", customer_id, GRAPH_ID, ID_HINT)
         product = None if sku is None else check_id("sku", sku, GRAPH_ID, ID_HINT)
@@ -354,7 +354,7 @@ class CopyMutation:
         def work(service: CopyService) -> list[str]:
             results = service.write(cid, Channel(channel.value), sku=product, variants=variants,
                                     writer=chosen, campaign_id=campaign,
-                                    requested_by=f"api:{role.name.lower()}")  # fmt: skip
+                                    requested_by=info.context.actor)  # fmt: skip
             return [r.draft_id for r in results]
 
         try:
@@ -368,7 +368,7 @@ class CopyMutation:
 
     @strawberry.mutation(
         description="Approve a draft for sending (marketer); only drafts that passed every "
-        "guardrail and are not rejected. Records `api:<role>` as the reviewer."
+        "guardrail and are not rejected. Records `api:<role>:<key>` as the reviewer."
     )
     async def approve_copy(
         self, info: Info, draft_id: strawberry.ID, note: str | None = None
@@ -377,7 +377,7 @@ class CopyMutation:
 
     @strawberry.mutation(
         description="Reject a draft, or withdraw an approval before export (marketer). "
-        "Records `api:<role>` as the reviewer and the reason."
+        "Records `api:<role>:<key>` as the reviewer and the reason."
     )
     async def reject_copy(
         self, info: Info, draft_id: strawberry.ID, reason: str

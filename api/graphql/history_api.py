@@ -62,7 +62,9 @@ class ResolutionEvent:
     )
     count: int
     at: str | None
-    by: str | None = strawberry.field(description="Who ran it (a person, a job, the API role).")
+    by: str | None = strawberry.field(
+        description="Who ran it (a person, a job, or api:<role>:<key fingerprint>)."
+    )
     model_version: str | None = strawberry.field(
         description="The model version that decided it, or what did: unmerge, rejoin, "
         "source deletion."
@@ -149,7 +151,7 @@ class HistoryMutation:
         "Undoing an unmerge's split puts its merge back in force."
     )
     async def rejoin_split(self, info: Info, event_id: strawberry.ID) -> RejoinOutcome:
-        role = info.context.require(Role.ADMIN)
+        info.context.require(Role.ADMIN)
         eid = check_id("eventId", event_id, ENTITY_ID, ID_HINT)
         found = await info.context.db.read(load_query("resolution/read_event"), {"event_id": eid})
         if not found or found[0]["kind"] != "split":
@@ -160,7 +162,7 @@ class HistoryMutation:
 
         def work() -> Any:
             with _resolution_lock:
-                return rejoin(db, settings, eid, by=f"api:{role.name.lower()}")
+                return rejoin(db, settings, eid, by=info.context.actor)
 
         try:
             result = await asyncio.to_thread(work)

@@ -123,12 +123,12 @@ class JobsMutation:
         "`jobRun(runId)`. CONFLICT when that job is already running anywhere."
     )
     async def start_job(self, info: Info, job: JobName = JobName.REFRESH) -> JobRunView:
-        role = info.context.require(Role.ADMIN)
+        info.context.require(Role.ADMIN)
         context = info.context
         try:
             run = await asyncio.to_thread(
                 JobRun.start, context.sync_db, context.settings, job.value,
-                trigger="api", by=f"api:{role.name.lower()}",
+                trigger="api", by=info.context.actor,
             )  # fmt: skip
         except JobBusyError as exc:
             raise Conflict(str(exc), reason="JOB_RUNNING") from exc

@@ -24,10 +24,11 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from api.graphql.auth import Role
-from api.graphql.errors import InvalidInput, NotFound, invalid
+from api.graphql.errors import Conflict, InvalidInput, NotFound, invalid
 from api.graphql.resolution_api import _resolution_lock
 from api.graphql.scores import ModelSwitch, promote_version, rollback_serving
 from graph.db import Database
+from graph.errors import JobBusyError
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,10 @@ class IngestService:
                 return report, RequestedErasures(waiting=waiting(self.db))
 
         async with self._lock:
-            report, erased = await asyncio.to_thread(work)
+            try:
+                report, erased = await asyncio.to_thread(work)
+            except JobBusyError as exc:  # an ingest from the scheduler or a shell is running
+                raise Conflict(str(exc), reason="INGEST_RUNNING") from exc
         base = target if target.is_dir() else target.parent
         return IngestResult(
             run_id=report.run_id,
@@ -294,10 +298,10 @@ class Mutation:
         "if that version has no scores yet, then switches serving for both of its tasks."
     )
     async def promote_model(self, info: Info, version: str, force: bool = False) -> ModelSwitch:
-        role = info.context.require(Role.ADMIN)
-        return await promote_version(info, version, force, by=f"api:{role.name.lower()}")
+        info.context.require(Role.ADMIN)
+        return await promote_version(info, version, force, by=info.context.actor)
 
     @strawberry.mutation(description="Serve the previously serving model version again (admin).")
     async def rollback_model(self, info: Info) -> ModelSwitch:
-        role = info.context.require(Role.ADMIN)
-        return await rollback_serving(info, by=f"api:{role.name.lower()}")
+        info.context.require(Role.ADMIN)
+        return await rollback_serving(info, by=info.context.actor)

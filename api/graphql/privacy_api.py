@@ -57,7 +57,9 @@ class ErasureOutcome:
 class ErasureRequest:
     erasure_id: strawberry.ID
     reference: str = strawberry.field(description="The request's ticket id, as given.")
-    requested_by: str | None = strawberry.field(description="Who erased (a person, an API role).")
+    requested_by: str | None = strawberry.field(
+        description="Who erased (a person, or api:<role>:<key fingerprint>)."
+    )
     at: str | None
     record_ids: list[strawberry.ID] = strawberry.field(description="The records it erased.")
 
@@ -92,11 +94,11 @@ class PrivacyQuery:
         "phone, each with its provenance. Same as `marketgraph personal-data`."
     )
     async def personal_data(self, info: Info, customer_id: strawberry.ID) -> JSON:
-        role = info.context.require(Role.ADMIN)
+        info.context.require(Role.ADMIN)
         cid = check_id("customerId", customer_id, ENTITY_ID, ID_HINT)
         from models.privacy.access import personal_data
 
-        db, by = _sync_db(info), f"api:{role.name.lower()}"
+        db, by = _sync_db(info), info.context.actor
         folder = info.context.settings.quarantine_dir
         try:
             answer = await asyncio.to_thread(personal_data, db, cid, quarantine_dir=folder, by=by)
@@ -137,7 +139,7 @@ class PrivacyMutation:
         customer_id: strawberry.ID | None = None,
         record_ids: list[strawberry.ID] | None = None,
     ) -> ErasureOutcome:
-        role = info.context.require(Role.ADMIN)
+        info.context.require(Role.ADMIN)
         cid, records, ref = _checked(customer_id, record_ids, reference)
         from models.privacy import erase
 
@@ -147,7 +149,7 @@ class PrivacyMutation:
             with _resolution_lock:
                 return erase(
                     db, settings, customer_id=cid, record_ids=records, reference=ref,
-                    by=f"api:{role.name.lower()}",
+                    by=info.context.actor,
                 )  # fmt: skip
 
         try:

@@ -4,7 +4,7 @@ Why these call `models.resolution` instead of writing their own Cypher: a decisi
 stored exactly as `marketgraph review accept|reject` stores it (a (:MatchReview) that every
 later resolution run reads back as must-link / cannot-link), and an unmerge must restore the
 records and pin its cannot-link decisions exactly as `marketgraph unmerge` does. The API only
-validates, authorises, records who decided (`api:<role>`, as model promotion does) and reads
+validates, authorises, records who decided (`api:<role>:<key>`, as model promotion does) and reads
 the outcome back. The synchronous operations run in a worker thread on the app's synchronous
 driver, one at a time (an unmerge rewrites links in several transactions).
 
@@ -249,7 +249,7 @@ class ResolutionMutation:
         decision: ReviewDecision,
         note: str | None = None,
     ) -> ReviewItem:
-        role = info.context.require(Role.ANALYST)
+        info.context.require(Role.ANALYST)
         rid = check_id("reviewId", review_id, REVIEW_ID, "a review id from `reviewQueue`")
         text = check_text("note", note, max_length=NOTE_MAX, required=False)
         if await _review_item(info, rid) is None:
@@ -260,7 +260,7 @@ class ResolutionMutation:
 
         def work() -> None:
             with _resolution_lock:
-                decide(db, rid, decision.value, by=f"api:{role.name.lower()}", note=text)
+                decide(db, rid, decision.value, by=info.context.actor, note=text)
 
         try:
             await asyncio.to_thread(work)
@@ -282,7 +282,7 @@ class ResolutionMutation:
         customer_id: strawberry.ID | None = None,
         event_id: strawberry.ID | None = None,
     ) -> UnmergeOutcome:
-        role = info.context.require(Role.ADMIN)
+        info.context.require(Role.ADMIN)
         if customer_id is None and event_id is None:
             raise invalid("customerId", "give customerId or eventId (or both)")
         cid = (
@@ -303,7 +303,7 @@ class ResolutionMutation:
 
         def work() -> Any:
             with _resolution_lock:
-                return unmerge(db, settings, event_id=event, by=f"api:{role.name.lower()}")
+                return unmerge(db, settings, event_id=event, by=info.context.actor)
 
         try:
             result = await asyncio.to_thread(work)
