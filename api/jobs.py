@@ -31,7 +31,7 @@ from typing import Any, Literal, get_args
 from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import MarketgraphError
+from graph.errors import JobBusyError, LockLostError, MarketgraphError
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,13 @@ def ingest_inbox(run: JobRun) -> StepReport:
             "ingest", started, "skipped", "no files in the inbox (MARKETGRAPH_JOBS_INBOX_DIR)"
         )
     apply_migrations(run.db)
-    report = IngestRun(run.db, run.settings).run([inbox])
+    try:
+        report = IngestRun(run.db, run.settings, by=run.report.run_id).run([inbox])
+    except LockLostError:
+        raise  # stopped midway: a failure to look at
+    except JobBusyError as exc:  # an upload or a shell is loading; erasures, resolve, scores go on
+        run.state["changed_rows"] = 0
+        return _timed("ingest", started, "skipped", f"the inbox waits for the next refresh: {exc}")
     loaded, quarantined = report.total("loaded"), report.total("quarantined")
     fresh = sum(1 for f in report.files if f.status == "loaded")
     # re-score only when rows changed: a re-exported file with identical rows loads but

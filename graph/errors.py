@@ -64,3 +64,7 @@ class ConsentError(CopyError):
 
 class JobBusyError(MarketgraphError):
     """A refresh job is already running (in this or another process); try again later."""
+
+
+class LockLostError(JobBusyError):
+    """Work lost its lock midway (its lease lapsed and another writer took it) and stopped."""

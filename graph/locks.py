@@ -6,8 +6,10 @@ are different processes (maybe on different machines against one Aura database);
 names its holder (a run id) and expires, so a crashed process does not block the next run
 forever (`MARKETGRAPH_JOBS_LOCK_MINUTES`). A lock taken with `leased` expires within minutes
 instead and is renewed by a background thread while its work lasts, so a killed process (out
-of memory, `kill -9`) blocks the next ingest for minutes, not hours. Taking a lock its holder
-already holds renews it.
+of memory, `kill -9`) blocks the next ingest or resolution for minutes, not hours; `renew`
+extends a hold and fails, rather than taking the lock back, once another writer had it.
+Expiry is judged by the database's clock, not each client's: two machines whose clocks
+disagree by minutes still agree on whether a lease has run out.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import JobBusyError
+from graph.errors import JobBusyError, LockLostError
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +35,9 @@ def acquire(
 ) -> None:
     """Take lock `name` for `holder`, or raise JobBusyError naming who holds it until when
     (`what` names the work in that message, `hint` says what to do)."""
-    now = datetime.now(UTC)
     row = db.query(
         load_query("jobs/acquire_lock"),
-        {
-            "name": name,
-            "run_id": holder,
-            "now": now,
-            "expires_at": now + timedelta(minutes=minutes),
-        },
+        {"name": name, "run_id": holder, "seconds": minutes * 60},
         write=True,
     )[0]
     if row["holder"] != holder:
@@ -49,6 +45,17 @@ def acquire(
             f"{what or name} is already running as {row['holder']} (lock held until "
             f"{row['expires_at']}).{' ' + hint if hint else ''}"
         )
+
+
+def renew(db: Database, name: str, holder: str, minutes: float) -> bool:
+    """Extend `holder`'s hold on lock `name` to `minutes` from now; False when it holds the lock
+    no more (its lease lapsed and another writer took it, or it was released)."""
+    rows = db.query(
+        load_query("jobs/renew_lock"),
+        {"name": name, "run_id": holder, "seconds": minutes * 60},
+        write=True,
+    )
+    return bool(rows)
 
 
 def release(db: Database, name: str, holder: str) -> None:
@@ -68,6 +75,27 @@ def held(
         release(db, name, holder)
 
 
+@dataclass
+class Lease:
+    """A held lease, for the work under it to ask whether it still holds the lock."""
+
+    name: str
+    holder: str
+    what: str
+    lost: threading.Event = field(default_factory=threading.Event)
+
+    def check(self) -> None:
+        """Raise LockLostError once a renewal found the lock taken over (call between steps
+        of work that must not go on without the lock)."""
+        if self.lost.is_set():
+            raise LockLostError(
+                f"{self.what or self.name} ({self.holder}) lost its lock: it could not renew "
+                f"its {LEASE_MINUTES:g}-minute lease in time (the process stalled or the "
+                "database was unreachable) and another writer took the lock; it stopped. "
+                "Run it again."
+            )
+
+
 @contextmanager
 def leased(
     db: Database,
@@ -77,25 +105,29 @@ def leased(
     what: str = "",
     hint: str = "",
     lease_minutes: float = LEASE_MINUTES,
-) -> Iterator[None]:
+) -> Iterator[Lease]:
     """Hold lock `name` for the block on a lease of `lease_minutes`, renewed in the background
-    every fifth of it; a renewal that fails (the database unreachable, or the lock taken over
-    after a stall longer than the lease) is logged and renewal stops. Always released."""
+    every fifth of it. A renewal that fails on a database error is tried again at the next
+    tick; one that finds the lock taken over sets `Lease.lost` and stops — the work checks it
+    (`Lease.check`) between its steps. Always released."""
     acquire(db, name, holder, lease_minutes, what=what, hint=hint)
+    lease = Lease(name, holder, what)
     stop = threading.Event()
 
-    def renew() -> None:
+    def keep_renewing() -> None:
         while not stop.wait(lease_minutes * 60 / 5):
             try:
-                acquire(db, name, holder, lease_minutes)
-            except Exception:
+                if not renew(db, name, holder, lease_minutes):
+                    log.error("lock %s was taken from %s (its lease lapsed)", name, holder)
+                    lease.lost.set()
+                    return
+            except Exception:  # a database hiccup: try again at the next tick
                 log.warning("could not renew lock %s for %s", name, holder, exc_info=True)
-                return
 
-    renewer = threading.Thread(target=renew, name=f"lock-{name}", daemon=True)
+    renewer = threading.Thread(target=keep_renewing, name=f"lock-{name}", daemon=True)
     renewer.start()
     try:
-        yield
+        yield lease
     finally:
         stop.set()
         renewer.join()

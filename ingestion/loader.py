@@ -172,17 +172,28 @@ class IngestRun:
 
     def __init__(
         self, db: Database, settings: Settings, *, force: bool = False,
-        writers: int = DEFAULT_WRITERS,
+        writers: int = DEFAULT_WRITERS, by: str = "marketgraph",
     ) -> None:  # fmt: skip
         self.db = db
         self.settings = settings
         self.force = force
         self.writers = writers
+        self.by = by  # who started it (a job run, an API key's actor), kept on the run
         self.run_id = f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self.seen_at = datetime.now(UTC)
+        self._lease: locks.Lease | None = None
 
-    def run(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
-        """Validate and load every export file under `paths`; returns the report."""
+    def run(
+        self,
+        paths: Iterable[Path],
+        progress: Progress | None = None,
+        *,
+        prepare: Callable[[], object] | None = None,
+    ) -> IngestReport:
+        """Validate and load every export file under `paths`; returns the report.
+
+        `prepare` runs once the ingest lock is held, before the files are read (the API moves
+        an upload into place there, so a refused run leaves the earlier file as it was)."""
         unknown = self.settings.timezone_systems() - {m.source_system for m in MAPPINGS.values()}
         if unknown:  # a typo would read that system's times as UTC, silently
             known = sorted({m.source_system for m in MAPPINGS.values()})
@@ -190,12 +201,15 @@ class IngestRun:
                 f"MARKETGRAPH_SOURCE_TIMEZONE names {', '.join(sorted(unknown))}, which is no "
                 f"source system; the systems are {', '.join(known)}"
             )
-        files, ignored = discover_files(paths)
         with locks.leased(
             self.db, INGEST_LOCK, self.run_id, what="An ingest",
             hint="Wait for it to finish, then run this one again (a process that died frees "
             f"the lock within {locks.LEASE_MINUTES:g} minutes).",
-        ):  # fmt: skip
+        ) as lease:  # fmt: skip
+            self._lease = lease
+            if prepare is not None:
+                prepare()
+            files, ignored = discover_files(paths)
             return self._run(files, ignored, progress)
 
     def _run(
@@ -207,12 +221,14 @@ class IngestRun:
         self.db.query(
             load_query("ingest/run_start"),
             {"run_id": self.run_id, "started_at": self.seen_at, "force": self.force,
-             "paths": [str(p) for p in files]},
+             "paths": [str(p) for p in files], "by": self.by},
             write=True,
         )  # fmt: skip
         status = "failed"
         try:
             for path in files:
+                if self._lease is not None:
+                    self._lease.check()
                 try:
                     report.files.append(self._load_file(path, report, progress))
                 except ContractError as exc:  # the whole file: the others still load
@@ -297,6 +313,8 @@ class IngestRun:
         def done(count: int) -> None:
             nonlocal written
             written += count
+            if self._lease is not None:
+                self._lease.check()  # another ingest took the lock: stop writing
             if progress:
                 progress(vf.path.name, written, len(rows))
 

@@ -152,6 +152,9 @@ async def test_an_ingest_running_elsewhere_is_a_conflict_that_loads_nothing(
     as CONFLICT / INGEST_RUNNING (not INTERNAL), and loads the file only when sent again."""
     content = (demo_dir / "campaigns.csv").read_bytes()
     before = db.query("MATCH (c:Campaign) RETURN count(c) AS n")[0]["n"]
+    earlier = ingest_dir / "uploads" / "campaigns.csv"  # an earlier upload of that name
+    earlier.parent.mkdir(exist_ok=True)
+    earlier.write_bytes(b"campaign_id,name\n")
     locks.acquire(db, INGEST_LOCK, "ingest-in-a-shell", minutes=5)
     try:
         body = body_of(await upload(client, "campaigns.csv", content))
@@ -161,6 +164,8 @@ async def test_an_ingest_running_elsewhere_is_a_conflict_that_loads_nothing(
     assert body["errors"][0]["extensions"]["reason"] == "INGEST_RUNNING"
     assert "ingest-in-a-shell" in body["errors"][0]["message"]
     assert db.query("MATCH (c:Campaign) RETURN count(c) AS n")[0]["n"] == before
+    assert earlier.read_bytes() == b"campaign_id,name\n"  # the refused upload replaced nothing
+    assert not [f for f in files_under(ingest_dir) if f.endswith(".part")]  # nor a part file
     again = body_of(await upload(client, "campaigns.csv", content))
     assert [f["status"] for f in again["data"]["uploadFile"]["files"]] == ["loaded"], again
     (ingest_dir / "uploads" / "campaigns.csv").unlink()  # the other tests count files

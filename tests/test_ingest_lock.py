@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from neo4j.exceptions import ServiceUnavailable
 
 from graph import locks
 from graph.db import Database
-from graph.errors import JobBusyError
+from graph.errors import JobBusyError, LockLostError
 from graph.local_server import connection
 from graph.settings import Settings
 from ingestion.loader import INGEST_LOCK, IngestRun
@@ -71,3 +72,57 @@ def test_a_lease_is_renewed_while_held_and_lapses_when_its_holder_dies(db: Datab
     locks.acquire(db, "lease-test", "next", lease)  # the dead holder's lease lapsed
     assert holder(db, "lease-test") == "next"
     locks.release(db, "lease-test", "next")
+
+
+def test_a_renewal_that_fails_once_is_tried_again(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database hiccup during one renewal must not give the lease up for good."""
+    real_renew, calls = locks.renew, []
+
+    def flaky(*args: object, **kwargs: object) -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ServiceUnavailable("connection reset")
+        return real_renew(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(locks, "renew", flaky)
+    with locks.leased(db, "lease-hiccup", "steady", lease_minutes=0.05):
+        time.sleep(4)  # the first renewal failed; the later ones kept the 3-second lease
+        with pytest.raises(JobBusyError, match="steady"):
+            locks.acquire(db, "lease-hiccup", "intruder", 0.05)
+    assert len(calls) >= 3
+
+
+def test_a_lease_taken_over_stops_the_work_that_checks_it(db: Database) -> None:
+    with locks.leased(db, "lease-lost", "stalled", lease_minutes=0.05) as lease:
+        lease.check()  # held: nothing to say
+        db.query(
+            "MATCH (l:JobLock {name: 'lease-lost'}) SET l.expires_at = datetime() - "
+            "duration('PT1S')", write=True,
+        )  # fmt: skip
+        locks.acquire(db, "lease-lost", "intruder", 5)  # the lease lapsed; another took it
+        time.sleep(1.5)  # the next renewal finds it gone
+        with pytest.raises(LockLostError, match="stalled"):
+            lease.check()
+    assert holder(db, "lease-lost") == "intruder"  # releasing did not free the other's lock
+    locks.release(db, "lease-lost", "intruder")
+
+
+def test_an_ingest_that_lost_its_lock_stops_writing(
+    empty_db: Database, settings: Settings, demo_dir: Path
+) -> None:
+    run = IngestRun(empty_db, settings.model_copy(update={"batch_size": 100}))
+
+    def lose_the_lock(name: str, written: int, total: int) -> None:
+        assert run._lease is not None
+        run._lease.lost.set()  # what a renewal does on finding another holder
+
+    with pytest.raises(LockLostError, match="An ingest"):
+        run.run([demo_dir / "crm_contacts.csv"], progress=lose_the_lock)
+    loaded = empty_db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"]
+    total = (demo_dir / "crm_contacts.csv").read_bytes().count(b"\n") - 1
+    assert 0 < loaded < total  # stopped after a batch or two, not at the end
+    status = empty_db.query("MATCH (r:IngestRun) RETURN r.status AS s")
+    assert status == [{"s": "failed"}]
+    assert holder(empty_db, INGEST_LOCK) is None

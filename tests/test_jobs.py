@@ -16,10 +16,12 @@ from pydantic import ValidationError
 from api import jobs
 from api.jobs import JobRun, JobRunReport, list_runs, run_job
 from api.scheduler import build_scheduler
+from graph import locks
 from graph.db import Database
 from graph.errors import IngestError, JobBusyError
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
+from ingestion.loader import INGEST_LOCK
 from tests.api_helpers import actor, api_client, api_settings, codes, gql
 
 FAST = {"linkpred_epochs": 5, "linkpred_hidden": 16}
@@ -267,3 +269,26 @@ def test_the_cli_runs_lists_and_refuses_clearly(
         assert "Traceback" not in busy.stderr
     finally:
         held.execute()
+
+
+def test_a_refresh_meeting_an_ingest_elsewhere_leaves_the_inbox_for_later_and_goes_on(
+    db: Database, job_settings: Settings, demo_dir: Path, inbox: Path
+) -> None:
+    """An upload or a shell is loading when the scheduler fires: the inbox waits for the next
+    refresh, and the steps after it (erasures, resolution, scores) still run."""
+    delete_all_data(db)
+    fill(inbox, demo_dir, {"crm_contacts.csv"})
+    locks.acquire(db, INGEST_LOCK, "ingest-an-upload", minutes=5)
+    try:
+        report = run_job(db, job_settings, "refresh")
+    finally:
+        locks.release(db, INGEST_LOCK, "ingest-an-upload")
+    assert report.status == "succeeded", report.error
+    assert [s.name for s in report.steps] == ["ingest", "erase", "resolve", "score", "embed"]
+    ingest = report.steps[0]
+    assert ingest.status == "skipped" and "ingest-an-upload" in ingest.summary
+    assert db.query("MATCH (r:CustomerRecord) RETURN count(r) AS n")[0]["n"] == 0
+    later = run_job(db, job_settings, "refresh")
+    assert later.steps[0].status == "done" and later.steps[0].counts["loaded"] > 0
+    started = db.query("MATCH (r:IngestRun) RETURN r.started_by AS by")
+    assert started == [{"by": later.run_id}]  # who loaded it, on the run

@@ -199,12 +199,14 @@ def test_a_run_that_outlived_its_lock_writes_nothing_onto_a_record_erased_meanwh
     assert keys <= KEPT and not linked
 
 
+@pytest.mark.parametrize("erasure_done", [False, True], ids=["still-erasing", "erasure-done"])
 def test_a_run_whose_lock_was_taken_over_writes_nothing_more(
     resolved: tuple[Database, ResolutionReport], settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, erasure_done: bool,
 ) -> None:  # fmt: skip
     """A run that outlived its lease and lost the lock to an erasure stops before it writes
-    links, employers, reviews or population counts from the records it read before."""
+    links, employers, reviews or population counts from the records it read before — also
+    when the erasure is over and the lock free again by the time the run would write."""
     db, _ = resolved
     before = db.query("MATCH ()-[l:RESOLVES_TO]->() RETURN count(l) AS n, max(l.last_run) AS r")
     counts = scoring.counts_path(settings, "customer")
@@ -217,6 +219,8 @@ def test_a_run_whose_lock_was_taken_over_writes_nothing_more(
             {"name": RESOLUTION_LOCK}, write=True,
         )  # fmt: skip
         locks.acquire(db, RESOLUTION_LOCK, "era-meanwhile", 5)
+        if erasure_done:
+            locks.release(db, RESOLUTION_LOCK, "era-meanwhile")
         return build_rows(*args, **kwargs)
 
     monkeypatch.setattr(engine, "_link_rows", lease_runs_out)  # fault injection

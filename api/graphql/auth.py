@@ -8,6 +8,7 @@ fragment asks for it. Roles are ordered — each one can do everything the one b
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import logging
@@ -20,6 +21,7 @@ from graph.settings import Settings
 log = logging.getLogger(__name__)
 
 MASK = "***"
+_FINGERPRINT_SALT = b"marketgraph api key fingerprint v1"
 #: Person-record properties a viewer never sees.
 PII_FIELDS = (
     "email", "phone", "street", "first_name", "last_name", "full_name",
@@ -36,11 +38,18 @@ class Role(enum.IntEnum):
     ADMIN = 4  # + mutations (ingest)
 
 
+@functools.lru_cache(maxsize=256)
 def key_fingerprint(key: str) -> str:
-    """A short, stable name for an API key that does not reveal it (8 hex digits of its
-    SHA-256): writes record it so an audit can tell which key acted, not only its role;
-    `marketgraph serve` logs each configured key's fingerprint and role at start-up."""
-    return hashlib.sha256(key.encode()).hexdigest()[:8]
+    """A short, stable name for an API key that does not reveal it: writes record it so an
+    audit can tell which key acted, not only its role; `marketgraph serve` logs each
+    configured key's fingerprint and role at start-up.
+
+    Why scrypt and not a plain hash: fingerprints are shown to analysts (`jobRuns.by`,
+    `resolutionHistory.by`); a fast hash would let one test guesses at a weak admin key
+    offline by the billion. scrypt makes each guess cost ~40 ms and 16 MiB; the server pays
+    that once per key (cached; only keys that passed `role_for` get here)."""
+    derived = hashlib.scrypt(key.encode(), salt=_FINGERPRINT_SALT, n=2**14, r=8, p=1, dklen=16)
+    return derived.hex()[:8]
 
 
 def parse_api_keys(raw: str) -> dict[str, Role]:

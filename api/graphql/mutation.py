@@ -147,7 +147,7 @@ class IngestService:
             raise NotFound(f"No file or folder {relative!r} in the ingest dir.")
         return target
 
-    async def ingest(self, relative: str, force: bool) -> IngestResult:
+    async def ingest(self, relative: str, force: bool, by: str = "api") -> IngestResult:
         """Validate and load the files under `relative`; returns the run report. A single
         file whose name matches no export is a field error on `path` saying so."""
         from graph.errors import ContractError
@@ -160,14 +160,15 @@ class IngestService:
             except ContractError as exc:
                 reason = str(exc).replace(f"{target}: ", "", 1)  # no server paths for clients
                 raise invalid("path", f"{relative}: {reason}") from None
-        return await self._run(target, force)
+        return await self._run(target, force, by)
 
-    async def upload(self, upload: Any, force: bool) -> IngestResult:
+    async def upload(self, upload: Any, force: bool, by: str = "api") -> IngestResult:
         """Stream `upload` (a Starlette UploadFile) into `uploads/`, then ingest that file.
 
         The bytes go to a hidden `.part` file first, which is deleted on any error (too large,
-        client gone); only a complete upload replaces `uploads/<name>`, under the ingest lock
-        so a concurrent upload of the same name cannot swap the file during a run.
+        client gone); only a complete upload replaces `uploads/<name>`, once the ingest locks are
+        held, so a concurrent upload of the same name cannot swap the file during a run and a
+        refused one (another ingest running) leaves the earlier file in place.
         """
         root = self.settings.api_ingest_dir
         if root is None:
@@ -180,12 +181,12 @@ class IngestService:
             await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
             target = folder / name
             part = folder / f".{name}.{uuid.uuid4().hex}.part"
-            return await self._store_and_run(upload, part, target, force)
+            return await self._store_and_run(upload, part, target, force, by)
         finally:
             await upload.close()
 
     async def _store_and_run(
-        self, upload: Any, part: Path, target: Path, force: bool
+        self, upload: Any, part: Path, target: Path, force: bool, by: str
     ) -> IngestResult:
         limit_mb = self.settings.api_max_upload_mb
         limit = int(limit_mb * 1024 * 1024)
@@ -202,23 +203,23 @@ class IngestService:
                 await asyncio.to_thread(out.close)
             if size == 0:
                 raise invalid("file", "the file is empty")
-            return await self._run(target, force, before=lambda: part.replace(target))
+            return await self._run(target, force, by, before=lambda: part.replace(target))
         finally:
             await asyncio.to_thread(part.unlink, missing_ok=True)
 
     async def _run(
-        self, target: Path, force: bool, before: Callable[[], object] | None = None
+        self, target: Path, force: bool, by: str, before: Callable[[], object] | None = None
     ) -> IngestResult:
-        """One ingest run of `target` under the lock (`before` runs first, inside it)."""
+        """One ingest run of `target` under this server's lock and the graph's ingest lock
+        (`before` runs once both are held, so a refused run changes no file)."""
         from graph.migrations import apply_migrations
         from ingestion.loader import IngestRun
         from models.privacy.requested import RequestedErasures, erase_requested, waiting
 
         def work() -> Any:
-            if before is not None:
-                before()
             apply_migrations(self.db)
-            report = IngestRun(self.db, self.settings, force=force).run([target])
+            run = IngestRun(self.db, self.settings, force=force, by=by)
+            report = run.run([target], prepare=before)
             if not waiting(self.db):
                 return report, None
             try:
@@ -282,7 +283,8 @@ class Mutation:
         "source's erasure log (`erasure_requests.csv`) is honoured right after the load."
     )
     async def ingest_file(self, info: Info, path: str, force: bool = False) -> IngestResult:
-        return await _admin_ingest_service(info, "ingestFile").ingest(path, force)
+        service = _admin_ingest_service(info, "ingestFile")
+        return await service.ingest(path, force, info.context.actor)
 
     @strawberry.mutation(
         description="Upload one export file and load it (admin; GraphQL multipart request). "
@@ -291,7 +293,8 @@ class Mutation:
         "same content again is skipped unless `force`."
     )
     async def upload_file(self, info: Info, file: Upload, force: bool = False) -> IngestResult:
-        return await _admin_ingest_service(info, "uploadFile").upload(file, force)
+        service = _admin_ingest_service(info, "uploadFile")
+        return await service.upload(file, force, info.context.actor)
 
     @strawberry.mutation(
         description="Serve a trained model version (admin): runs the drift check, scores everyone "

@@ -22,7 +22,7 @@ import pandas as pd
 
 from graph import locks
 from graph.db import Database
-from graph.errors import JobBusyError, ResolutionError
+from graph.errors import ResolutionError
 from graph.settings import Settings
 from models.collector import collector_paused
 from models.resolution import normalise, removals, scoring, store
@@ -79,19 +79,18 @@ class RunContext:
     def keep_lock(self) -> None:
         """Renew this run's hold on the resolution lock before it writes, or stop it.
 
-        A run that outlived its lease (`MARKETGRAPH_JOBS_LOCK_MINUTES`) may have lost the lock
-        to another writer — an erasure above all, whose records this run still holds in memory
-        with their names, e-mails and employers. Its results are then not written: it raises
-        ResolutionError, and the next run starts from what is in the graph."""
-        try:
-            locks.acquire(self.db, RESOLUTION_LOCK, self.run_id, self.settings.jobs_lock_minutes)
-        except JobBusyError as exc:
+        A run whose lease lapsed (its process stalled past `locks.LEASE_MINUTES`, or the
+        database was unreachable for that long) may have lost the lock to another writer — an
+        erasure above all, whose records this run still holds in memory with their names,
+        e-mails and employers — even if that writer is done and the lock is free again. Its
+        results are then not written: it raises ResolutionError, and the next run starts from
+        what is in the graph."""
+        if not locks.renew(self.db, RESOLUTION_LOCK, self.run_id, locks.LEASE_MINUTES):
             raise ResolutionError(
                 f"resolution run {self.run_id} ran past its lock lease "
-                f"({self.settings.jobs_lock_minutes} min, MARKETGRAPH_JOBS_LOCK_MINUTES) and "
-                f"another writer took the lock ({exc}); nothing more of this run is written. "
-                "Raise the lease if runs take this long, then resolve again."
-            ) from None
+                f"({locks.LEASE_MINUTES:g} min, renewed while it runs) and another writer had "
+                "the lock meanwhile; nothing more of this run is written. Resolve again."
+            )
 
 
 #: The lock every writer of resolution results holds (runs, unmerges, erasures).

@@ -61,12 +61,14 @@ def resolve(
     return ResolutionReport(run_id, mode, accounts, customers, links)
 
 
-def resolution_lock(db: Database, settings: Settings, holder: str) -> AbstractContextManager[None]:
+def resolution_lock(
+    db: Database, settings: Settings, holder: str
+) -> AbstractContextManager[locks.Lease]:
     """The lock every writer of resolution results holds (runs, unmerges), in Neo4j so that a
     `resolve` in a shell, the scheduler's refresh job and an API unmerge never interleave
     their writes (two of them could otherwise link one record to two entities)."""
-    return locks.held(
-        db, RESOLUTION_LOCK, holder, settings.jobs_lock_minutes, what="Entity resolution",
+    return locks.leased(
+        db, RESOLUTION_LOCK, holder, what="Entity resolution",
         hint="Wait for it to finish (`marketgraph jobs list` shows scheduled runs).",
     )  # fmt: skip
 
