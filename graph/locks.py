@@ -79,21 +79,32 @@ def held(
 class Lease:
     """A held lease, for the work under it to ask whether it still holds the lock."""
 
+    db: Database
     name: str
     holder: str
     what: str
+    minutes: float
     lost: threading.Event = field(default_factory=threading.Event)
 
     def check(self) -> None:
-        """Raise LockLostError once a renewal found the lock taken over (call between steps
-        of work that must not go on without the lock)."""
+        """Raise LockLostError once a renewal found the lock taken over (cheap: call between
+        batches of work that must not go on without the lock)."""
         if self.lost.is_set():
             raise LockLostError(
                 f"{self.what or self.name} ({self.holder}) lost its lock: it could not renew "
-                f"its {LEASE_MINUTES:g}-minute lease in time (the process stalled or the "
+                f"its {self.minutes:g}-minute lease in time (the process stalled or the "
                 "database was unreachable) and another writer took the lock; it stopped. "
                 "Run it again."
             )
+
+    def confirm(self) -> None:
+        """Renew the lease now and raise LockLostError if the lock is gone (one round trip:
+        call before each write phase, so a pause longer than the lease — a suspended
+        process — is caught before the writes, not after the next background renewal)."""
+        self.check()
+        if not renew(self.db, self.name, self.holder, self.minutes):
+            self.lost.set()
+            self.check()
 
 
 @contextmanager
@@ -111,7 +122,7 @@ def leased(
     tick; one that finds the lock taken over sets `Lease.lost` and stops — the work checks it
     (`Lease.check`) between its steps. Always released."""
     acquire(db, name, holder, lease_minutes, what=what, hint=hint)
-    lease = Lease(name, holder, what)
+    lease = Lease(db, name, holder, what, lease_minutes)
     stop = threading.Event()
 
     def keep_renewing() -> None:

@@ -228,7 +228,7 @@ class IngestRun:
         try:
             for path in files:
                 if self._lease is not None:
-                    self._lease.check()
+                    self._lease.confirm()
                 try:
                     report.files.append(self._load_file(path, report, progress))
                 except ContractError as exc:  # the whole file: the others still load

@@ -20,7 +20,7 @@ from graph import locks
 from graph.db import Database
 from graph.maintenance import delete_all_data
 from graph.settings import Settings
-from ingestion.loader import INGEST_LOCK
+from ingestion.loader import INGEST_LOCK, IngestRun
 from tests.api_helpers import KEYS, api_client, api_settings, codes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -168,6 +168,23 @@ async def test_an_ingest_running_elsewhere_is_a_conflict_that_loads_nothing(
     assert not [f for f in files_under(ingest_dir) if f.endswith(".part")]  # nor a part file
     again = body_of(await upload(client, "campaigns.csv", content))
     assert [f["status"] for f in again["data"]["uploadFile"]["files"]] == ["loaded"], again
+    (ingest_dir / "uploads" / "campaigns.csv").unlink()  # the other tests count files
+
+
+async def test_an_ingest_that_lost_its_lock_says_so_not_that_another_runs(
+    client: httpx.AsyncClient, demo_dir: Path, ingest_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(self: IngestRun, *args: object) -> object:
+        assert self._lease is not None
+        self._lease.lost.set()  # what a renewal does on finding another holder
+        self._lease.check()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(IngestRun, "_run", lost)
+    body = body_of(await upload(client, "campaigns.csv", (demo_dir / "campaigns.csv").read_bytes()))
+    assert codes(body) == ["CONFLICT"], body
+    assert body["errors"][0]["extensions"]["reason"] == "INGEST_LOCK_LOST"
+    assert "lost its lock" in body["errors"][0]["message"]
     (ingest_dir / "uploads" / "campaigns.csv").unlink()  # the other tests count files
 
 

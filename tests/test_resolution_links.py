@@ -10,9 +10,10 @@ import pytest
 
 from graph import locks
 from graph.db import Database
-from graph.errors import JobBusyError
+from graph.errors import JobBusyError, LockLostError
 from graph.settings import Settings
 from ingestion.loader import IngestRun
+from models.privacy import erase, quarantine
 from models.resolution import (
     ResolutionReport,
     labels,
@@ -180,3 +181,56 @@ def test_people_who_typed_a_new_accounts_name_work_there_after_an_incremental_ru
     account = assignments(db, "Account")["crm:ANEW0001"]
     assert (customer, account, "company_name") in works_at(db)
     assert works_at(db) == expected_works_at(db)
+
+
+def _lease_taken_over_meanwhile(db: Database) -> None:
+    """What a pause longer than the lease looks like to the paused writer: its lease ran out
+    and a resolution run elsewhere took the lock."""
+    db.query(
+        "MATCH (l:JobLock {name: $name}) SET l.expires_at = datetime() - duration('PT1S')",
+        {"name": RESOLUTION_LOCK}, write=True,
+    )  # fmt: skip
+    locks.acquire(db, RESOLUTION_LOCK, "res-meanwhile", 5)
+
+
+@pytest.mark.parametrize("writer", ["unmerge", "erase"])
+def test_an_unmerge_or_erasure_that_lost_the_lock_writes_nothing(
+    resolved: tuple[Database, ResolutionReport], settings: Settings,
+    monkeypatch: pytest.MonkeyPatch, writer: str,
+) -> None:  # fmt: skip
+    """Paused past its lease (a suspended process) while a resolution run took the lock, an
+    unmerge or an erasure stops before its writes: the run holding the lock read the graph
+    as it was and would otherwise write over the changes (an erased person's values)."""
+    db, _ = resolved
+    if writer == "unmerge":  # a merge to undo: two strangers a reviewer joined
+        singles = pd.Series(assignments(db)).drop_duplicates(keep=False).sort_index()
+        record_decision(db, "customer", singles.index[0], singles.index[-1], "accepted", "kim")
+        assert resolve(db, settings, incremental=True).customers.merges == 1
+    before = assignments(db)
+    merged = before[singles.index[0]] if writer == "unmerge" else next(iter(before.values()))
+    real_read = store.read_record_entities
+
+    def paused_while_reading(*args: object, **kwargs: object) -> object:
+        found = real_read(*args, **kwargs)  # type: ignore[arg-type]
+        _lease_taken_over_meanwhile(db)
+        return found
+
+    real_locate = quarantine.locate
+
+    def paused_while_locating(*args: object, **kwargs: object) -> object:
+        _lease_taken_over_meanwhile(db)
+        return real_locate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "read_record_entities", paused_while_reading)
+    monkeypatch.setattr(quarantine, "locate", paused_while_locating)
+    try:
+        with pytest.raises(LockLostError, match="lost its lock"):
+            if writer == "unmerge":
+                unmerge(db, settings, entity_id=merged, by="kim")
+            else:
+                erase(db, settings, customer_id=merged, reference="DSR-paused", by="dpo")
+    finally:
+        locks.release(db, RESOLUTION_LOCK, "res-meanwhile")
+    assert assignments(db) == before
+    erased = db.query("MATCH (r:CustomerRecord) WHERE r.erased_at IS NOT NULL RETURN count(r) AS n")
+    assert erased[0]["n"] == 0

@@ -28,7 +28,7 @@ from api.graphql.errors import Conflict, InvalidInput, NotFound, invalid
 from api.graphql.resolution_api import _resolution_lock
 from api.graphql.scores import ModelSwitch, promote_version, rollback_serving
 from graph.db import Database
-from graph.errors import JobBusyError
+from graph.errors import JobBusyError, LockLostError
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,8 @@ class IngestService:
         async with self._lock:
             try:
                 report, erased = await asyncio.to_thread(work)
+            except LockLostError as exc:  # stopped midway: what it loaded stands, send it again
+                raise Conflict(str(exc), reason="INGEST_LOCK_LOST") from exc
             except JobBusyError as exc:  # an ingest from the scheduler or a shell is running
                 raise Conflict(str(exc), reason="INGEST_RUNNING") from exc
         base = target if target.is_dir() else target.parent

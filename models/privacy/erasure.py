@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import MarketgraphError, MergedCustomerError, ResolutionError
@@ -166,7 +167,7 @@ def erase_each(
     erasures = [_Erasure(r, i, new_erasure_id(at)) for i, r in enumerate(requests)]
     if not erasures:
         return []
-    with resolution_lock(db, settings, erasures[0].erasure_id):
+    with resolution_lock(db, settings, erasures[0].erasure_id) as lease:
         claimed: set[str] = set()
         for erasure in erasures:
             try:
@@ -181,7 +182,7 @@ def erase_each(
             erasure.fresh = [t for t in erasure.targets if not t["erased"]]
             claimed.update(str(t["record_id"]) for t in erasure.fresh)
         kept = [e for e in erasures if e.index not in (refused or {})]
-        return _erase(db, settings, kept, at, refused) if kept else []
+        return _erase(db, settings, kept, at, refused, lease) if kept else []
 
 
 def _targets(db: Database, request: Request) -> list[dict[str, Any]]:
@@ -197,7 +198,7 @@ def _targets(db: Database, request: Request) -> list[dict[str, Any]]:
 
 def _erase(
     db: Database, settings: Settings, erasures: list[_Erasure], at: datetime,
-    refused: dict[int, str] | None,
+    refused: dict[int, str] | None, lease: locks.Lease,
 ) -> list[ErasureReport]:  # fmt: skip
     """Everything found by the records' values first — quarantined rows in the graph (with
     each request's (:ErasureRequest), which they name), then in the files, then the population
@@ -208,12 +209,18 @@ def _erase(
     ids = [e.erasure_id for e in erasures]
     located = quarantine.locate(settings.quarantine_dir, wanted)
     rows = _quarantined_rows(db, wanted, located)
+    # Each write phase first confirms the lock is still this erasure's: one that lost it (a
+    # process paused past the lease) stops, rather than change what a resolution run holding
+    # the lock now has read; sending the page again finishes it.
+    lease.confirm()
     scrubbed = db.write(lambda tx: _scrub_quarantined(tx, erasures, rows, located, at))
     quarantine.scrub_files(settings.quarantine_dir, wanted, ids)
+    lease.confirm()
     population.forget(db, settings, [t for e in erasures for t in e.fresh if t["customer_id"]])
     reports: list[ErasureReport] = []
     try:
         for i, erasure in enumerate(erasures):
+            lease.confirm()  # outside the try: a lost lock stops the page, not one request
             try:
                 reports.append(_erase_one(db, erasure, scrubbed[i], len(located[i]), at))
             except MarketgraphError as exc:  # the others still go ahead when the caller asks

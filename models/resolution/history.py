@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
@@ -49,12 +50,18 @@ def rejoin(db: Database, settings: Settings, event_id: str, by: str) -> RejoinRe
     """
     at = datetime.now(UTC)
     run_id = new_run_id(at)
-    with resolution_lock(db, settings, run_id):
-        return _rejoin(db, settings, event_id, by, run_id, at)
+    with resolution_lock(db, settings, run_id) as lease:
+        return _rejoin(db, settings, event_id, by, run_id, at, lease)
 
 
 def _rejoin(
-    db: Database, settings: Settings, event_id: str, by: str, run_id: str, at: datetime
+    db: Database,
+    settings: Settings,
+    event_id: str,
+    by: str,
+    run_id: str,
+    at: datetime,
+    lease: locks.Lease,
 ) -> RejoinResult:
     found = db.query(load_query("resolution/read_event"), {"event_id": event_id})
     if not found or found[0]["kind"] != "split":
@@ -76,6 +83,7 @@ def _rejoin(
         raise ResolutionError(f"every record the split {event_id} moved was deleted since")
     moved = {r for records in groups.values() for r in records}
     note = f"reverse split {event_id}"
+    lease.confirm()  # still ours after the reads (a run never overlaps the writes below)
     for target, records in groups.items():
         kept = store.read_members(db, kind, [target])["record_id"].astype(str).tolist()
         kept = [r for r in kept if r not in moved]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
@@ -102,13 +103,13 @@ def unmerge(
     """
     at = datetime.now(UTC)
     run_id = new_run_id(at)
-    with resolution_lock(db, settings, run_id):
-        return _unmerge(db, settings, entity_id, event_id, by, run_id, at)
+    with resolution_lock(db, settings, run_id) as lease:
+        return _unmerge(db, settings, entity_id, event_id, by, run_id, at, lease)
 
 
 def _unmerge(
     db: Database, settings: Settings, entity_id: str | None, event_id: str | None, by: str,
-    run_id: str, at: datetime,
+    run_id: str, at: datetime, lease: locks.Lease,
 ) -> UnmergeResult:  # fmt: skip
     rows = db.query(
         load_query("resolution/read_merge_event"), {"entity_id": entity_id, "event_id": event_id}
@@ -138,6 +139,7 @@ def _unmerge(
          "evidence_levels": [], "evidence_weights": []}
         for entity, records in restored.items() for r in records
     ]  # fmt: skip
+    lease.confirm()  # still ours after the reads (a run never overlaps the writes below)
     store.write_links(db, kind, links, settings.batch_size, run_id=run_id, at=at,
                       model_version="unmerge")  # fmt: skip
     remaining = store.read_members(db, kind, [survivor])["record_id"].astype(str).tolist()
