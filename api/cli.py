@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 
 from api.cli_copy import copy_app
@@ -210,9 +211,20 @@ def demo_serves(flag: bool | None, *, interactive: bool, ci: bool) -> bool:
     return interactive and not ci
 
 
+def _variable(loc: tuple[int | str, ...]) -> str:
+    """The environment variable a settings error is about (aliases such as NEO4J_URI as is)."""
+    name = "_".join(str(part) for part in loc)
+    return name if name.isupper() else f"MARKETGRAPH_{name.upper()}"
+
+
 def main() -> None:
     """Console-script entry point: configure logging, run, and map errors to exit codes."""
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a bad MARKETGRAPH_* value: name it, no traceback
+        problems = "; ".join(f"{_variable(e['loc'])}: {e['msg']}" for e in exc.errors())
+        err_console.print(f"[bold red]error:[/bold red] {escape(problems)}")
+        raise SystemExit(2) from None
     configure_logging(settings)
     try:
         app()

@@ -97,8 +97,9 @@ class JobRun:
         now = datetime.now(UTC)
         run_id = f"job-{job}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         locks.acquire(
-            db, job, run_id, settings.jobs_lock_minutes, what=f"The {job} job",
-            hint="Wait for it: `marketgraph jobs list`.",
+            db, job, run_id, locks.LEASE_MINUTES, what=f"The {job} job",
+            hint="Wait for it: `marketgraph jobs list` (a run whose process died frees the "
+            f"lock within {locks.LEASE_MINUTES:g} minutes).",
         )  # fmt: skip
         try:
             db.query(load_query("jobs/abandon_stale_runs"), {"job": job, "now": now}, write=True)
@@ -114,29 +115,35 @@ class JobRun:
         return cls(db, settings, JobRunReport(run_id, job, "running", trigger, by, now.isoformat()))
 
     def execute(self, on_step: OnStep = lambda _: None) -> JobRunReport:
-        """Run the job's steps in order; stop at the first failure. Always releases the lock."""
+        """Run the job's steps in order; stop at the first failure. Renews the job's lock while
+        it runs and always releases it; an interrupted run (Ctrl-C) is recorded as failed."""
+        job, run_id = self.report.job, self.report.run_id
         try:
-            for name, step in STEPS[self.report.job]:
-                on_step(name)
-                started = time.perf_counter()
-                try:
-                    outcome = step(self)
-                except Exception as exc:  # recorded on the run, then re-raised below
-                    seconds = round(time.perf_counter() - started, 2)
-                    said = _error_text(exc)
-                    self.report.steps.append(StepReport(name, "failed", seconds, said))
-                    self.report.error = f"{name}: {said}"
-                    log.exception("job %s failed at step %s", self.report.run_id, name)
-                    break
-                self.report.steps.append(outcome)
-                self._save("running")
-                log.info("job %s step %s: %s", self.report.run_id, name, outcome.summary)
+            with locks.renewing(self.db, job, run_id, what=f"The {job} job") as lease:
+                for name, step in STEPS[job]:
+                    on_step(name)
+                    started = time.perf_counter()
+                    try:
+                        lease.check()  # another run took the lock after a long stall: stop
+                        outcome = step(self)
+                    except BaseException as exc:  # recorded on the run; not an Exception: re-raised
+                        seconds = round(time.perf_counter() - started, 2)
+                        said = _error_text(exc) if isinstance(exc, Exception) else "interrupted"
+                        self.report.steps.append(StepReport(name, "failed", seconds, said))
+                        self.report.error = f"{name}: {said}"
+                        if not isinstance(exc, Exception):
+                            raise
+                        log.exception("job %s failed at step %s", run_id, name)
+                        break
+                    self.report.steps.append(outcome)
+                    self._save("running")
+                    log.info("job %s step %s: %s", run_id, name, outcome.summary)
         finally:
             status = "failed" if self.report.error else "succeeded"
             try:
                 self._save(status, finished=True)
-            finally:  # a failed save must not keep the job locked for hours
-                locks.release(self.db, self.report.job, self.report.run_id)
+            finally:  # a failed save must not keep the job locked
+                locks.release(self.db, job, run_id)
         return self.report
 
     def _save(self, status: str, finished: bool = False) -> None:

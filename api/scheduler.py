@@ -15,9 +15,9 @@ from collections.abc import Callable
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from api.jobs import JobRunReport, run_job
+from graph.crontab import cron_trigger
 from graph.db import Database
 from graph.errors import JobBusyError
 from graph.settings import Settings
@@ -64,7 +64,7 @@ def build_scheduler(
     for job, cron in schedules(settings).items():
         scheduler.add_job(
             scheduled_run,
-            CronTrigger.from_crontab(cron, timezone="UTC"),
+            cron_trigger(cron),
             args=[settings, job, on_finish],
             id=job,
             name=f"marketgraph {job} ({cron} UTC)",

@@ -3,11 +3,11 @@
 Why in the graph: the scheduler inside `serve`, a `jobs run` and a `resolve` typed in a shell
 are different processes (maybe on different machines against one Aura database); a
 (:JobLock {name}) node taken under Neo4j's write lock is the one place they all see. A lock
-names its holder (a run id) and expires, so a crashed process does not block the next run
-forever (`MARKETGRAPH_JOBS_LOCK_MINUTES`). A lock taken with `leased` expires within minutes
-instead and is renewed by a background thread while its work lasts, so a killed process (out
-of memory, `kill -9`) blocks the next ingest or resolution for minutes, not hours; `renew`
-extends a hold and fails, rather than taking the lock back, once another writer had it.
+names its holder (a run id) and expires: every writer holds it on a lease of a few minutes,
+renewed by a background thread while its work lasts (`leased`, `renewing`), so a killed
+process (out of memory, `kill -9`, a stopped database) blocks the next job, ingest or
+resolution for minutes, not hours; `renew` extends a hold and fails, rather than taking the
+lock back, once another writer had it.
 Expiry is judged by the database's clock, not each client's: two machines whose clocks
 disagree by minutes still agree on whether a lease has run out.
 """
@@ -108,20 +108,13 @@ class Lease:
 
 
 @contextmanager
-def leased(
-    db: Database,
-    name: str,
-    holder: str,
-    *,
-    what: str = "",
-    hint: str = "",
-    lease_minutes: float = LEASE_MINUTES,
+def renewing(
+    db: Database, name: str, holder: str, *, what: str = "", lease_minutes: float = LEASE_MINUTES
 ) -> Iterator[Lease]:
-    """Hold lock `name` for the block on a lease of `lease_minutes`, renewed in the background
-    every fifth of it. A renewal that fails on a database error is tried again at the next
-    tick; one that finds the lock taken over sets `Lease.lost` and stops — the work checks it
-    (`Lease.check`) between its steps. Always released."""
-    acquire(db, name, holder, lease_minutes, what=what, hint=hint)
+    """Keep renewing lock `name`, which `holder` already took, for the block (every fifth of
+    the lease) without releasing it after. A renewal that fails on a database error is tried
+    again at the next tick; one that finds the lock taken over sets `Lease.lost` and stops —
+    the work checks it (`Lease.check`, `Lease.confirm`) between its steps."""
     lease = Lease(db, name, holder, what, lease_minutes)
     stop = threading.Event()
 
@@ -142,4 +135,23 @@ def leased(
     finally:
         stop.set()
         renewer.join()
+
+
+@contextmanager
+def leased(
+    db: Database,
+    name: str,
+    holder: str,
+    *,
+    what: str = "",
+    hint: str = "",
+    lease_minutes: float = LEASE_MINUTES,
+) -> Iterator[Lease]:
+    """Take lock `name` for the block on a lease of `lease_minutes`, renewed while the block
+    runs (`renewing`); always released."""
+    acquire(db, name, holder, lease_minutes, what=what, hint=hint)
+    try:
+        with renewing(db, name, holder, what=what, lease_minutes=lease_minutes) as lease:
+            yield lease
+    finally:
         release(db, name, holder)

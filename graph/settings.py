@@ -216,11 +216,6 @@ class Settings(BaseSettings):
         default="0 3 * * 0",
         description="When the scheduler retrains the models (crontab, UTC); empty = never.",
     )
-    jobs_lock_minutes: int = Field(
-        default=360,
-        ge=1,
-        description="A job lock older than this is taken over (its process is presumed dead).",
-    )
 
     @field_validator("state_dir", "cache_dir")
     @classmethod
@@ -233,10 +228,10 @@ class Settings(BaseSettings):
         """Refuse a bad schedule at start-up rather than when the scheduler first fires."""
         if value is None or not value.strip():
             return None
-        from apscheduler.triggers.cron import CronTrigger
+        from graph.crontab import cron_trigger
 
         try:
-            CronTrigger.from_crontab(value, timezone="UTC")
+            cron_trigger(value)
         except ValueError as exc:
             raise ValueError(f"not a crontab expression like '*/30 * * * *': {exc}") from exc
         return value.strip()

@@ -46,6 +46,17 @@ def test_unknown_file_type_is_a_clear_error(settings: Settings, tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
+def test_a_bad_setting_is_named_without_a_traceback() -> None:
+    result = _cli(
+        "summary",
+        env={"MARKETGRAPH_JOBS_RETRAIN_CRON": "every sunday", "MARKETGRAPH_API_PORT": "0"},
+    )
+    assert result.returncode == 2
+    assert "MARKETGRAPH_JOBS_RETRAIN_CRON" in result.stderr and "crontab" in result.stderr
+    assert "MARKETGRAPH_API_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     result = _cli(
         "ingest", str(tmp_path / "nope"),

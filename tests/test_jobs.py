@@ -292,3 +292,30 @@ def test_a_refresh_meeting_an_ingest_elsewhere_leaves_the_inbox_for_later_and_go
     assert later.steps[0].status == "done" and later.steps[0].counts["loaded"] > 0
     started = db.query("MATCH (r:IngestRun) RETURN r.started_by AS by")
     assert started == [{"by": later.run_id}]  # who loaded it, on the run
+
+
+def test_a_job_holds_a_short_lease_and_ctrl_c_records_the_run_as_failed(
+    db: Database, job_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose process dies frees the job within minutes (it used to hold it 6 hours);
+    one stopped by Ctrl-C is 'failed' with the step it stopped in, never 'succeeded'."""
+    delete_all_data(db)
+    started = JobRun.start(db, job_settings, "retrain", trigger="cli", by="tester")
+    [lock] = db.query(
+        "MATCH (l:JobLock {name: 'retrain'}) RETURN duration.between(datetime(), l.expires_at) "
+        "AS left"
+    )
+    assert lock["left"].seconds <= locks.LEASE_MINUTES * 60
+    locks.release(db, "retrain", started.report.run_id)
+
+    def pressed_ctrl_c(run: JobRun) -> jobs.StepReport:
+        raise KeyboardInterrupt
+
+    chain = [("ingest", jobs.ingest_inbox), ("resolve", pressed_ctrl_c)]
+    monkeypatch.setitem(jobs.STEPS, "refresh", chain)
+    with pytest.raises(KeyboardInterrupt):
+        run_job(db, job_settings, "refresh")
+    (stored,) = list_runs(db, "refresh")
+    assert stored.status == "failed" and stored.error == "resolve: interrupted"
+    assert [s.status for s in stored.steps] == ["skipped", "failed"]
+    assert lock_holder(db, "refresh") is None
