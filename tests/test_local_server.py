@@ -296,3 +296,20 @@ def test_running_test_server_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             assert records[0]["answer"] == 42
         port = int(conn.uri.rsplit(":", 1)[1])
     assert config.port_is_free(port)
+
+
+def test_start_on_other_ports_while_running_is_refused_at_once_and_stops_nothing(
+    settings: Settings,
+) -> None:
+    """A user who changed the ports and typed `neo4j start` again: told at once where the
+    server runs; the healthy server is not waited on and never stopped."""
+    if settings.uses_external_neo4j:
+        pytest.skip("the session uses an external server")
+    bolt, http = free_ports(2)
+    moved = settings.model_copy(update={"neo4j_bolt_port": bolt, "neo4j_http_port": http})
+    began = time.monotonic()
+    with pytest.raises(Neo4jServerError, match="already runs from") as refused:
+        local_server.start(moved)
+    assert time.monotonic() - began < 10
+    assert str(settings.neo4j_bolt_port) in str(refused.value)
+    assert local_server.start(settings).already_running  # still there, on its own ports

@@ -40,9 +40,13 @@ def start(settings: Settings, wait: bool = True) -> ServerInfo:
         fresh = False
         if pid is None:
             pid, fresh = _launch(settings, paths)
+        else:
+            _check_running_ports(settings, paths, pid)
         version = settings.neo4j_version
         if wait:
-            version = _wait_ready(settings, paths, pid, started, fresh=fresh)
+            version = _wait_ready(
+                settings, paths, pid, started, fresh=fresh, launched=not already_running
+            )
     seconds = time.monotonic() - started
     bolt_uri, http_url = _urls(settings)
     log.info(
@@ -82,10 +86,40 @@ def _launch(settings: Settings, paths: config.LocalPaths) -> tuple[int, bool]:
     return process.launch(process.command(settings, java, installation, paths), paths), fresh
 
 
+def _check_running_ports(settings: Settings, paths: config.LocalPaths, pid: int) -> None:
+    """Refuse at once when the server already running from this state dir listens on other
+    ports than the settings name (its neo4j.conf says which): waiting on the new ports would
+    time out, and a running, healthy server is not ours to stop for that."""
+    try:
+        conf = paths.conf_file.read_text(encoding="utf-8")
+    except OSError:
+        return
+    listening = {
+        key: value.rsplit(":", 1)[-1]
+        for key, _, value in (line.partition("=") for line in conf.splitlines())
+        if key in ("server.bolt.listen_address", "server.http.listen_address")
+    }
+    wanted = {
+        "server.bolt.listen_address": str(settings.neo4j_bolt_port),
+        "server.http.listen_address": str(settings.neo4j_http_port),
+    }
+    if any(listening.get(key, port) != port for key, port in wanted.items()):
+        raise Neo4jServerError(
+            f"Neo4j already runs from {paths.home} (pid {pid}) on Bolt port "
+            f"{listening.get('server.bolt.listen_address')} and HTTP port "
+            f"{listening.get('server.http.listen_address')}, not the {settings.neo4j_bolt_port} / "
+            f"{settings.neo4j_http_port} asked for (MARKETGRAPH_NEO4J_BOLT_PORT / "
+            "MARKETGRAPH_NEO4J_HTTP_PORT). Use those ports, or `marketgraph neo4j stop` first "
+            "to start it on the new ones."
+        )
+
+
 def _wait_ready(
-    settings: Settings, paths: config.LocalPaths, pid: int, started: float, *, fresh: bool
-) -> str:
-    """Wait for HTTP, then Bolt with our password; the server version. Stops it on timeout."""
+    settings: Settings, paths: config.LocalPaths, pid: int, started: float, *, fresh: bool,
+    launched: bool = True,
+) -> str:  # fmt: skip
+    """Wait for HTTP, then Bolt with our password; the server version. Stops a server this
+    call launched on timeout (one that was running before is left running)."""
     bolt_uri, http_url = _urls(settings)
     deadline = started + settings.neo4j_start_timeout_s
     try:
@@ -93,11 +127,13 @@ def _wait_ready(
         password = auth.read_password(paths.password_file)
         auth.finish_start(bolt_uri, password, pid, paths, deadline, fresh=fresh)
     except process.StartTimeout as timeout:
-        _stop_after_timeout(timeout.pid, paths)
+        if launched:
+            _stop_after_timeout(timeout.pid, paths)
         raise Neo4jServerError(
             f"Neo4j did not become ready within {settings.neo4j_start_timeout_s:g} s "
-            f"(MARKETGRAPH_NEO4J_START_TIMEOUT_S) and was stopped. Last lines of "
-            f"{paths.log_file}:\n{process.tail(paths.log_file)}"
+            f"(MARKETGRAPH_NEO4J_START_TIMEOUT_S) and was "
+            f"{'stopped' if launched else 'left running (it was running before)'}. Last lines "
+            f"of {paths.log_file}:\n{process.tail(paths.log_file)}"
         ) from None
     return str(found.get("neo4j_version", settings.neo4j_version))
 
