@@ -115,7 +115,16 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     for path in paths:
         if not path.exists():
             raise ContractError(f"{path} does not exist")
-        candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():  # one level: a folder inside (an archive of done files?) is named
+            inside = sorted(path.iterdir())
+            candidates = [p for p in inside if p.is_file()]
+            ignored += [
+                f"{p}/: a folder; files are read from {path} itself, not from folders in it"
+                for p in inside
+                if p.is_dir() and not p.name.startswith(".")
+            ]
+        else:
+            candidates = [path]
         for candidate in candidates:
             if candidate.name in NOT_EXPORTS:
                 ignored.append(f"{candidate}{NOT_AN_EXPORT}")

@@ -225,3 +225,18 @@ def test_killed_load_converges_without_duplicates(
 
 
 _RUN_FIELDS = ["first_seen", "last_seen", "first_run", "last_run", "last_changed"]
+
+
+def test_a_folder_inside_the_folder_loaded_is_named_not_skipped_silently(
+    empty_db: Database, settings: Settings, demo_dir: Path, tmp_path: Path
+) -> None:
+    """Exports moved into `october/` (or an archive of done files) are not read — one level
+    only — and the report says so instead of loading nothing without a word."""
+    inbox = tmp_path / "inbox"
+    (inbox / "october").mkdir(parents=True)
+    shutil.copy(demo_dir / "campaigns.csv", inbox / "october" / "campaigns.csv")
+    (inbox / ".hidden").mkdir()
+    report = IngestRun(empty_db, settings).run([inbox])
+    assert report.files == []
+    assert report.ignored == [f"{inbox / 'october'}/: a folder; files are read from {inbox} "
+                              "itself, not from folders in it"]  # fmt: skip
