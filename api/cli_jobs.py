@@ -93,7 +93,10 @@ def list_command(
 
     with Database.connect(get_settings()) as db:
         runs = list_runs(db, job, limit=limit)
-    table = Table("run", "status", "trigger", "by", "started", "steps")
+    table = Table()
+    table.add_column("run", no_wrap=True)  # whole, to copy into `jobs show RUN`
+    for name in ("status", "trigger", "by", "started", "steps"):
+        table.add_column(name)
     for run in runs:
         steps = ", ".join(f"{s.name} {s.status}" for s in run.steps)
         table.add_row(

@@ -38,9 +38,11 @@ def serve(
     import uvicorn
 
     from api.graphql.app import create_app
+    from graph.db import create_driver
 
     settings = get_settings()
     app = create_app(settings)  # fails fast on missing keys, before binding a port
+    create_driver(settings).close()  # Neo4j down: say how to start it, not a server traceback
     bind_host, bind_port = host or settings.api_host, port or settings.api_port
     console.print(f"GraphQL API on http://{bind_host}:{bind_port}/graphql")
     if workers == 1:  # this process serves: tune it before a scheduled job allocates anything

@@ -57,6 +57,17 @@ def test_a_bad_setting_is_named_without_a_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_serve_with_neo4j_down_says_how_to_start_it(tmp_path: Path) -> None:
+    result = _cli(
+        "serve", "--port", "1",  # never bound: the database check comes first
+        env={"MARKETGRAPH_ENVIRONMENT": "development", "MARKETGRAPH_NEO4J_URI":
+             "bolt://127.0.0.1:1", "MARKETGRAPH_NEO4J_PASSWORD": "x"},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "not reachable" in result.stderr and "NEO4J_URI" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     result = _cli(
         "ingest", str(tmp_path / "nope"),

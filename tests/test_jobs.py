@@ -246,7 +246,7 @@ def test_the_cli_runs_lists_and_refuses_clearly(
         "MARKETGRAPH_NEO4J_URI": info.uri,
         "MARKETGRAPH_NEO4J_PASSWORD": info.password,
         "MARKETGRAPH_STATE_DIR": str(tmp_path / "state"),
-        "COLUMNS": "200",
+        "COLUMNS": "80",  # a plain terminal: run ids must still be whole, to copy
     }
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -260,7 +260,8 @@ def test_the_cli_runs_lists_and_refuses_clearly(
     assert "succeeded" in ran.stdout and "no files in the inbox" in ran.stdout
     assert str(tmp_path) not in ran.stdout  # the summary is shown to API clients (jobRuns) too
     listed = cli("list")
-    assert listed.returncode == 0 and "job-refresh-" in listed.stdout
+    [latest] = list_runs(db, "refresh", limit=1)
+    assert listed.returncode == 0 and latest.run_id in listed.stdout, listed.stdout
     assert cli("run", "vacuum").returncode == 2
     held = JobRun.start(db, job_settings, "refresh", trigger="cli", by="another shell")
     try:
