@@ -20,7 +20,18 @@ fi
 if compgen -G "../shared/wheels/torch-*.whl" > /dev/null; then
   "$VENV/bin/python" -m pip install --quiet ../shared/wheels/torch-*.whl
 fi
-"$VENV/bin/python" -m pip install --quiet -e ".[dev${MARKETGRAPH_EXTRAS:+,$MARKETGRAPH_EXTRAS}]"
+# llama.cpp (the `llm` extra) is built for generic x86-64: a build for the host CPU's every
+# instruction crashes on VMs that report AMX / AVX-512 they do not fully support.
+CMAKE_ARGS="-DGGML_NATIVE=OFF ${CMAKE_ARGS:-}" \
+  "$VENV/bin/python" -m pip install --quiet -e ".[dev${MARKETGRAPH_EXTRAS:+,$MARKETGRAPH_EXTRAS}]"
+if [[ ",${MARKETGRAPH_EXTRAS:-}," == *",llm,"* ]] && ! "$VENV/bin/python" scripts/check_llm.py; then
+  # pip reuses a cached wheel built earlier for the host CPU: build a generic one instead.
+  echo "the local LLM crashed on this CPU; rebuilding llama-cpp-python for generic x86-64 (~5 min)" >&2
+  version="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("llama-cpp-python"))')"
+  CMAKE_ARGS="-DGGML_NATIVE=OFF ${CMAKE_ARGS:-}" "$VENV/bin/python" -m pip install --quiet \
+    --no-cache-dir --force-reinstall --no-deps "llama-cpp-python==$version"
+  "$VENV/bin/python" scripts/check_llm.py
+fi
 # GraphiQL's JS/CSS from the npm registry, so /graphql works offline (skipped when present;
 # without npm the API serves GraphiQL from its CDN instead, so this never fails the setup).
 "$VENV/bin/python" scripts/graphiql_assets.py || echo "note: GraphiQL will load from its CDN" >&2
