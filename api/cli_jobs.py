@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from api.console import console, current_user
+from api.console import console, current_user, err_console
 from graph.settings import get_settings
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def print_run(report: JobRunReport) -> None:
 def run_command(
     job: Annotated[str, typer.Argument(help="refresh or retrain.")] = "refresh",
 ) -> None:
-    """Run a job now, in this process; exit code 1 when a step fails."""
+    """Run a job now, in this process. Exit code 1 when a step fails, 3 when the run succeeded
+    but left inbox files someone must fix (a file refused as a whole, one whose name matches no
+    export, a folder inside the inbox) — for cron or systemd wrappers to alert on."""
     from api.jobs import JOB_NAMES, run_job
     from graph.db import Database
     from graph.migrations import apply_migrations
@@ -80,6 +82,10 @@ def run_command(
     print_run(report)
     if report.status != "succeeded":
         raise typer.Exit(1)
+    problems = sum(step.counts.get("problem_files", 0) for step in report.steps)
+    if problems:
+        err_console.print(f"{problems} inbox file(s) need attention: see the ingest step above.")
+        raise typer.Exit(3)
 
 
 @jobs_app.command("list")

@@ -218,6 +218,7 @@ def ingest_inbox(run: JobRun) -> StepReport:
         "ingest", started, "done" if fresh else "skipped", summary,
         files=len(report.files), new_files=fresh, loaded=loaded, quarantined=quarantined,
         rejected_files=len(rejected), ignored_files=len(report.ignored),
+        problem_files=len(problems),  # what someone must fix: `jobs run` exits 3, /metrics
     )  # fmt: skip
 
 

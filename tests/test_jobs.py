@@ -228,6 +228,7 @@ async def test_the_api_starts_a_job_and_reports_its_steps(
         scraped = (await client.get("/metrics")).text
         assert 'marketgraph_job_last_success_timestamp_seconds{job="refresh"}' in scraped
         assert 'marketgraph_job_running{job="refresh"} 0.0' in scraped
+        assert 'marketgraph_job_last_run_problem_files{job="refresh"} 0.0' in scraped
 
 
 def test_the_cli_runs_lists_and_refuses_clearly(
@@ -263,6 +264,13 @@ def test_the_cli_runs_lists_and_refuses_clearly(
     [latest] = list_runs(db, "refresh", limit=1)
     assert listed.returncode == 0 and latest.run_id in listed.stdout, listed.stdout
     assert cli("run", "vacuum").returncode == 2
+    stray = tmp_path / "state" / "inbox"
+    stray.mkdir(parents=True, exist_ok=True)
+    (stray / "notes.txt").write_text("call Jane back\n")
+    attention = cli("run", "refresh")  # succeeded, but a file waits for someone: exit 3
+    assert attention.returncode == 3, attention.stdout + attention.stderr
+    assert "succeeded" in attention.stdout and "need attention" in attention.stderr
+    (stray / "notes.txt").unlink()
     held = JobRun.start(db, job_settings, "refresh", trigger="cli", by="another shell")
     try:
         busy = cli("run", "refresh")

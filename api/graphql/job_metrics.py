@@ -9,6 +9,7 @@ left out (the request metrics still answer).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -49,9 +50,18 @@ class JobStatusCollector(Collector):
         running = GaugeMetricFamily(
             "marketgraph_job_running", "1 while a run of the job is in progress.", labels=["job"]
         )
+        problems = GaugeMetricFamily(
+            "marketgraph_job_last_run_problem_files",
+            "Inbox files the newest run could not use (refused as a whole, no export name, a "
+            "folder): someone must fix them.",
+            labels=["job"],
+        )
         for row in rows:
             last.add_metric([row["job"], row["last_status"]], float(row["last_started"]))
             if row["last_success"] is not None:
                 success.add_metric([row["job"]], float(row["last_success"]))
             running.add_metric([row["job"]], float(row["running"]))
-        yield from (last, success, running)
+            steps = json.loads(row["last_steps"] or "[]")
+            count = sum(int(s.get("counts", {}).get("problem_files", 0)) for s in steps)
+            problems.add_metric([row["job"]], float(count))
+        yield from (last, success, running, problems)
