@@ -16,7 +16,8 @@ neo4j_app = typer.Typer(
     help=(
         "Run a real Neo4j Community 5.26 locally with no Docker: jars come from Maven Central "
         "into ~/.cache/marketgraph, data and a generated password live under .marketgraph/neo4j "
-        "(git-ignored). Needs Java 17 or 21 and Maven."
+        "(git-ignored). Needs Java 17 or 21 and Maven. Ports: Bolt 7687 and HTTP 7474 unless "
+        "MARKETGRAPH_NEO4J_BOLT_PORT / MARKETGRAPH_NEO4J_HTTP_PORT say otherwise."
     ),
     no_args_is_help=True,
 )
@@ -73,4 +74,6 @@ def status() -> None:
     if s.detail:
         console.print(f"  {s.detail}")
     if not s.responding:
+        if not s.external and not s.running:
+            console.print("  start it with `marketgraph neo4j start`")
         raise typer.Exit(code=1)

@@ -133,7 +133,10 @@ class JobRun:
                         self.report.error = f"{name}: {said}"
                         if not isinstance(exc, Exception):
                             raise
-                        log.exception("job %s failed at step %s", run_id, name)
+                        if isinstance(exc, MarketgraphError):  # said for users: no traceback
+                            log.error("job %s failed at step %s: %s", run_id, name, exc)
+                        else:
+                            log.exception("job %s failed at step %s", run_id, name)
                         break
                     self.report.steps.append(outcome)
                     self._save("running")
