@@ -295,7 +295,13 @@ class IngestRun:
         fr.loaded = len(vf.valid)
         fr.created, fr.updated, fr.older = written.created, written.updated, written.older
         fr.unchanged = fr.loaded - fr.created - fr.updated
-        if fr.older:
+        if fr.older and fr.source_type == "erasure_requests":
+            fr.note = (
+                f"{fr.older} request(s) not applied: the record was created after the request "
+                "(the person signed up again since); ask them, and `marketgraph erase` the "
+                "record if they still want it gone"
+            )
+        elif fr.older:
             fr.note = (
                 f"{fr.older} row(s) not applied: the graph holds a later update of the record "
                 "(updated_at); an older export cannot undo a newer change"

@@ -133,6 +133,27 @@ def test_an_erasure_log_erases_its_people_once_with_proof_per_reference(
     assert placeholder[0] <= KEPT
 
 
+def test_a_request_older_than_its_record_is_reported_not_applied(
+    resolved: tuple[Database, ResolutionReport], settings: Settings, tmp_path: Path
+) -> None:
+    """The record was created after the request (the person signed up again since): the
+    request does not erase it, and the load says so instead of counting it unchanged."""
+    db, _ = resolved
+    crm, _shop = _two_people(db)
+    folder = _log(
+        tmp_path / "old-log", [f"crm_contacts,{crm['source_id']},2001-01-01T00:00:00Z,T-OLD"]
+    )
+    report = IngestRun(db, settings).run([folder])
+    [file] = report.files
+    assert (file.created, file.updated, file.older) == (0, 0, 1), file
+    assert "1 request(s) not applied" in file.note and "signed up again" in file.note
+    flagged = db.query(
+        "MATCH (r:CustomerRecord {record_id: $id}) RETURN r.erasure_requested_at AS at",
+        {"id": crm["id"]},
+    )
+    assert flagged == [{"at": None}]
+
+
 def test_requests_wait_for_a_running_resolution_then_erase_requested_finishes_them(
     resolved: tuple[Database, ResolutionReport], settings: Settings, cli: Cli, tmp_path: Path,
     demo_dir: Path,

@@ -11,17 +11,22 @@
 // this request, or a later one, already.
 // Params: $rows: [{record_id, record_system, source_id, source_type, requested_at, reference,
 //   row_hash, source_system}], $run_id, $seen_at.
-// Returns: created (requests for records not loaded yet), updated (loaded records flagged).
+// Returns: created (requests for records not loaded yet), updated (loaded records flagged),
+//   older (requests not applied because their record was created after them: reported).
 UNWIND $rows AS row
 MERGE (n:CustomerRecord {record_id: row.record_id})
   ON CREATE SET n.source_system = row.record_system, n.source_id = row.source_id,
                 n.placeholder = true, n.first_seen = $seen_at, n.first_run = $run_id,
                 n.last_seen = $seen_at, n.last_run = $run_id
 WITH n, row, datetime(row.requested_at) AS requested_at
-WHERE n.erased_at IS NULL
-  AND NOT coalesce(n.created_at > requested_at, false)
-  AND NOT coalesce(n.erasure_requested_at >= requested_at, false)
-SET n.erasure_requested_at = requested_at, n.erasure_reference = row.reference,
-    n.erasure_request_run = $run_id, n.last_run = $run_id, n.last_changed = $seen_at
-RETURN count(CASE WHEN n.placeholder THEN 1 END) AS created,
-       count(CASE WHEN n.placeholder IS NULL THEN 1 END) AS updated
+WITH n, row, requested_at,
+     n.erased_at IS NULL AND coalesce(n.created_at > requested_at, false) AS signed_up_since
+WITH n, row, requested_at, signed_up_since,
+     n.erased_at IS NULL AND NOT signed_up_since
+       AND NOT coalesce(n.erasure_requested_at >= requested_at, false) AS applies
+FOREACH (_ IN CASE WHEN applies THEN [1] ELSE [] END |
+  SET n.erasure_requested_at = requested_at, n.erasure_reference = row.reference,
+      n.erasure_request_run = $run_id, n.last_run = $run_id, n.last_changed = $seen_at)
+RETURN count(CASE WHEN applies AND n.placeholder THEN 1 END) AS created,
+       count(CASE WHEN applies AND n.placeholder IS NULL THEN 1 END) AS updated,
+       count(CASE WHEN signed_up_since THEN 1 END) AS older
