@@ -188,6 +188,26 @@ async def test_an_ingest_that_lost_its_lock_says_so_not_that_another_runs(
     (ingest_dir / "uploads" / "campaigns.csv").unlink()  # the other tests count files
 
 
+async def test_a_rejected_upload_does_not_replace_the_earlier_file(
+    client: httpx.AsyncClient, demo_dir: Path, ingest_dir: Path
+) -> None:
+    """An upload whose header breaks the contract is rejected with its reason, and the file
+    of that name that loaded before stays in uploads/ (it was overwritten by the broken one)."""
+    good = (demo_dir / "campaigns.csv").read_bytes()
+    first = body_of(await upload(client, "campaigns.csv", good))
+    [status] = [f["status"] for f in first["data"]["uploadFile"]["files"]]
+    assert status in ("loaded", "skipped"), first  # skipped: loaded by an earlier test
+    broken = body_of(await upload(client, "campaigns.csv", b"nothing,we,expect\n1,2,3\n"))
+    assert [f["status"] for f in broken["data"]["uploadFile"]["files"]] == ["rejected"], broken
+    stored = ingest_dir / "uploads" / "campaigns.csv"
+    assert stored.read_bytes() == good
+    assert not [f for f in files_under(ingest_dir) if "campaigns.csv." in f]  # no leftovers
+    stored.unlink()  # the other tests count files
+    lone = body_of(await upload(client, "campaigns.csv", b"nothing,we,expect\n1,2,3\n"))
+    assert [f["status"] for f in lone["data"]["uploadFile"]["files"]] == ["rejected"], lone
+    assert not stored.exists()  # a rejected file is not kept when nothing loaded before it
+
+
 async def test_only_admins_upload(client: httpx.AsyncClient, ingest_dir: Path) -> None:
     """Refused with 403 before the body is parsed (Starlette would spool the file first)."""
     before = files_under(ingest_dir)

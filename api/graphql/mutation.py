@@ -168,7 +168,9 @@ class IngestService:
         The bytes go to a hidden `.part` file first, which is deleted on any error (too large,
         client gone); only a complete upload replaces `uploads/<name>`, once the ingest locks are
         held, so a concurrent upload of the same name cannot swap the file during a run and a
-        refused one (another ingest running) leaves the earlier file in place.
+        refused one (another ingest running) leaves the earlier file in place. A file the run
+        rejects as a whole (a broken header) is not kept: the earlier upload of that name, which
+        loaded, is put back.
         """
         root = self.settings.api_ingest_dir
         if root is None:
@@ -190,6 +192,7 @@ class IngestService:
     ) -> IngestResult:
         limit_mb = self.settings.api_max_upload_mb
         limit = int(limit_mb * 1024 * 1024)
+        previous = part.with_name(f"{part.name}.previous")
         try:
             size = 0
             out: BinaryIO = await asyncio.to_thread(part.open, "xb")
@@ -203,9 +206,24 @@ class IngestService:
                 await asyncio.to_thread(out.close)
             if size == 0:
                 raise invalid("file", "the file is empty")
-            return await self._run(target, force, by, before=lambda: part.replace(target))
+
+            def swap_in() -> None:  # under the locks; the earlier upload kept aside
+                if target.exists():
+                    target.replace(previous)
+                part.replace(target)
+
+            result = await self._run(target, force, by, before=swap_in)
+            if any(f.status == "rejected" for f in result.files):
+                # refused as a whole (its reason is in the answer): keep the earlier upload of
+                # that name, which loaded, rather than a file that never did
+                if previous.exists():
+                    await asyncio.to_thread(previous.replace, target)
+                else:
+                    await asyncio.to_thread(target.unlink, missing_ok=True)
+            return result
         finally:
             await asyncio.to_thread(part.unlink, missing_ok=True)
+            await asyncio.to_thread(previous.unlink, missing_ok=True)
 
     async def _run(
         self, target: Path, force: bool, by: str, before: Callable[[], object] | None = None
@@ -290,7 +308,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Upload one export file and load it (admin; GraphQL multipart request). "
-        "The file is kept as `uploads/<name>` in the server's ingest folder; its name must be "
+        "The file is kept as `uploads/<name>` in the server's ingest folder unless it is "
+        "rejected as a whole (then an earlier upload of that name stays); its name must be "
         "an export name such as `crm_contacts.csv`. Loads like `ingestFile`: uploading the "
         "same content again is skipped unless `force`."
     )
