@@ -15,6 +15,8 @@ disagree by minutes still agree on whether a lease has run out.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,17 +36,37 @@ def acquire(
     db: Database, name: str, holder: str, minutes: float, *, what: str = "", hint: str = ""
 ) -> None:
     """Take lock `name` for `holder`, or raise JobBusyError naming who holds it until when
-    (`what` names the work in that message, `hint` says what to do)."""
-    row = db.query(
-        load_query("jobs/acquire_lock"),
-        {"name": name, "run_id": holder, "seconds": minutes * 60},
-        write=True,
-    )[0]
+    (`what` names the work in that message, `hint` says what to do). A holder whose process
+    ran on this host and is gone (killed) is taken over at once, not after its lease."""
+    params = {
+        "name": name, "run_id": holder, "seconds": minutes * 60, "host": socket.gethostname(),
+        "pid": os.getpid(), "dead_holder": None,
+    }  # fmt: skip
+    row = db.query(load_query("jobs/acquire_lock"), params, write=True)[0]
+    if row["holder"] != holder and _died_here(row):
+        log.warning("lock %s: its holder %s (pid %s) is gone; taking over", name, row["holder"],
+                    row["pid"])  # fmt: skip
+        params["dead_holder"] = row["holder"]
+        row = db.query(load_query("jobs/acquire_lock"), params, write=True)[0]
     if row["holder"] != holder:
         raise JobBusyError(
             f"{what or name} is already running as {row['holder']} (lock held until "
             f"{row['expires_at']}).{' ' + hint if hint else ''}"
         )
+
+
+def _died_here(row: dict[str, object]) -> bool:
+    """Whether the lock's holder ran on this host and its process no longer exists."""
+    pid = row.get("pid")
+    if row.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False
 
 
 def renew(db: Database, name: str, holder: str, minutes: float) -> bool:

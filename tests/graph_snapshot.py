@@ -17,7 +17,8 @@ def snapshot(db: Database, exclude: list[str] | None = None) -> dict[str, object
     """Counts plus a digest of every data node and relationship with its properties."""
     excluded = exclude if exclude is not None else BOOKKEEPING
     nodes = db.query(
-        "MATCH (n) WHERE NOT (n:IngestRun OR n:SourceFile OR n:Migration OR n:SourceSystem) "
+        "MATCH (n) WHERE NOT (n:IngestRun OR n:SourceFile OR n:Migration OR n:SourceSystem "
+        "OR n:JobLock OR n:JobRun) "
         "RETURN labels(n) AS labels, coalesce(n.record_id, n.interaction_id, n.sku, "
         "n.category_id, n.content_id, n.campaign_id, n.row_id, n.name) AS key, "
         "apoc.hashing.fingerprint(n, $exclude) AS fp",
