@@ -85,6 +85,14 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
             "MATCH (c:Customer {customer_id: $c}) CREATE (d:CopyDraft {draft_id: 'd-' + $c, "
             "customer_id: $c, body: 'Hi there'})-[:FOR]->(c)", {"c": cid}, write=True
         )  # fmt: skip
+        db.query(  # and scores of two model versions, whose reasons quote what they bought
+            "MATCH (c:Customer {customer_id: $c}) MERGE (p:Product {sku: 'SKU-ERASE-TEST'}) "
+            "MERGE (m:ModelVersion {version: 'lp-erase-test'}) "
+            "CREATE (c)-[:RECOMMENDED {model_version: 'lp-old', reasons: ['Bought a desk']}]->(p) "
+            "CREATE (c)-[:RECOMMENDED {model_version: 'lp-new', reasons: ['Bought a desk']}]->(p) "
+            "CREATE (c)-[:SCORED_BY {probability: 0.4, reasons: ['Bought a desk']}]->(m)",
+            {"c": cid}, write=True,
+        )  # fmt: skip
 
     a, b = records[:2]
     record_decision(db, "customer", a, b, "accepted", "kim", "same person, she phoned us")
@@ -126,6 +134,16 @@ def test_erasing_a_customer_removes_every_trace_and_keeps_proof(
     assert sorted(removal["record_ids"]) == records and removal["model_version"] == "erasure"
     drafts = db.query("MATCH (d:CopyDraft) RETURN d.customer_id AS c")
     assert [d["c"] for d in drafts] == [other_customer]
+    scored = db.query(
+        "MATCH (c:Customer)-[s:RECOMMENDED|SCORED_BY]->(x) WHERE x.sku = 'SKU-ERASE-TEST' "
+        "OR x.version = 'lp-erase-test' RETURN c.customer_id AS c, count(s) AS n"
+    )
+    assert scored == [{"c": other_customer, "n": 3}]  # every version's, of this person only
+    db.query(
+        "MATCH (p:Product {sku: 'SKU-ERASE-TEST'}) DETACH DELETE p WITH 1 AS one "
+        "MATCH (m:ModelVersion {version: 'lp-erase-test'}) DETACH DELETE m",
+        write=True,
+    )
     proof = db.query(
         "MATCH (q:ErasureRequest {erasure_id: $e})-[:ERASED]->(r) "
         "RETURN q.reference AS ref, q.requested_by AS by, collect(r.record_id) AS records",

@@ -4,12 +4,14 @@ Why an operation of its own, and not a deletion feed: a deletion keeps the recor
 masked below analysts) because the source may restore it; an erasure request obliges the
 business to remove the data everywhere it holds it. Here that is: the person records (every
 property but ids, provenance and timestamps, `cypher/privacy/erase_records.cypher`), their
-typed employer and their call notes, the copy drafts written for them, and the quarantined rows
-(graph and files) that carry their source id, e-mail or phone. What stays is that a record
-existed and was erased, by whom, when and under which request (an (:ErasureRequest) linked to
-each record): proof the request was honoured, and what keeps an older export from bringing the
-data back. The records leave their customer at once (a customer left with none is retired),
-with a 'remove' event in its history, so no front-end shows the person as a customer again.
+typed employer and their call notes, the copy drafts written for them, their customers' scores
+and recommendations of every model version (reasons quote what they bought), and the
+quarantined rows (graph and files) that carry their source id, e-mail or phone. What stays is
+that a record existed and was erased, by whom, when and under which request (an
+(:ErasureRequest) linked to each record): proof the request was honoured, and what keeps an
+older export from bringing the data back. The records leave their customer at once (a customer
+left with none is retired), with a 'remove' event in its history, so no front-end shows the
+person as a customer again.
 
 Holds the resolution lock, like every writer of resolution results: a run in flight would
 otherwise write blocking keys (hashes of the names) back onto a record just erased.
@@ -279,6 +281,7 @@ def _erase_one(
         done = erased.single()
         drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
+        tx.run(load_query("privacy/delete_scores"), {"customer_ids": drafted}).consume()
         tx.run(load_query("privacy/clear_review_notes"), {"record_ids": records}).consume()
         notes = int(done["interactions"] or 0) if done else 0
         return notes, int(deleted["deleted"]) if deleted else 0
