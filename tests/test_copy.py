@@ -27,6 +27,7 @@ from models.copy import (
     embedding_status,
     export_approved,
     get_draft,
+    grounded,
     list_drafts,
     load_rules,
     refresh_embeddings,
@@ -291,6 +292,20 @@ def test_drafts_review_and_export_only_approved(
     )  # fmt: skip
     review(graph, approved, "rejected", "alice", "withdrawn")  # approved → rejected is allowed
     assert get_draft(graph, approved)["status"] == "rejected"
+
+
+def test_a_rejected_draft_does_not_block_the_next_one_as_a_repeat(
+    graph: Database, service: CopyService
+) -> None:
+    """A draft a reviewer rejected was never sent: the next one for the customer is not a
+    near-duplicate of it."""
+    customer = customers(graph, 14)[13]
+    every = grounded.TEMPLATES[Channel.EMAIL]  # one draft per template: the next repeats one
+    for draft in service.write(customer, Channel.EMAIL, variants=every):
+        assert draft.passed, draft
+        review(graph, draft.draft_id, "rejected", "bob", "not now")
+    again = service.write(customer, Channel.EMAIL)[0]
+    assert again.passed, [r.as_json() for r in again.final.verdict.failed]
 
 
 def test_serving_recommendation_drives_the_product_and_is_recorded(
