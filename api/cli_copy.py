@@ -215,20 +215,26 @@ def reject_command(
 @copy_app.command("export")
 def export_command(
     path: Annotated[Path, typer.Argument(help="Output file: .csv or .jsonl.")],
+    again: Annotated[
+        bool, typer.Option("--again", help="Include approved drafts exported before.")
+    ] = False,
 ) -> None:
-    """Export approved copy only, re-checking consent at export time."""
+    """Export approved copy to send: one message per customer and channel, drafts exported
+    before left out (`--again` includes them), consent, address and product checked again at
+    export time — what is held back is listed with why."""
     from graph.db import Database
     from models.copy import export_approved, load_rules
 
     settings = get_settings()
     with Database.connect(settings) as db:
-        written, skipped = export_approved(db, load_rules(settings.copy_rules_path), path)
+        written, held = export_approved(db, load_rules(settings.copy_rules_path), path, again=again)
     console.print(f"Exported {written} approved draft(s) to {path}.")
-    if skipped:
-        err_console.print(
-            f"[yellow]skipped {len(skipped)}[/yellow] approved draft(s) whose customer withdrew "
-            f"consent or was erased since approval: {', '.join(skipped[:10])}"
-        )
+    if held:
+        err_console.print(f"[yellow]held back {len(held)}[/yellow] approved draft(s):")
+        for draft_id, why in list(held.items())[:20]:
+            err_console.print(f"  {draft_id}: {escape(why)}")
+        if len(held) > 20:
+            err_console.print(f"  … and {len(held) - 20} more (see the log)")
 
 
 @copy_app.command("embed")

@@ -276,15 +276,21 @@ def test_drafts_review_and_export_only_approved(
         write=True,
     )
     rules = load_rules()
-    written, skipped = export_approved(graph, rules, tmp_path / "approved.csv")
+    written, held = export_approved(graph, rules, tmp_path / "approved.csv")
     rows = list(csv.DictReader((tmp_path / "approved.csv").open(encoding="utf-8")))
-    assert written == 1 and [r["draft_id"] for r in rows] == [approved] and skipped == [later]
+    assert written == 1 and [r["draft_id"] for r in rows] == [approved]
+    assert held == {later: "the customer withdrew email consent since approval"}
     assert rows[0]["to"] and rows[0]["approved_by"] == "alice"
-    export_approved(graph, rules, tmp_path / "approved.jsonl")
+    # exported once: the next export does not send it again, unless asked to
+    assert export_approved(graph, rules, tmp_path / "next.jsonl")[0] == 0
+    export_approved(graph, rules, tmp_path / "approved.jsonl", again=True)
     lines = (tmp_path / "approved.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["draft_id"] for line in lines] == [approved]
     with pytest.raises(CopyError, match=r"\.csv or \.jsonl"):
         export_approved(graph, rules, tmp_path / "approved.xlsx")
+    (tmp_path / "taken.csv").mkdir()  # a folder where the file should go: a clear error
+    with pytest.raises(CopyError, match="cannot write"):
+        export_approved(graph, rules, tmp_path / "taken.csv", again=True)
     # a draft that failed the guardrails can never be approved
     graph.query(
         "MATCH (d:CopyDraft {draft_id: $id}) SET d.rails_passed = false", {"id": rejected},
@@ -306,6 +312,32 @@ def test_a_rejected_draft_does_not_block_the_next_one_as_a_repeat(
         review(graph, draft.draft_id, "rejected", "bob", "not now")
     again = service.write(customer, Channel.EMAIL)[0]
     assert again.passed, [r.as_json() for r in again.final.verdict.failed]
+
+
+def test_export_sends_one_variant_per_person_and_holds_back_changed_products(
+    graph: Database, service: CopyService, tmp_path: Path
+) -> None:
+    """Two approved variants for one person: one goes, the other waits for the next export.
+    A draft whose product was discontinued or changed (price) after approval is held back
+    with why: its text quotes what is no longer true."""
+    first, second = customers(graph, 17)[15:17]
+    a, b = (d.draft_id for d in service.write(first, Channel.EMAIL, variants=2))
+    other = service.write(second, Channel.EMAIL)[0]
+    for draft in (a, b, other.draft_id):
+        review(graph, draft, "approved", "alice", None)
+    graph.query(  # the catalog changes after approval: a new price for the second's product
+        "MATCH (d:CopyDraft {draft_id: $d})-[:PROMOTES]->(p:Product) "
+        "SET p.price = p.price + 1, p.last_changed = datetime()", {"d": other.draft_id},
+        write=True,
+    )  # fmt: skip
+    written, held = export_approved(graph, load_rules(), tmp_path / "out.csv")
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["draft_id"] for r in rows] == [a] and written == 1 and rows[0]["variant"] == "0"
+    assert (
+        "another approved variant" in held[b] and "changed since approval" in held[other.draft_id]
+    )
+    written, held = export_approved(graph, load_rules(), tmp_path / "later.csv")
+    assert written == 1 and b not in held  # the other variant goes next time
 
 
 def test_serving_recommendation_drives_the_product_and_is_recorded(

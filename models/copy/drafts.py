@@ -24,7 +24,7 @@ from models.copy.rules import CopyRules
 log = logging.getLogger(__name__)
 
 EXPORT_FIELDS = [
-    "draft_id", "customer_id", "channel", "to", "subject", "body", "sku", "writer",
+    "draft_id", "customer_id", "channel", "variant", "to", "subject", "body", "sku", "writer",
     "writer_version", "approved_by", "approved_at", "reason",
 ]  # fmt: skip
 _ALLOWED_FROM = {"approved": ["draft"], "rejected": ["draft", "approved"]}
@@ -104,39 +104,80 @@ def review(
     return dict(row)
 
 
-def approved_for_export(db: Database, rules: CopyRules) -> tuple[list[dict[str, Any]], list[str]]:
-    """Approved drafts whose customer may still be contacted on the draft's channel, and
-    the ids skipped because consent was withdrawn (or the person erased) since approval."""
+def approved_for_export(
+    db: Database, rules: CopyRules, *, again: bool = False
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Approved drafts that may be sent now, one per customer and channel, and the others by
+    id with why they are held back (consent withdrawn, customer merged or erased, no address,
+    product discontinued or changed since approval, another variant in this export). Drafts
+    exported before are left out unless `again`."""
     rows = db.query(
-        load_query("copy/approved_drafts"), {"excluded_statuses": rules.excluded_record_statuses}
+        load_query("copy/approved_drafts"),
+        {"excluded_statuses": rules.excluded_record_statuses, "again": again},
     )
     ready: list[dict[str, Any]] = []
-    skipped: list[str] = []
+    held: dict[str, str] = {}
+    taken: set[tuple[str, str]] = set()
     for row in rows:
-        flag = rules.consent[row["channel"]]
-        if not row["contactable"] or not row[flag]:
-            skipped.append(str(row["draft_id"]))
-            continue
         to = row["email"] if row["channel"] == "email" else (
             row["phone"] if row["channel"] == "sms" else None)  # fmt: skip
+        why = _held_back(row, rules, to)
+        if why is None and (row["customer_id"], row["channel"]) in taken:
+            why = (
+                "another approved variant for this customer and channel is in this export (one "
+                "message per person; the next export can send this one)"
+            )
+        if why is not None:
+            held[str(row["draft_id"])] = why
+            continue
+        taken.add((row["customer_id"], row["channel"]))
         ready.append({**{k: row.get(k) for k in EXPORT_FIELDS if k != "to"}, "to": to})
-    return ready, skipped
+    return ready, held
 
 
-def export_approved(db: Database, rules: CopyRules, path: Path) -> tuple[int, list[str]]:
-    """Write approved copy to `path` (.csv or .jsonl); returns (rows written, skipped ids)."""
+def _held_back(row: dict[str, Any], rules: CopyRules, to: str | None) -> str | None:
+    """Why an approved draft must not be sent now, or None."""
+    channel, sku = row["channel"], row["sku"]
+    if row["customer_status"] == "merged" and row["merged_into"]:
+        return f"its customer was merged into {row['merged_into']}: write it again for them"
+    if not row["contactable"]:
+        return "the customer was erased, retired or opted out of contact since approval"
+    if not row[rules.consent[channel]]:
+        return f"the customer withdrew {channel} consent since approval"
+    if channel in ("email", "sms") and not to:
+        return f"no {'e-mail address' if channel == 'email' else 'phone'} on a consenting record"
+    if row["discontinued"]:
+        return f"its product {sku} is discontinued"
+    if row["product_changed"]:
+        return f"its product {sku} changed since approval (price, name): write and review it again"
+    return None
+
+
+def export_approved(
+    db: Database, rules: CopyRules, path: Path, *, again: bool = False
+) -> tuple[int, dict[str, str]]:
+    """Write approved copy to `path` (.csv or .jsonl) and remember it was exported; returns
+    (rows written, held-back draft ids with why). `again` includes drafts exported before."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".jsonl"):
         raise CopyError(f"export path must end in .csv or .jsonl, not {path.name!r}")
-    ready, skipped = approved_for_export(db, rules)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as out:
-        if suffix == ".csv":
-            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
-            writer.writeheader()
-            writer.writerows(ready)
-        else:
-            for row in ready:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    log.info("exported %d approved drafts to %s (%d skipped)", len(ready), path, len(skipped))
-    return len(ready), skipped
+    ready, held = approved_for_export(db, rules, again=again)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            if suffix == ".csv":
+                writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+                writer.writeheader()
+                writer.writerows(ready)
+            else:
+                for row in ready:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise CopyError(f"cannot write {path}: {exc.strerror or exc}") from None
+    db.query(
+        load_query("copy/mark_exported"),
+        {"draft_ids": [r["draft_id"] for r in ready], "at": datetime.now(UTC), "file": path.name},
+        write=True,
+    )
+    log.info("exported %d approved drafts to %s (%d held back)", len(ready), path, len(held))
+    return len(ready), held
