@@ -349,6 +349,30 @@ def test_a_new_customer_gets_a_low_confidence_score_from_company_and_industry(
     assert len(propensity) == 1 and 0.0 <= propensity[0]["probability"] <= 1.0
 
 
+def test_a_product_discontinued_after_scoring_is_no_longer_recommended(
+    db: Database, trained: TrainOutcome
+) -> None:
+    [row] = db.query(
+        "MATCH (m:ModelVersion {task: 'cross_sell', serving: true}) "
+        "MATCH (c:Customer)-[r:RECOMMENDED {model_version: m.version}]->(p:Product) "
+        "RETURN c.customer_id AS c, p.sku AS sku ORDER BY c, r.rank LIMIT 1"
+    )
+    params: dict[str, Any] = {"customer_id": row["c"], "version": None}
+    assert row["sku"] in {r["sku"] for r in db.query(load_query(RECS), params)}
+    db.query("MATCH (p:Product {sku: $s}) SET p.discontinued = true", {"s": row["sku"]}, write=True)
+    try:
+        assert row["sku"] not in {r["sku"] for r in db.query(load_query(RECS), params)}
+    finally:
+        db.query(
+            "MATCH (p:Product {sku: $s}) SET p.discontinued = false",
+            {"s": row["sku"]},
+            write=True,
+        )
+
+
+RECS = "linkpred/customer_recommendations"
+
+
 def test_promote_then_rollback_restores_the_previous_scores(
     db: Database, trained: TrainOutcome, model_settings: Settings
 ) -> None:
