@@ -234,7 +234,7 @@ def export_command(
         for draft_id, why in list(held.items())[:20]:
             err_console.print(f"  {draft_id}: {escape(why)}")
         if len(held) > 20:
-            err_console.print(f"  … and {len(held) - 20} more (see the log)")
+            err_console.print(f"  … and {len(held) - 20} more (the log names each)")
 
 
 @copy_app.command("embed")

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.cypher_catalog import load_query
 from graph.db import Database
@@ -39,7 +40,7 @@ def acquire(
     (`what` names the work in that message, `hint` says what to do). A holder whose process
     ran on this host and is gone (killed) is taken over at once, not after its lease."""
     params = {
-        "name": name, "run_id": holder, "seconds": minutes * 60, "host": socket.gethostname(),
+        "name": name, "run_id": holder, "seconds": minutes * 60, "host": _host_identity(),
         "pid": os.getpid(), "dead_holder": None,
     }  # fmt: skip
     row = db.query(load_query("jobs/acquire_lock"), params, write=True)[0]
@@ -55,16 +56,28 @@ def acquire(
         )
 
 
+def _host_identity() -> str | None:
+    """Who can see this process's pid: host name, boot and pid namespace (Linux). Two machines
+    or containers sharing a host name differ in boot id or namespace, so one never judges the
+    other's pid; elsewhere None, and a dead holder waits for its lease."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return None
+    return f"{socket.gethostname()}/{boot}/{namespace}"
+
+
 def _died_here(row: dict[str, object]) -> bool:
-    """Whether the lock's holder ran on this host and its process no longer exists."""
-    pid = row.get("pid")
-    if row.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+    """Whether the lock's holder ran where this process runs and its process is gone."""
+    pid, here = row.get("pid"), _host_identity()
+    if here is None or row.get("host") != here or not isinstance(pid, int) or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except PermissionError:  # another user's live process
+    except OSError:  # another user's live process, or no such check here
         return False
     return False
 

@@ -291,6 +291,7 @@ def test_drafts_review_and_export_only_approved(
     (tmp_path / "taken.csv").mkdir()  # a folder where the file should go: a clear error
     with pytest.raises(CopyError, match="cannot write"):
         export_approved(graph, rules, tmp_path / "taken.csv", again=True)
+    assert not list(tmp_path.glob(".*.part"))  # no half-written file left behind
     # a draft that failed the guardrails can never be approved
     graph.query(
         "MATCH (d:CopyDraft {draft_id: $id}) SET d.rails_passed = false", {"id": rejected},
@@ -327,7 +328,8 @@ def test_export_sends_one_variant_per_person_and_holds_back_changed_products(
         review(graph, draft, "approved", "alice", None)
     graph.query(  # the catalog changes after approval: a new price for the second's product
         "MATCH (d:CopyDraft {draft_id: $d})-[:PROMOTES]->(p:Product) "
-        "SET p.price = p.price + 1, p.last_changed = datetime()", {"d": other.draft_id},
+        "SET p.price = p.price + 1, p.row_hash = p.row_hash + 1, p.last_changed = datetime()",
+        {"d": other.draft_id},
         write=True,
     )  # fmt: skip
     written, held = export_approved(graph, load_rules(), tmp_path / "out.csv")

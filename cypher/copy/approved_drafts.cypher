@@ -2,7 +2,8 @@
 // still go: consent is checked again here, at export time, because a person may have
 // withdrawn it since the draft was approved (most restrictive wins across their records, as
 // when drafting); the customer may have been merged, erased or retired; the product may have
-// been discontinued or changed (price, name) since the text quoting it was approved.
+// been discontinued or changed (price, name) since the text quoting it was written (the
+// product's content hash then, kept on the draft, against its hash now).
 // Drafts exported before are left out unless $again.
 // Params: $excluded_statuses: [string], $again: bool.
 // Returns: draft_id, customer_id, channel, variant, subject, body, sku, writer,
@@ -31,6 +32,8 @@ RETURN d.draft_id AS draft_id, c.customer_id AS customer_id, d.channel AS channe
          AND none(r IN records WHERE r.consent_sms = false) AS consent_sms,
        contactable, c.status AS customer_status, c.merged_into AS merged_into,
        coalesce(p.discontinued, false) AS discontinued,
-       coalesce(p.last_changed > d.reviewed_at, false) AS product_changed,
+       CASE WHEN d.product_hash IS NULL  // drafts written before the hash was kept
+            THEN coalesce(p.last_changed > d.created_at, false)
+            ELSE p.row_hash <> d.product_hash END AS product_changed,
        toString(d.exported_at) AS exported_at
 ORDER BY d.reviewed_at, d.draft_id

@@ -26,6 +26,7 @@ MERGE (d:CopyDraft {draft_id: row.draft_id})
                                         ELSE ['rejected by guardrails at ' + $now +
                                               ': failed guardrails'] END,
                 d.created_at = datetime($now), d.requested_by = $by,
+                d.product_hash = p.row_hash,  // the product as the text quotes it (export checks)
                 d.source_system = 'marketgraph-copy',
                 d.source_id = row.draft_id, d.first_run = $run_id, d.last_run = $run_id,
                 d.first_seen = datetime($now), d.last_seen = datetime($now)

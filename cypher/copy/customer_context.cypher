@@ -67,7 +67,8 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (d:CopyDraft)-[:FOR]->(c)
   RETURN collect({draft_id: d.draft_id, channel: d.channel, subject: d.subject, body: d.body,
-                  status: d.status, template: d.template}) AS previous_drafts
+                  status: d.status, template: d.template,
+                  exported: d.exported_at IS NOT NULL}) AS previous_drafts
 }
 CALL (records) {
   UNWIND records AS r

@@ -18,6 +18,8 @@ WITH l,
      l.holder IS NULL OR l.expires_at IS NULL OR l.expires_at < datetime()
        OR (l.holder = $dead_holder AND l.host = $host) AS free
 SET l.holder = CASE WHEN free THEN $run_id ELSE l.holder END,
+    l.last_seen = datetime(),
+    l.last_run = CASE WHEN free THEN $run_id ELSE coalesce(l.last_run, l.first_run) END,
     l.host = CASE WHEN free THEN $host ELSE l.host END,
     l.pid = CASE WHEN free THEN $pid ELSE l.pid END,
     l.expires_at = CASE

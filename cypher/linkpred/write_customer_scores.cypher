@@ -4,6 +4,7 @@
 MATCH (m:ModelVersion {version: $version})
 UNWIND $rows AS row
 MATCH (c:Customer {customer_id: row.customer_id})
+WHERE c.status = 'active'  // not one erased, retired or merged since the run read the graph
 MERGE (c)-[s:SCORED_BY]->(m)
   ON CREATE SET s.source_system = 'linkpred', s.source_id = $version,
                 s.first_run = $version, s.first_seen = datetime($at)

@@ -3,6 +3,7 @@
 //   facts:[string]}], $version, $at: ISO datetime.   Returns: written.
 UNWIND $rows AS row
 MATCH (c:Customer {customer_id: row.customer_id})
+WHERE c.status = 'active'  // not one erased, retired or merged since the run read the graph
 MATCH (p:Product {sku: row.sku})
 // CREATE, not MERGE: write_scores deletes the version's edges first, and a MERGE on a
 // relationship property made this the slowest step of a refresh (bench/README.md, jobs_bench).

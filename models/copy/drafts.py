@@ -162,9 +162,10 @@ def export_approved(
     if suffix not in (".csv", ".jsonl"):
         raise CopyError(f"export path must end in .csv or .jsonl, not {path.name!r}")
     ready, held = approved_for_export(db, rules, again=again)
-    try:
+    partial = path.with_name(f".{path.name}.part")
+    try:  # whole or not at all: a failed write leaves no half file and no earlier one lost
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as out:
+        with partial.open("w", encoding="utf-8", newline="") as out:
             if suffix == ".csv":
                 writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
                 writer.writeheader()
@@ -172,7 +173,9 @@ def export_approved(
             else:
                 for row in ready:
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        partial.replace(path)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise CopyError(f"cannot write {path}: {exc.strerror or exc}") from None
     db.query(
         load_query("copy/mark_exported"),
@@ -180,4 +183,6 @@ def export_approved(
         write=True,
     )
     log.info("exported %d approved drafts to %s (%d held back)", len(ready), path, len(held))
+    for draft_id, why in held.items():
+        log.info("held back %s: %s", draft_id, why)
     return len(ready), held

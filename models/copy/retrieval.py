@@ -112,12 +112,12 @@ class Retriever:
         row = rows[0]
         records = row["records"]
         consent = {c.value: consent_for(records, self.rules.consent_flag(c)) for c in Channel}
-        # what the customer received or may still receive: a rejected draft (by a reviewer or
-        # a guardrail) was never sent, so writing something like it again is no repetition
+        # what the customer received or may still receive: a draft rejected (by a reviewer or
+        # a guardrail) and never exported was never sent, so something like it is no repeat
         previous = [
             "\n".join(x for x in (d.get("subject"), d.get("body")) if x)
             for d in row["previous_drafts"]
-            if d.get("draft_id") and d.get("status") != "rejected"
+            if d.get("draft_id") and (d.get("status") != "rejected" or d.get("exported"))
         ] + [str(c["body"]) for c in row["received"] if c.get("body")]
         return CustomerContext(
             customer_id=row["customer_id"], first_name=_first_name(records), records=records,
