@@ -98,18 +98,6 @@ def release(db: Database, name: str, holder: str) -> None:
     db.query(load_query("jobs/release_lock"), {"name": name, "run_id": holder}, write=True)
 
 
-@contextmanager
-def held(
-    db: Database, name: str, holder: str, minutes: float, *, what: str = "", hint: str = ""
-) -> Iterator[None]:
-    """Hold lock `name` for the block; always released, also when the block fails."""
-    acquire(db, name, holder, minutes, what=what, hint=hint)
-    try:
-        yield
-    finally:
-        release(db, name, holder)
-
-
 @dataclass
 class Lease:
     """A held lease, for the work under it to ask whether it still holds the lock."""

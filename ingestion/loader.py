@@ -45,11 +45,11 @@ from ingestion.writer import Written, chunks, frame_to_rows, write_rows
 
 log = logging.getLogger(__name__)
 
-#: Files that ship beside exports but are not exports (demo ground truth, manifests).
 #: One ingest at a time across processes (API, scheduler, shell): two at once would interleave
 #: their writes to the same records and the same "loaded before" file records, and the second
 #: of two loads of one export would not see it as loaded already.
 INGEST_LOCK = "ingest"
+#: Files that ship beside exports but are not exports (demo ground truth, manifests).
 NOT_EXPORTS = {"ground_truth.csv", "manifest.json"}
 #: How `discover_files` notes a file of NOT_EXPORTS.
 NOT_AN_EXPORT = ": not an export file"
