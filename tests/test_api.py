@@ -340,7 +340,7 @@ async def test_analytics(client: httpx.AsyncClient, loaded: Database) -> None:
     purchases = count(loaded, "MATCH (i:Interaction {kind: 'purchase'}) RETURN count(i) AS n")
     assert sum(b["count"] for b in a["byMonth"]) == purchases
     revenue = loaded.query(
-        "MATCH (:Order)-[l:CONTAINS]->(:Product)-[:IN_CATEGORY]->(:Category) "
+        "MATCH (:Order {status: 'paid'})-[l:CONTAINS]->(:Product)-[:IN_CATEGORY]->(:Category) "
         "RETURN sum(l.quantity * l.unit_price) AS r"
     )[0]["r"]
     assert sum(r["revenue"] for r in a["revenueByCategory"]) == pytest.approx(revenue)
@@ -409,10 +409,10 @@ async def test_products_owned_order_by_time_not_by_text(
         "WITH r MATCH (p:Product) WITH r, p ORDER BY p.sku LIMIT 2 "
         "WITH r, collect(p) AS ps WITH r, ps[0] AS early, ps[1] AS late "
         "CREATE (r)-[:PERFORMED]->(:Interaction:Order {interaction_id: 'zz-time-o1', "
-        "  kind: 'purchase', occurred_at: datetime('2024-05-01T10:00:45Z')})"
+        "  kind: 'purchase', status: 'paid', occurred_at: datetime('2024-05-01T10:00:45Z')})"
         "  -[:CONTAINS {quantity: 1, unit_price: 1.0}]->(early) "
         "CREATE (r)-[:PERFORMED]->(:Interaction:Order {interaction_id: 'zz-time-o2', "
-        "  kind: 'purchase', occurred_at: datetime('2024-05-01T10:00:45.5Z')})"
+        "  kind: 'purchase', status: 'paid', occurred_at: datetime('2024-05-01T10:00:45.5Z')})"
         "  -[:CONTAINS {quantity: 1, unit_price: 1.0}]->(late)",
         write=True,
     )

@@ -22,8 +22,10 @@ Info = strawberry.Info[Any, None]
 class InteractionBucket:
     key: str
     count: int
-    total_value: float = strawberry.field(description="Sum of order totals (purchases).")
-    average_value: float | None = strawberry.field(description="Average order total.")
+    total_value: float = strawberry.field(
+        description="Sum of paid orders' totals (refunded and cancelled orders add nothing)."
+    )
+    average_value: float | None = strawberry.field(description="Average paid order total.")
 
 
 @strawberry.type

@@ -55,6 +55,15 @@ class QuarantinedRow:
     raw_length: int | None = None
 
 
+def quarantined_row_from(row: dict[str, Any]) -> QuarantinedRow:
+    """A quarantined row with its file cut to the name, as `ingest_run_from` cuts paths: the
+    server's directory layout stays on the server."""
+    quarantined = from_row(QuarantinedRow, row)
+    if quarantined.file:
+        quarantined.file = PurePath(quarantined.file).name or quarantined.file
+    return quarantined
+
+
 def ingest_run_from(row: dict[str, Any]) -> IngestRun:
     """An IngestRun with its paths cut to their last component."""
     run = from_row(IngestRun, row)

@@ -123,6 +123,9 @@ def lucene_terms(text: str) -> str:
 
     Why: `entity_names` takes Lucene syntax; unescaped input would let a client run wildcard or
     fuzzy scans, or fail with a parse error. Boolean words are lower-cased (not operators).
+    Each whitespace-separated term is a quoted phrase: the index's analyzer splits an e-mail
+    address or a hyphenated name into several tokens, which Lucene would otherwise OR together
+    (an address then found everyone at its domain); as a phrase they must all match, in order.
     """
     return " AND ".join(_escaped_terms(text))
 
@@ -144,7 +147,7 @@ def lucene_name_terms(text: str) -> str:
 
 def _escaped_terms(text: str) -> list[str]:
     terms = [_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split()]
-    terms = [t.lower() if t in {"AND", "OR", "NOT", "TO"} else t for t in terms]
+    terms = [f'"{t.lower() if t in {"AND", "OR", "NOT", "TO"} else t}"' for t in terms]
     if not terms:
         raise InvalidInput(
             "Invalid `filter`.", fields=[{"field": "filter.search", "message": "empty search"}]

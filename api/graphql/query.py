@@ -9,7 +9,7 @@ DataLoaders, so `a: customerRecord(...) b: customerRecord(...)` is still one rou
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -18,7 +18,12 @@ from api.graphql.analytics import Analytics
 from api.graphql.auth import Role
 from api.graphql.customer360 import Customer360, load_customer360
 from api.graphql.errors import Forbidden
-from api.graphql.ingest_types import IngestRun, QuarantinedRow, ingest_run_from
+from api.graphql.ingest_types import (
+    IngestRun,
+    QuarantinedRow,
+    ingest_run_from,
+    quarantined_row_from,
+)
 from api.graphql.pagination import After, Before, Connection, First, Last, PageArgs, keyset_page
 from api.graphql.scores import ModelVersion, model_versions
 from api.graphql.types import (
@@ -64,13 +69,25 @@ class Query:
         self,
         info: Info,
         filter: inp.CustomerRecordFilter | None = None,
-        sort: inp.CustomerRecordSort = inp.CustomerRecordSort.RECORD_ID_ASC,
+        sort: Annotated[
+            inp.CustomerRecordSort | None,
+            strawberry.argument(
+                description="Default: RELEVANCE with a `search`, else RECORD_ID_ASC."
+            ),
+        ] = None,
         first: First = None,
         last: Last = None,
         after: After = None,
         before: Before = None,
     ) -> Connection[CustomerRecord]:
         role = info.context.require(Role.VIEWER)
+        if sort is None:
+            searching = filter is not None and filter.search is not None
+            sort = (
+                inp.CustomerRecordSort.RELEVANCE
+                if searching
+                else inp.CustomerRecordSort.RECORD_ID_ASC
+            )
         params = inp.validated(inp.CustomerRecordFilterModel, filter, "filter")
         search = params.pop("search")
         by_name = sort in (inp.CustomerRecordSort.NAME_ASC, inp.CustomerRecordSort.NAME_DESC)
@@ -253,7 +270,7 @@ class Query:
             "quarantined_rows",
             params,
             PageArgs(first, last, after, before),
-            lambda r: from_row(QuarantinedRow, r),
+            quarantined_row_from,
         )
 
     @strawberry.field(description="Unified customers (empty until entity resolution has run).")

@@ -296,7 +296,7 @@ class Product:
     currency: str | None = None
     description: str | None = None
     attributes: str | None = strawberry.field(default=None, description="Catalog JSON as text.")
-    launched_at: datetime | None = None
+    launched_at: date | None = None
     discontinued: bool | None = None
     placeholder: bool | None = None
 

@@ -18,5 +18,5 @@ CALL (start, c) {
   RETURN CASE WHEN size(linked) = 0 THEN [start] ELSE linked END AS recs
 }
 UNWIND recs AS r
-WITH c, r ORDER BY r.updated_at DESC, r.record_id
+WITH c, r ORDER BY r.updated_at IS NULL, r.updated_at DESC, r.record_id
 RETURN CASE WHEN c IS NULL THEN null ELSE c {.*, first_seen: toString(c.first_seen), last_seen: toString(c.last_seen)} END AS customer, collect(r {.*, created_at: toString(r.created_at), updated_at: toString(r.updated_at), email_refused_elsewhere: r.email IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_email = false }, phone_refused_elsewhere: r.phone IS NOT NULL AND EXISTS { MATCH (r)-[:RESOLVES_TO]->(:Customer)<-[:RESOLVES_TO]-(o:CustomerRecord) WHERE o.consent_sms = false }, first_seen: null, last_seen: null, last_changed: null}) AS records

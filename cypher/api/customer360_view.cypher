@@ -7,8 +7,8 @@
 // Params: $record_id, $customer_id: string|null (exactly one is set); $limit: int (interactions);
 //         $with_account, $with_interactions, $with_products: bool (compute that part or not).
 // Returns: one row: customer (map|null), records ([CustomerRecord map], most recently updated
-//          first), account (AccountRecord map|null), interactions ([Interaction map], newest
-//          first, at most $limit), products ([{sku, name, category, units, spent, orders,
+//          first; records without an update time - web, e-mail - last), account (AccountRecord map|null), interactions ([Interaction map], newest
+//          first, at most $limit), products (bought on paid orders: [{sku, name, category, units, spent, orders,
 //          last_purchased_at}], most recent purchase first); no row if not found.
 // Temporals the API exposes come back as ISO text (toString) and unexposed provenance
 // timestamps as null: the Python driver builds each DateTime slowly (api/graphql/types.py).
@@ -27,7 +27,7 @@ CALL (start, c) {
   RETURN CASE WHEN size(linked) = 0 THEN [start] ELSE linked END AS found
 }
 UNWIND found AS r
-WITH c, r ORDER BY r.updated_at DESC, r.record_id
+WITH c, r ORDER BY r.updated_at IS NULL, r.updated_at DESC, r.record_id
 WITH c, collect(r) AS recs
 CALL (recs) {
   UNWIND CASE WHEN $with_interactions THEN recs ELSE [] END AS r
@@ -40,7 +40,7 @@ CALL (recs) {
 }
 CALL (recs) {
   UNWIND CASE WHEN $with_products THEN recs ELSE [] END AS r
-  MATCH (r)-[:PERFORMED]->(o:Order)-[l:CONTAINS]->(p:Product)
+  MATCH (r)-[:PERFORMED]->(o:Order {status: 'paid'})-[l:CONTAINS]->(p:Product)
   WITH p, sum(l.quantity) AS units, sum(l.quantity * l.unit_price) AS spent,
        count(DISTINCT o) AS orders, max(o.occurred_at) AS last_purchased_at
   ORDER BY last_purchased_at DESC, p.sku

@@ -1,6 +1,6 @@
 // API aggregation: interactions grouped by kind, channel or month (a fixed CASE picked by the
-// $group_by enum value), with count and the sum/average of order totals (purchases only carry
-// a total; other kinds count but add nothing).
+// $group_by enum value), with count and the sum/average of paid orders' totals (purchases only
+// carry a total; refunded and cancelled orders and other kinds count but add nothing).
 // Params: $group_by: KIND|CHANNEL|MONTH; $kind: string|null; $occurred_from, $occurred_to:
 //   datetime|null.
 // Returns: key (string), count, total_value, average_value; ordered by key.
@@ -14,5 +14,6 @@ WITH i, CASE $group_by
           WHEN 'MONTH' THEN substring(toString(i.occurred_at), 0, 7)
         END AS key
 RETURN coalesce(key, '(none)') AS key, count(i) AS count,
-       sum(coalesce(i.total, 0.0)) AS total_value, avg(i.total) AS average_value
+       sum(CASE WHEN i.status = 'paid' THEN coalesce(i.total, 0.0) ELSE 0.0 END) AS total_value,
+       avg(CASE WHEN i.status = 'paid' THEN i.total END) AS average_value
 ORDER BY key
