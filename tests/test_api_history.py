@@ -93,6 +93,7 @@ async def test_history_shows_a_split_and_rejoin_puts_it_back(
 
     twice = await gql(client, REJOIN, {"e": split["eventId"]}, role="admin")
     assert codes(twice) == ["CONFLICT"] and "already reversed" in twice["errors"][0]["message"]
+    assert twice["errors"][0]["extensions"]["reason"] == "ALREADY_UNDONE"
 
 
 @pytest.mark.parametrize(

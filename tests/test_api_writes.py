@@ -212,9 +212,11 @@ async def test_decisions_bind_the_next_run_and_unmerge_splits_the_customer(
         {"e": outcome["reversedEventId"]},
     )
     assert undone[0]["by"] == actor("admin")
-    assert codes(await gql(client, UNMERGE, {"e": outcome["reversedEventId"]}, role="admin")) == [
-        "NOT_FOUND"
-    ]
+    # a retried unmerge is told it was done (a client can branch on the reason), not NOT_FOUND
+    retried = await gql(client, UNMERGE, {"e": outcome["reversedEventId"]}, role="admin")
+    assert codes(retried) == ["CONFLICT"], retried
+    assert retried["errors"][0]["extensions"]["reason"] == "ALREADY_UNDONE"
+    assert "already undone" in retried["errors"][0]["message"]
 
 
 async def test_unmerging_a_merge_whose_records_were_erased_says_why(
@@ -300,6 +302,7 @@ async def test_approve_and_reject_change_status_and_record_who(
     assert body["data"]["approveCopy"]["reviewReason"] == "good to go"
     again = await gql(client, APPROVE, {"d": draft_id}, role="marketer")
     assert codes(again) == ["CONFLICT"] and "approved" in again["errors"][0]["message"]
+    assert again["errors"][0]["extensions"]["reason"] == "ALREADY_APPROVED"
     assert codes(await gql(client, REJECT, {"d": draft_id, "r": "  "}, role="analyst")) == [
         "BAD_USER_INPUT"
     ]
@@ -326,7 +329,9 @@ async def test_approve_and_reject_change_status_and_record_who(
     )[0]["v"]  # null here: no model serves in this module's graph (rule-based picks)
     assert got["modelVersion"] == stored_version
     # a rejected draft can never be approved again
-    assert codes(await gql(client, APPROVE, {"d": draft_id}, role="admin")) == ["CONFLICT"]
+    rejected = await gql(client, APPROVE, {"d": draft_id}, role="admin")
+    assert codes(rejected) == ["CONFLICT"]
+    assert rejected["errors"][0]["extensions"]["reason"] == "ALREADY_REJECTED"
     view = await gql(
         client, "query($c: ID!) { customer360(customerId: $c) { generatedCopy(limit: 20) "
         "{ draftId status reviewedBy } } }", {"c": customer}, role="marketer",

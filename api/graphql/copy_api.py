@@ -276,9 +276,10 @@ async def _review(
         await asyncio.to_thread(review, db, did, decision, info.context.actor, reason)
     except CopyError:
         [now] = await _drafts(info, [did]) or before
-        why = ("it failed the guardrails" if not now.draft.rails_passed
-               else f"it is {now.draft.status}")  # fmt: skip
-        raise Conflict(f"Draft {did} cannot be {decision}: {why}.") from None
+        failed = not now.draft.rails_passed
+        why = "it failed the guardrails" if failed else f"it is {now.draft.status}"
+        code = "GUARDRAILS_FAILED" if failed else f"ALREADY_{now.draft.status.upper()}"
+        raise Conflict(f"Draft {did} cannot be {decision}: {why}.", reason=code) from None
     return (await _drafts(info, [did]))[0]
 
 

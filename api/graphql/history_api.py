@@ -167,7 +167,12 @@ class HistoryMutation:
         try:
             result = await asyncio.to_thread(work)
         except ResolutionError as exc:  # already reversed, or its records deleted since
-            raise Conflict(str(exc)) from None
+            now = await info.context.db.read(load_query("resolution/read_event"),
+                                             {"event_id": eid})  # fmt: skip
+            undone = bool(now and now[0]["undone_at"])
+            raise Conflict(
+                str(exc), reason="ALREADY_UNDONE" if undone else "RECORDS_LEFT"
+            ) from None
         except JobBusyError as exc:  # a resolution run (CLI, scheduler) is writing right now
             raise Conflict(str(exc), reason="RESOLUTION_RUNNING") from exc
         return RejoinOutcome(

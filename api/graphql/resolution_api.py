@@ -292,6 +292,15 @@ class ResolutionMutation:
         rows = await info.context.db.read(
             load_query("resolution/read_merge_event"), {"entity_id": cid, "event_id": eid}
         )
+        if (
+            not rows and eid is not None
+        ):  # a retried unmerge: say it was done, not that it never was
+            event = await info.context.db.read(load_query("resolution/read_event"),
+                                               {"event_id": eid})  # fmt: skip
+            if event and event[0]["kind"] == "merge" and event[0]["undone_at"]:
+                undone = f"{event[0]['undone_at']}, by {event[0]['undone_by']}"
+                raise Conflict(f"The merge {eid} was already undone ({undone}).",
+                               reason="ALREADY_UNDONE")  # fmt: skip
         if not rows:
             raise NotFound(f"No merge to undo for {cid or eid}.")
         if rows[0]["entity_type"] != "customer":
