@@ -7,13 +7,14 @@ guardrails' verdicts and the facts each claim rests on.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
+from rich.table import Column, Table
 
 from api.console import console, current_user, err_console, row_progress
 from graph.settings import get_settings
@@ -63,6 +64,14 @@ def _citations_table(result: DraftResult) -> Table:
     return table
 
 
+def _blocked(result: DraftResult) -> str:
+    """One line saying which rails blocked a variant and why (their first details)."""
+    why = "; ".join(
+        f"{r.rail} ({'; '.join(r.details[:2]) or 'failed'})" for r in result.final.verdict.failed
+    )
+    return escape(f"variant {result.variant + 1} ({result.draft_id}) blocked by {why}")
+
+
 def _print_result(result: DraftResult) -> None:
     w = result.final.written
     status = "draft (awaiting review)" if result.passed else "rejected by guardrails"
@@ -91,7 +100,11 @@ def write_command(
         None
     ),
 ) -> None:
-    """Write copy for one customer and store it as drafts for review."""
+    """Write copy for one customer and store it as drafts for review.
+
+    Exit code 3 when no variant passed the guardrails: each is stored as rejected and the
+    command says which rails blocked it and why (nothing to approve); 2 when no copy can be
+    written (no consent, unknown or merged customer, a product the person already owns)."""
     from graph.db import Database
     from graph.errors import CopyError
     from graph.migrations import apply_migrations
@@ -120,16 +133,34 @@ def write_command(
     for result in results:
         _print_result(result)
     passed = sum(r.passed for r in results)
+    console.print(f"{passed}/{len(results)} draft(s) passed the guardrails.")
+    for result in results:
+        if not result.passed:
+            err_console.print(f"held back: {_blocked(result)}")
+    if not passed:
+        err_console.print(
+            "No draft to review: every variant is stored as rejected by the guardrails (why "
+            "above; `marketgraph copy show DRAFT_ID` has each rail's details)."
+        )
+        raise typer.Exit(3)
     console.print(
-        f"{passed}/{len(results)} draft(s) passed the guardrails. Review with "
-        "`marketgraph copy approve|reject DRAFT_ID --reviewer NAME --reason TEXT`."
+        "Review with `marketgraph copy approve|reject DRAFT_ID --reviewer NAME --reason TEXT`."
     )
+
+
+class DraftStatus(StrEnum):
+    """A draft's review state: typer turns a value outside these into a usage error (exit 2)
+    that lists them, where a free string matched nothing and printed an empty table."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 @copy_app.command("list")
 def list_command(
     status: Annotated[
-        str | None, typer.Option(help="draft, approved or rejected (default: all).")
+        DraftStatus | None, typer.Option(help="Only drafts in this state (default: all).")
     ] = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer's drafts.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1_000)] = 20,
@@ -139,13 +170,23 @@ def list_command(
     from models.copy import list_drafts
 
     with Database.connect(get_settings()) as db:
-        rows = list_drafts(db, status=status, customer_id=customer, limit=limit)
-    table = Table("draft", "customer", "channel", "writer", "status", "subject / start", "by")
+        rows = list_drafts(
+            db, status=None if status is None else status.value, customer_id=customer, limit=limit
+        )
+    # Ids are what `copy show|approve|reject` take, so they are never cut: the id column keeps
+    # its width and the others stack two facts a cell and fold, which fits 80 columns.
+    table = Table(
+        Column("draft\ncustomer", no_wrap=True),
+        Column("channel\nwriter", overflow="fold"),
+        Column("status\nby", overflow="fold"),
+        Column("subject / start", overflow="fold"),
+    )
     for r in rows:
         preview = r["subject"] or (r["body"] or "")[:50]
         table.add_row(
-            r["draft_id"], r["customer_id"], r["channel"], r["writer"], r["status"],
-            preview[:50], r["reviewed_by"] or "",
+            f"{r['draft_id']}\n{r['customer_id']}", f"{r['channel']}\n{r['writer']}",
+            r["status"] + (f"\n{r['reviewed_by']}" if r["reviewed_by"] else ""),
+            escape(preview[:50]),
         )  # fmt: skip
     console.print(table)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from api.console import console, current_user, row_progress
 from graph.settings import get_settings
@@ -157,19 +157,49 @@ def score_command(
     )
 
 
+def not_active(customer_id: str, row: dict[str, Any]) -> str:
+    """Why a customer id that is no longer active gets no recommendations, and which id to use
+    instead. Its old scores stay on the tombstone (they were written before the merge, from part
+    of the person's history), so showing them would mislead; the survivor's are current."""
+    when = f" on {str(row['retired_at'])[:10]}" if row["retired_at"] else ""
+    survivor, into = row["survivor"], row["merged_into"]
+    if row["status"] == "merged" and into:
+        note = f"customer {customer_id} was merged into {into}{when}"
+        if survivor and survivor != into:
+            note += f" (and {into} into {survivor} since)"
+        if survivor:
+            return f"{note}; use {survivor}: `marketgraph recommend {survivor}`"
+        return f"{note}, which holds no records any more; `marketgraph history {into}` says why"
+    return (
+        f"customer {customer_id} is {row['status']}{when}: no source record resolves to it any "
+        f"more (deleted at the source, erased, or split off); `marketgraph history "
+        f"{customer_id}` says what happened"
+    )
+
+
 @models_cli.command("recommend")
 def recommend_command(customer_id: str) -> None:
-    """Show a customer's recommendations and propensity, with the graph facts behind each."""
+    """Show a customer's recommendations and propensity, with the graph facts behind each.
+
+    An id merged into another names the customer that holds its records now (use that id)."""
     from graph.cypher_catalog import load_query
     from graph.db import Database
+    from graph.errors import MergedCustomerError, ResolutionError
 
     with Database.connect(get_settings()) as db:
+        found = db.query(load_query("linkpred/retired_customer"), {"customer_id": customer_id})
+        if not found:
+            raise typer.BadParameter(f"no customer {customer_id!r} (unified ids look like cus-…)")
+        if found[0]["status"] != "active":
+            error = MergedCustomerError if found[0]["merged_into"] else ResolutionError
+            raise error(not_active(customer_id, found[0]))
         params = {"customer_id": customer_id, "version": None}
         recs = db.query(load_query("linkpred/customer_recommendations"), params)
         scores = db.query(load_query("linkpred/customer_propensity"), params)
     if not recs and not scores:
         raise typer.BadParameter(
-            f"no scores for customer {customer_id!r} (unknown id, or no serving model)"
+            f"no scores for customer {customer_id!r}: no model serves yet (`marketgraph train`), "
+            "or the customer is newer than the last scoring run (`marketgraph score`)"
         )
     for s in scores:
         account = (
@@ -185,11 +215,11 @@ def recommend_command(customer_id: str) -> None:
             console.print(f"   · {reason}")
     table = Table(
         "#",
-        "product",
+        Column("product", overflow="fold"),  # SKUs and node ids wrap whole, never "OU-020…"
         "score",
         "confidence",
         "why",
-        "facts",
+        Column("facts", overflow="fold"),
         title=recs[0]["model_version"] if recs else None,
     )
     for r in recs:
@@ -217,19 +247,25 @@ def list_command(
     if as_json:
         console.print_json(json.dumps(rows, default=str))
         return
-    table = Table("version", "task", "model", "serving", "scored", "test metric", "created")
+    # A version id is what `models promote` takes, so it is never cut: it keeps its width and the
+    # other columns stack two facts a cell and fold, which fits an 80-column terminal.
+    table = Table(
+        Column("version\ncreated", no_wrap=True),
+        Column("task\nmodel", overflow="fold"),
+        Column("state", overflow="fold"),
+        Column("test metric", overflow="fold"),
+    )
     for r in rows:
         metrics = json.loads(r["metrics"] or "{}")
         chosen = metrics.get("models", {}).get(metrics.get("chosen"), {}).get("test", {})
         key = "ndcg@10" if r["task"] == "cross_sell" else "brier"
+        state = "serving" if r["serving"] else ""
+        state += ("\n" if state else "") + ("scored" if r["scored_at"] else "not scored")
         table.add_row(
-            r["version"],
-            r["task"],
-            r["model"],
-            "●" if r["serving"] else "",
-            "yes" if r["scored_at"] else "",
+            f"{r['version']}\n{str(r['created_at'])[:19].replace('T', ' ')}",
+            f"{r['task']}\n{r['model']}",
+            state,
             f"{key} {_fmt(chosen.get(key, '-'))}",
-            str(r["created_at"])[:19],
         )
     console.print(table)
 

@@ -428,7 +428,8 @@ def test_demo_step_drafts_emails_that_pass(graph: Database, settings: Settings) 
     assert summary.embedded == 0  # the module's content is embedded already
     assert len(summary.drafts) == 2 and summary.passed == 2
     statuses = graph.query(
-        "UNWIND $ids AS id MATCH (d:CopyDraft {draft_id: id}) RETURN d.status AS s, d.channel AS c",
+        "UNWIND $ids AS id MATCH (d:CopyDraft {draft_id: id}) RETURN d.status AS s, "
+        "d.channel AS c, d.requested_by AS by",
         {"ids": summary.drafts},
-    )
-    assert statuses == [{"s": "draft", "c": "email"}] * 2
+    )  # the origin a reviewer sees is the command that ran: no "marketgraph" or made-up one
+    assert statuses == [{"s": "draft", "c": "email", "by": "marketgraph demo"}] * 2

@@ -15,7 +15,12 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from models.linkpred.baselines import PopularityRanker, candidate_rows, pair_rows
-from models.linkpred.explain import Explainer, confidence
+from models.linkpred.explain import (
+    Explainer,
+    behaviour_counts,
+    confidence,
+    propensity_reasons,
+)
 from models.linkpred.features import Vocabulary
 from models.linkpred.frames import GraphFrames
 from models.linkpred.propensity import RFM_COLUMNS, PropensityModel
@@ -163,3 +168,35 @@ def test_score_all_rows_equal_the_per_recommendation_rows(snapshot: Snapshot) ->
             )
     assert result.rows == expected
     assert [list(r) for r in result.rows] == [list(r) for r in expected]  # key order too
+
+
+def test_propensity_reasons_count_what_their_sentences_say() -> None:
+    """One product on three order lines (one of them three units) is one product bought, not
+    three items; e-mails sent to a person and their purchases are not interactions of theirs."""
+    frames = random_frames(customers=3, products=4)
+    sent, bought = "email_send", "purchase"
+    recent = [NOW - 5 * DAY, NOW - 20 * DAY, NOW - 40 * DAY]
+    purchases = pd.DataFrame(
+        {
+            "customer": [0, 0, 0, 1, 1],
+            "product": [2, 2, 2, 1, 3],
+            "at": [*recent, NOW - 3 * DAY, NOW - 400 * DAY],
+            "quantity": [1, 3, 1, 1, 1],
+        }
+    )
+    interactions = pd.DataFrame(
+        {
+            "customer": [0, 0, 0, 1, 1, 1, 2],
+            "kind": [sent, sent, bought, "email_open", "web_visit", sent, "call"],
+            "at": [NOW - 2 * DAY] * 6 + [NOW - 90 * DAY],
+            "content": -1,
+        }
+    )
+    frames = replace(frames, purchases=purchases, interactions=interactions)
+    snapshot = Snapshot.build(frames, NOW, 60, Vocabulary.from_frames(frames))
+    counts = behaviour_counts(snapshot)
+    first, second, third = (propensity_reasons(counts, c, 60) for c in range(3))
+    assert first == ["Bought 1 product in the last 60 days."]
+    assert second[0] == "Bought 1 product in the last 60 days."
+    assert second[-1] == "2 opens, clicks, visits, form fills or calls in the last 60 days."
+    assert third == ["Has not bought yet."]  # its call was before the window

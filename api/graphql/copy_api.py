@@ -254,6 +254,12 @@ async def _check_targets(
         raise NotFound(f"No customer {customer_id}; see `customers`.")
     if sku is not None and not row["sku_found"]:
         raise NotFound(f"No product {sku}; see `products`.")
+    if row["owned_order"] is not None:
+        raise invalid("sku", (
+            f"{customer_id} already bought {sku} (last on {str(row['owned_at'])[:10]}, order "
+            f"{row['owned_order']}); copy introduces a product the person does not own: leave "
+            "sku out to promote their top recommendation, or choose one they have not bought"
+        ))  # fmt: skip
     if campaign_id is not None and not row["campaign_found"]:
         raise NotFound(f"No campaign {campaign_id}; see `campaigns`.")
 
@@ -317,7 +323,9 @@ class CopyMutation:
         description="Write copy for one customer and store it as drafts for review (marketer). "
         "Each variant carries its guardrail verdicts and citations; a text that failed a "
         "guardrail is stored as rejected. REFUSED when the customer has not consented to the "
-        "channel, nothing can be promoted, or the writer is not configured here."
+        "channel, nothing can be promoted, or the writer is not configured here (a customer "
+        "id merged into another names the one to use); BAD_USER_INPUT on `sku` for a product "
+        "the customer already bought."
     )
     async def generate_copy(
         self,

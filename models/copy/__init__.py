@@ -50,6 +50,10 @@ __all__ = [
 ]
 
 
+#: What the demo's drafts record as their origin (`requested_by`): the command that ran them.
+DEMO_ORIGIN = "marketgraph demo"
+
+
 @dataclass
 class DemoCopySummary:
     """What the demo's copy step did."""
@@ -82,7 +86,9 @@ def write_demo_copy(db: Database, settings: Settings, customers: int = 3) -> Dem
     with CopyService(db, settings, embeddings=embeddings, rules=rules) as service:
         for customer_id in candidates:
             try:
-                [draft] = service.write(customer_id, Channel.EMAIL, writer="grounded")
+                [draft] = service.write(
+                    customer_id, Channel.EMAIL, writer="grounded", requested_by=DEMO_ORIGIN
+                )
             except CopyError as exc:  # one unusable customer must not stop the demo
                 log.warning("demo copy for %s skipped: %s", customer_id, exc)
                 continue

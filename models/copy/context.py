@@ -167,6 +167,20 @@ class CustomerContext(BaseModel):
         return {str(o["sku"]) for o in self.owned}
 
 
+def already_owned(ctx: CustomerContext, product: ProductInfo) -> str:
+    """Why copy is not written to sell a person what they already bought. Every template
+    introduces the product ("we think you will like…", some thank them for their last purchase
+    in the same text), so for a product they own it reads as if we did not know them; a refill
+    or an upgrade needs other words than these templates have."""
+    last = next(o for o in ctx.owned if o["sku"] == product.sku)
+    return (
+        f"{ctx.customer_id} already bought {product.name} ({product.sku}) — last on "
+        f"{str(last['ordered_at'])[:10]}, order {last['order_id']}; copy introduces a product "
+        "the person does not own: leave the product out to promote their top recommendation, "
+        "or choose one they have not bought"
+    )
+
+
 class Retrieved(BaseModel):
     """Everything retrieved for one (customer, channel) request."""
 

@@ -32,6 +32,7 @@ from models.copy.context import (
     ProductChoice,
     ProductInfo,
     Retrieved,
+    already_owned,
 )
 from models.copy.rules import CopyRules
 
@@ -104,11 +105,7 @@ class Retriever:
              "interactions": 5, "received": 20},
         )  # fmt: skip
         if not rows:
-            raise CopyError(
-                f"no contactable customer {customer_id!r}: the id is unknown, was merged into "
-                "another customer, or the person is erased or opted out of all contact "
-                "(see `marketgraph explain` / `marketgraph summary`)"
-            )
+            raise CopyError(self._not_contactable(customer_id))
         row = rows[0]
         records = row["records"]
         consent = {c.value: consent_for(records, self.rules.consent_flag(c)) for c in Channel}
@@ -127,6 +124,25 @@ class Retriever:
             previous_templates=[str(d["template"]) for d in row["previous_drafts"]
                                 if d.get("template")],
         )  # fmt: skip
+
+    def _not_contactable(self, customer_id: str) -> str:
+        """Why no copy can be written for this id, naming the customer to write for instead
+        when the id was merged into another (a front end or an old export still shows it)."""
+        found = self.db.query(load_query("linkpred/retired_customer"), {"customer_id": customer_id})
+        fate = found[0] if found else None
+        if fate is None:
+            return f"unknown customer {customer_id!r} (unified ids look like cus-…)"
+        survivor, into = fate["survivor"], fate["merged_into"]
+        if fate["status"] == "merged" and survivor:
+            when = f" on {str(fate['retired_at'])[:10]}" if fate["retired_at"] else ""
+            since = "" if survivor == into else f" (and {into} into {survivor} since)"
+            return (f"customer {customer_id} was merged into {into}{when}{since}; use "
+                    f"{survivor}, which holds the person's records now")  # fmt: skip
+        if fate["status"] != "active":
+            return (f"customer {customer_id} is {fate['status']}: no source record resolves to "
+                    f"it any more (`marketgraph history {customer_id}` says why)")  # fmt: skip
+        return (f"no contactable customer {customer_id!r}: the person is erased or opted out of "
+                "all contact (see `marketgraph explain`)")  # fmt: skip
 
     # --- products ---------------------------------------------------------------------------
     def products(self, skus: list[str]) -> dict[str, ProductInfo]:
@@ -179,6 +195,8 @@ class Retriever:
             product = self.products([sku]).get(sku)
             if product is None:
                 raise CopyError(f"unknown product {sku!r}: no (:Product {{sku}}) in the catalog")
+            if sku in owned:
+                raise CopyError(already_owned(ctx, product))
             return ProductChoice(
                 product=product, rule="requested",
                 explanation=f"{product.name} was chosen by the user (--product {sku}).",

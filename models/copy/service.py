@@ -242,11 +242,14 @@ class CopyService:
         customer_ids: list[str],
         channel: Channel,
         *,
+        requested_by: str,
         writer: str | None = None,
         flush_every: int = 500,
     ) -> BatchReport:
         """One variant each for many customers, stored in batched transactions. Customers who
-        cannot get copy (no consent, erased, nothing to promote) are counted, not raised."""
+        cannot get copy (no consent, erased, nothing to promote) are counted, not raised.
+        `requested_by` is what the drafts record as their origin (the job, command or script
+        that ran the batch): no default, since only the caller knows it."""
         report = BatchReport()
         pending: list[dict[str, Any]] = []
         for customer_id in customer_ids:
@@ -256,7 +259,8 @@ class CopyService:
                 report.skipped["no consent"] = report.skipped.get("no consent", 0) + 1
                 continue
             except CopyError as exc:
-                reason = re.sub(r"'[^']*'|cus-\w+", "…", str(exc).split(":")[0])
+                head = str(exc).split(":")[0]  # the reason without ids or dates, to count
+                reason = re.sub(r"'[^']*'|cus-\w+|\d{4}-\d\d-\d\d", "…", head)
                 report.skipped[reason] = report.skipped.get(reason, 0) + 1
                 continue
             pending.append(result.row(None))
@@ -264,7 +268,7 @@ class CopyService:
             report.passed += int(result.passed)
             report.blocked += int(not result.passed)
             if len(pending) >= flush_every:
-                store_drafts(self.db, pending, self.run_id, by="marketgraph copy batch")
+                store_drafts(self.db, pending, self.run_id, by=requested_by)
                 pending = []
-        store_drafts(self.db, pending, self.run_id, by="marketgraph copy batch")
+        store_drafts(self.db, pending, self.run_id, by=requested_by)
         return report

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from models.linkpred.features import DAY
 from models.linkpred.snapshot import Snapshot
 
 
@@ -247,21 +248,38 @@ def confidence(purchase_lines: int, interactions: int, has_account: bool) -> tup
     return "high", "Based on the customer's own purchase and engagement history."
 
 
+#: Interaction kinds that are not the person engaging: e-mails we sent them, and purchases
+#: (which the first propensity reason counts, as products).
+NOT_ENGAGEMENT = ("email_send", "purchase")
+
+
 def behaviour_counts(snapshot: Snapshot) -> dict[str, np.ndarray]:
-    """Per customer, the counts propensity reasons quote (undoing the features' log1p)."""
+    """Per customer, the counts propensity reasons quote, each counting what its sentence says:
+    distinct products bought in the last horizon (an order line is not an item: one product on
+    three lines, or three of it on one line, is one product bought), the person's own
+    interactions (not e-mails sent to them, not purchases), colleagues who bought (people) and
+    days since the last purchase. The features count order lines and every interaction, which
+    suits a model but not a sentence."""
+    frames, at = snapshot.frames, snapshot.at
+    since, n = at - snapshot.horizon_days * DAY, frames.n_customers
+    purchases = frames.purchases
+    bought = purchases[(purchases["at"] >= since) & (purchases["at"] < at)]
+    products = bought.drop_duplicates(["customer", "product"])["customer"].to_numpy()
+    acted = frames.interactions
+    own = acted[(acted["at"] >= since) & (acted["at"] < at) & ~acted["kind"].isin(NOT_ENGAGEMENT)]
     table = snapshot.customer_table
 
-    def counts(column: str) -> np.ndarray:
+    def unlogged(column: str) -> np.ndarray:
         if column not in table:
             return np.zeros(len(table), dtype=np.int64)
         values: np.ndarray = np.rint(np.expm1(table[column].to_numpy(np.float64)))
         return values.astype(np.int64)
 
     return {
-        "recent": counts("purchase_lines_recent"),
-        "since": counts("days_since_purchase"),
-        "coworkers": counts("coworkers_buying_recent"),
-        "engaged": counts("interactions_recent"),
+        "products": np.bincount(products, minlength=n).astype(np.int64),
+        "since": unlogged("days_since_purchase"),
+        "coworkers": unlogged("coworkers_buying_recent"),
+        "engaged": np.bincount(own["customer"].to_numpy(), minlength=n).astype(np.int64),
     }
 
 
@@ -269,11 +287,12 @@ def propensity_reasons(
     counts: dict[str, np.ndarray], customer: int, horizon_days: int
 ) -> list[str]:
     """The behaviour behind a propensity score, strongest first."""
-    recent, since = int(counts["recent"][customer]), int(counts["since"][customer])
+    products, since = int(counts["products"][customer]), int(counts["since"][customer])
     coworkers, engaged = int(counts["coworkers"][customer]), int(counts["engaged"][customer])
     reasons = []
-    if recent:
-        reasons.append(f"Bought {recent} item(s) in the last {horizon_days} days.")
+    if products:
+        what = "1 product" if products == 1 else f"{products} different products"
+        reasons.append(f"Bought {what} in the last {horizon_days} days.")
     elif since < 3_000:
         reasons.append(f"Last purchase {since} days ago.")
     else:
@@ -283,8 +302,7 @@ def propensity_reasons(
             f"{coworkers} colleague(s) at the same company bought in the last {horizon_days} days."
         )
     if engaged:
-        reasons.append(
-            f"{engaged} interaction(s) (opens, clicks, visits, calls) in the last "
-            f"{horizon_days} days."
-        )
+        acts = "open, click, visit, form fill or call" if engaged == 1 else (
+            "opens, clicks, visits, form fills or calls")  # fmt: skip
+        reasons.append(f"{engaged} {acts} in the last {horizon_days} days.")
     return reasons
