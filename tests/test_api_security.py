@@ -233,6 +233,9 @@ async def test_malformed_http_bodies_are_400_without_a_trace(client: httpx.Async
         response = await client.post("/graphql", content=content, headers=headers)
         assert response.status_code == 400, (content, response.text)
         assert "Traceback" not in response.text
+        # JSON like every other refusal (401, 403, 411), so `res.json()` works in a client
+        assert response.headers["content-type"] == "application/json", response.headers
+        assert response.json()["detail"], response.text
 
 
 STRING_ARGS = [

@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.base import HTTPException  # type: ignore[attr-defined]  # what it raises
+from strawberry.types.unset import UNSET
 
 from api.graphql.context import Context
 
@@ -59,6 +60,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except RequestRefused as refused:  # raised by get_context: nothing was sent yet
             answer = JSONResponse({"detail": refused.detail}, status_code=refused.status_code)
             await answer(scope, receive, send)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """strawberry's run, with its protocol refusals (malformed JSON, a wrong content type,
+        no `query`: HTTP 400) answered as JSON `{"detail"}` like every other refusal here,
+        not as the plain text strawberry writes — a client calling `res.json()` keeps working."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as refused:
+            return JSONResponse({"detail": refused.reason}, status_code=refused.status_code)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
