@@ -7,6 +7,8 @@ APScheduler in the foreground. Every run, from wherever it started, is listed by
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,7 +19,10 @@ from api.console import console, current_user, err_console
 from graph.settings import get_settings
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
     from api.jobs import JobRunReport
+    from graph.settings import Settings
 
 jobs_app = typer.Typer(
     help=(
@@ -60,16 +65,19 @@ def print_run(report: JobRunReport) -> None:
 def run_command(
     job: Annotated[str, typer.Argument(help="refresh or retrain.")] = "refresh",
 ) -> None:
-    """Run a job now, in this process. Exit code 1 when a step fails, 3 when the run succeeded
-    but left inbox files someone must fix (a file refused as a whole, one whose name matches no
-    export, a folder inside the inbox) — for cron or systemd wrappers to alert on."""
+    """Run a job now, in this process. Exit code 1 when a step fails, 2 when refresh's inbox
+    (MARKETGRAPH_JOBS_INBOX_DIR) names no existing folder, 3 when the run succeeded but left
+    inbox files someone must fix (a file refused as a whole, one whose name matches no export,
+    a folder inside the inbox) — for cron or systemd wrappers to alert on."""
     from api.jobs import JOB_NAMES, run_job
+    from api.jobs_inbox import ready_inbox
     from graph.db import Database
     from graph.migrations import apply_migrations
 
     if job not in JOB_NAMES:
         raise typer.BadParameter(f"choose one of: {', '.join(JOB_NAMES)}", param_hint="JOB")
     settings = get_settings()
+    inbox = ready_inbox(settings) if job == "refresh" else None  # a misspelt one: exit 2
     with (
         Database.connect(settings) as db,
         console.status(f"{job}: starting") as status,
@@ -80,6 +88,8 @@ def run_command(
             on_step=lambda name: status.update(f"{job}: {name}"),
         )  # fmt: skip
     print_run(report)
+    if inbox is not None:
+        console.print(f"Inbox: {inbox}")
     if report.status != "succeeded":
         raise typer.Exit(1)
     problems = sum(step.counts.get("problem_files", 0) for step in report.steps)
@@ -142,8 +152,38 @@ def schedule_command() -> None:
     scheduler = build_scheduler(settings, blocking=True)
     for job, cron in schedules(settings).items():
         console.print(f"{job}: [bold]{cron}[/bold] (UTC)")
-    console.print(f"Inbox: {settings.inbox_dir}. Ctrl-C stops.")
+    say_inbox(settings)
+    console.print("Ctrl-C stops (after a run in progress; twice: at once).")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        stop_scheduler(scheduler)
         console.print("Scheduler stopped.")
+
+
+def say_inbox(settings: Settings) -> None:
+    """Where the refresh job reads files (the default folder is created now, so it can be
+    found); a configured one that does not exist is a warning, not a refusal: the scheduled
+    refreshes record the failure until it exists, and retrain does not need it."""
+    from api.jobs_inbox import ready_inbox
+    from graph.errors import ConfigurationError
+
+    try:
+        console.print(f"Inbox: {ready_inbox(settings)}")
+    except ConfigurationError as exc:
+        err_console.print(f"[bold red]warning:[/bold red] {escape(str(exc))}")
+
+
+def stop_scheduler(scheduler: BaseScheduler) -> None:
+    """Stop a scheduler at Ctrl-C: wait for a run in progress (the log says which), or, at a
+    second Ctrl-C, end the process at once with the run recorded as interrupted — `os._exit`,
+    because the interpreter would otherwise wait for the run's thread again before exiting."""
+    from api.scheduler import stop
+
+    try:
+        stop(scheduler)
+    except KeyboardInterrupt:
+        err_console.print("Stopped at once; a run in progress is recorded as interrupted.")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)  # 128 + SIGINT, as a shell reports a Ctrl-C

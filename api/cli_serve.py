@@ -47,22 +47,32 @@ def serve(
     console.print(f"GraphQL API on http://{bind_host}:{bind_port}/graphql")
     if workers == 1:  # this process serves: tune it before a scheduled job allocates anything
         tune_garbage_collection(settings.api_gc_gen0)
+    jobs = None
     if scheduler:
+        from api.cli_jobs import say_inbox
         from api.scheduler import build_scheduler, schedules
 
         # One scheduler in the serving process (never one per uvicorn worker).
-        build_scheduler(settings).start()
+        jobs = build_scheduler(settings)
+        jobs.start()
         console.print(f"Scheduled jobs: {schedules(settings) or 'none configured'}")
-    if workers == 1:
-        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
-    else:
-        from uvicorn.supervisors import Multiprocess
+        say_inbox(settings)
+    try:
+        if workers == 1:
+            uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+        else:
+            from uvicorn.supervisors import Multiprocess
 
-        config = uvicorn.Config(
-            "api.cli_serve:app_from_env", factory=True, host=bind_host, port=bind_port,
-            workers=workers, log_level="warning",
-        )  # fmt: skip
-        Multiprocess(config, sockets=[tcp_listener(bind_host, bind_port)]).run()
+            config = uvicorn.Config(
+                "api.cli_serve:app_from_env", factory=True, host=bind_host, port=bind_port,
+                workers=workers, log_level="warning",
+            )  # fmt: skip
+            Multiprocess(config, sockets=[tcp_listener(bind_host, bind_port)]).run()
+    finally:  # Ctrl-C: the server has stopped; a scheduled run may still be going
+        if jobs is not None:
+            from api.cli_jobs import stop_scheduler
+
+            stop_scheduler(jobs)
 
 
 def tcp_listener(host: str, port: int) -> socket.socket:

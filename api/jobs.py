@@ -21,18 +21,21 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from graph import locks
 from graph.cypher_catalog import load_query
 from graph.db import Database
-from graph.errors import JobBusyError, LockLostError, MarketgraphError
+from graph.errors import MarketgraphError
 from graph.settings import Settings
+
+if TYPE_CHECKING:
+    from models.resolution import ResolutionReport
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,10 @@ class JobRun:
         self.settings = settings
         self.report = report
         self.state: dict[str, Any] = {}  # what earlier steps found, for later steps
+        self.step: str | None = None  # the step running now, named by whoever waits for it
+        self._step_started = time.perf_counter()
+        self._saving = threading.Lock()  # `interrupt` records the run from another thread
+        self._interrupted = False
 
     @classmethod
     def start(cls, db: Database, settings: Settings, job: str, *, trigger: str, by: str) -> JobRun:
@@ -122,7 +129,8 @@ class JobRun:
             with locks.renewing(self.db, job, run_id, what=f"The {job} job") as lease:
                 for name, step in STEPS[job]:
                     on_step(name)
-                    started = time.perf_counter()
+                    self.step, started = name, time.perf_counter()
+                    self._step_started = started
                     try:
                         lease.check()  # another run took the lock after a long stall: stop
                         outcome = step(self)
@@ -149,7 +157,29 @@ class JobRun:
                 locks.release(self.db, job, run_id)
         return self.report
 
+    def interrupt(self) -> None:
+        """Record the run as failed ("interrupted") from another thread whose process is about
+        to end at once: a second Ctrl-C while `serve` or `jobs schedule` waits for the run
+        (`api.scheduler.stop`). Nothing can stop the thread running the step from outside, so
+        it would never say so itself; what it saves afterwards is ignored."""
+        with self._saving:
+            if self.report.finished_at is not None or self._interrupted:
+                return  # it ended meanwhile
+            name = self.step or "start"
+            seconds = round(time.perf_counter() - self._step_started, 2)
+            self.report.steps.append(StepReport(name, "failed", seconds, "interrupted"))
+            self.report.error = f"{name}: interrupted"
+            self._store("failed", finished=True)
+            self._interrupted = True
+        locks.release(self.db, self.report.job, self.report.run_id)
+        log.warning("job %s stopped in step %s: recorded as interrupted", self.report.run_id, name)
+
     def _save(self, status: str, finished: bool = False) -> None:
+        with self._saving:
+            if not self._interrupted:  # else `interrupt` recorded how the run ended
+                self._store(status, finished)
+
+    def _store(self, status: str, finished: bool) -> None:
         self.report.status = status
         finished_at = datetime.now(UTC) if finished else None
         if finished_at is not None:
@@ -174,61 +204,10 @@ def _timed(
 
 
 def ingest_inbox(run: JobRun) -> StepReport:
-    """Load every export file in the inbox; files whose content was loaded before are skipped."""
-    from graph.migrations import apply_migrations
-    from ingestion.loader import NOT_AN_EXPORT, IngestRun
+    """Load the inbox's new export files (`api.jobs_inbox`, kept apart for size)."""
+    from api.jobs_inbox import ingest_inbox as ingest
 
-    started = time.perf_counter()
-    inbox = run.settings.inbox_dir
-    if not inbox.is_dir() or not any(inbox.iterdir()):
-        run.state["changed_rows"] = 0
-        log.info("refresh inbox %s: no files", inbox)  # the path for operators, not API clients
-        return _timed(
-            "ingest", started, "skipped", "no files in the inbox (MARKETGRAPH_JOBS_INBOX_DIR)"
-        )
-    apply_migrations(run.db)
-    try:
-        report = IngestRun(run.db, run.settings, by=run.report.run_id).run([inbox])
-    except LockLostError:
-        raise  # stopped midway: a failure to look at
-    except JobBusyError as exc:  # an upload or a shell is loading; erasures, resolve, scores go on
-        run.state["changed_rows"] = 0
-        return _timed("ingest", started, "skipped", f"the inbox waits for the next refresh: {exc}")
-    loaded, quarantined = report.total("loaded"), report.total("quarantined")
-    fresh = sum(1 for f in report.files if f.status == "loaded")
-    # re-score only when rows changed: a re-exported file with identical rows loads but
-    # changes nothing
-    run.state["changed_rows"] = report.total("created") + report.total("updated")
-    rejected = report.rejected
-    before = len(report.files) - fresh - len(rejected)
-    summary = (
-        f"{fresh} new file(s), {before} loaded before; {loaded:,} rows "
-        f"loaded, {quarantined:,} quarantined (ingest run {report.run_id})"
-    )
-    # files the inbox holds but the run could not use, named so someone fixes them: a whole
-    # file its contract refused, and a file whose name matches no export type
-    problems = [f"rejected {f.name}: {_without_folder(f.note, inbox)}" for f in rejected]
-    problems += [
-        f"ignored {_without_folder(note, inbox)}"
-        for note in report.ignored
-        if not note.endswith(NOT_AN_EXPORT)  # the demo's manifest and ground truth
-    ]
-    for problem in problems:
-        log.warning("refresh inbox: %s", problem)
-    if problems:
-        summary += "; " + "; ".join(problems)
-    return _timed(
-        "ingest", started, "done" if fresh else "skipped", summary,
-        files=len(report.files), new_files=fresh, loaded=loaded, quarantined=quarantined,
-        rejected_files=len(rejected), ignored_files=len(report.ignored),
-        problem_files=len(problems),  # what someone must fix: `jobs run` exits 3, /metrics
-    )  # fmt: skip
-
-
-def _without_folder(text: str, folder: Path) -> str:
-    """A loader message with the inbox's server path cut, as the job's summary is shown to API
-    clients (jobRuns)."""
-    return text.replace(f"{folder}/", "").replace(str(folder), ".")
+    return ingest(run)
 
 
 def _error_text(exc: Exception) -> str:
@@ -288,7 +267,7 @@ def resolve_new_records(run: JobRun) -> StepReport:
         + companies.removed
     )
     summary = (
-        f"{report.mode} run {report.run_id}: {people.new_records:,} new person records "
+        f"run {report.run_id} ({_modes(report)}): {people.new_records:,} new person records "
         f"({people.created:,} new customers, {people.merges:,} merges), "
         f"{companies.new_records:,} new company records; "
         f"{people.removed + companies.removed:,} deleted records detached; "
@@ -300,6 +279,15 @@ def resolve_new_records(run: JobRun) -> StepReport:
         customers_created=people.created, merges=people.merges,
         reviews_opened=people.reviews_opened + companies.reviews_opened,
     )  # fmt: skip
+
+
+def _modes(report: ResolutionReport) -> str:
+    """How the resolution run actually went: asked for incremental, a kind with no saved
+    model yet (a fresh graph) runs in full, and the step must not call that incremental."""
+    people, companies = report.customers.mode, report.accounts.mode
+    if people == companies:
+        return people
+    return f"{companies} for companies, {people} for people"
 
 
 def rescore(run: JobRun) -> StepReport:

@@ -259,9 +259,12 @@ def test_the_cli_runs_lists_and_refuses_clearly(
     ran = cli("run", "refresh")
     assert ran.returncode == 0, ran.stderr
     assert "succeeded" in ran.stdout and "no files in the inbox" in ran.stdout
-    assert str(tmp_path) not in ran.stdout  # the summary is shown to API clients (jobRuns) too
+    inbox = tmp_path / "state" / "inbox"  # the default one: created, and named for the user
+    assert inbox.is_dir() and f"Inbox: {inbox}" in ran.stdout.replace("\n", "")
     listed = cli("list")
     [latest] = list_runs(db, "refresh", limit=1)
+    # the run's summaries and error are shown to API clients (jobRuns): no server paths
+    assert str(tmp_path) not in repr(latest)
     assert listed.returncode == 0 and latest.run_id in listed.stdout, listed.stdout
     assert cli("run", "vacuum").returncode == 2
     stray = tmp_path / "state" / "inbox"
@@ -328,3 +331,24 @@ def test_a_job_holds_a_short_lease_and_ctrl_c_records_the_run_as_failed(
     assert stored.status == "failed" and stored.error == "resolve: interrupted"
     assert [s.status for s in stored.steps] == ["skipped", "failed"]
     assert lock_holder(db, "refresh") is None
+
+
+def test_the_resolve_step_reports_the_mode_that_ran(
+    db: Database, job_settings: Settings, demo_dir: Path, inbox: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A fresh graph's first refresh resolves in full (no saved model yet); it used to be
+    called incremental in the step's record and log because incremental had been asked for."""
+    delete_all_data(db)
+    chain = [("ingest", jobs.ingest_inbox), ("resolve", jobs.resolve_new_records)]
+    monkeypatch.setitem(jobs.STEPS, "refresh", chain)
+    fill(inbox, demo_dir, {"crm_accounts.csv", "crm_contacts.csv"})
+    first = run_job(db, job_settings, "refresh")
+    assert first.status == "succeeded", first.error
+    summary = first.steps[1].summary
+    assert " (full): " in summary and "incremental" not in summary, summary
+
+    fill(inbox, demo_dir, {"shop_customers.csv"})
+    later = run_job(db, job_settings, "refresh")
+    assert later.status == "succeeded", later.error
+    assert " (incremental): " in later.steps[1].summary, later.steps[1].summary

@@ -313,3 +313,30 @@ def test_start_on_other_ports_while_running_is_refused_at_once_and_stops_nothing
     assert time.monotonic() - began < 10
     assert str(settings.neo4j_bolt_port) in str(refused.value)
     assert local_server.start(settings).already_running  # still there, on its own ports
+
+
+@needs_server
+def test_commands_connect_after_a_start_that_did_not_wait_on_a_fresh_state_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`neo4j start --no-wait` on a fresh state dir left the initial password in place, and
+    every later command was refused ("rejected user") until a plain `start` finished; now the
+    first connection sets the password, waiting for the server if it is still coming up."""
+    from graph.db import Database
+
+    for name in ("NEO4J_URI", "MARKETGRAPH_NEO4J_URI"):
+        monkeypatch.delenv(name, raising=False)
+    settings = settings_for_tests(tmp_path)
+    try:
+        launched = local_server.start(settings, wait=False)
+        assert not launched.ready and not launched.already_running
+        for _ in range(240):  # up, as `neo4j status` shows it: commands were still refused
+            if local_server.status(settings).responding:
+                break
+            time.sleep(0.5)
+        with Database.connect(settings) as db:  # what `migrate`, `ingest`, `serve` do first
+            assert db.query("RETURN 41 + 1 AS answer") == [{"answer": 42}]
+        assert not config.local_paths(settings).password_pending.exists()
+        assert local_server.start(settings).already_running  # and a later start is content
+    finally:
+        local_server.stop(settings, timeout_s=30)

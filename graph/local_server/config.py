@@ -59,6 +59,12 @@ class LocalPaths:
         return self.home / "password"
 
     @property
+    def password_pending(self) -> Path:
+        """Marker left by a start that did not wait on a fresh data folder: the server still
+        has the initial password, and the first connection sets ours (`server.connection`)."""
+        return self.home / "password.pending"
+
+    @property
     def import_dir(self) -> Path:
         """Where `LOAD CSV FROM 'file:///x.csv'` reads `x.csv` (benchmarks, analysts)."""
         return self.home / "import"

@@ -24,9 +24,9 @@ def start(settings: Settings, wait: bool = True) -> ServerInfo:
     """Install if needed and start the local server; return at once if it already runs.
 
     With `wait=True` (the default) this returns only when Bolt answers queries with the
-    password from the password file. With `wait=False` it returns right after launching; a
-    first start then finishes setting the password on the next `start()` (which is cheap
-    and idempotent), so callers that need to connect should keep the default.
+    password from the password file. With `wait=False` it returns right after launching; on a
+    fresh data folder the server then still has the initial password, which the next `start()`
+    or the first `connection()` replaces (both wait for the server to come up).
     """
     if settings.uses_external_neo4j:
         return _external_info(settings, wait)
@@ -47,6 +47,9 @@ def start(settings: Settings, wait: bool = True) -> ServerInfo:
             version = _wait_ready(
                 settings, paths, pid, started, fresh=fresh, launched=not already_running
             )
+            paths.password_pending.unlink(missing_ok=True)
+        elif fresh:  # nobody waits to set the password: the first connection will
+            paths.password_pending.touch(mode=0o600)
     seconds = time.monotonic() - started
     bolt_uri, http_url = _urls(settings)
     log.info(
@@ -206,7 +209,9 @@ def status(settings: Settings) -> ServerStatus:
 def connection(settings: Settings) -> ConnectionInfo:
     """How a driver reaches the graph: the external server if NEO4J_URI is set, else ours.
 
-    Reads only settings and the password file, so it is cheap and works in any process.
+    Reads only settings and the password file, so it is cheap and works in any process —
+    except right after `start(wait=False)` on a fresh data folder, when the first call sets
+    the server's password (see `_finish_pending_password`).
     """
     if settings.uses_external_neo4j:
         if settings.neo4j_password is None:
@@ -222,12 +227,40 @@ def connection(settings: Settings) -> ConnectionInfo:
         )
     paths = config.local_paths(settings)
     bolt_uri, _ = _urls(settings)
+    if paths.password_pending.exists():
+        _finish_pending_password(settings, paths)
     return ConnectionInfo(
         uri=bolt_uri,
         user=auth.USER,
         password=auth.read_password(paths.password_file),
         database=settings.neo4j_database,
     )
+
+
+def _finish_pending_password(settings: Settings, paths: config.LocalPaths) -> None:
+    """Replace the initial password that a `neo4j start --no-wait` of a fresh data folder left,
+    waiting for Bolt if the server is still coming up: without this every command after it
+    was refused (wrong password) until a plain `start` finished the job."""
+    with file_lock(paths.home / ".start.lock"):  # one process does it; a `start` waits
+        if not paths.password_pending.exists():
+            return  # done meanwhile
+        pid = process.running_pid(paths)
+        if pid is None:
+            return  # not running: the driver says to start it, and that start finishes this
+        bolt_uri, _ = _urls(settings)
+        password = auth.read_password(paths.password_file)
+        deadline = time.monotonic() + settings.neo4j_start_timeout_s
+        try:
+            auth.finish_start(bolt_uri, password, pid, paths, deadline, fresh=True)
+        except process.StartTimeout:
+            raise Neo4jServerError(
+                f"The local Neo4j (pid {pid}) did not become ready within "
+                f"{settings.neo4j_start_timeout_s:g} s (MARKETGRAPH_NEO4J_START_TIMEOUT_S) to "
+                f"have its password set. Last lines of {paths.log_file}:\n"
+                f"{process.tail(paths.log_file)}\n`marketgraph neo4j start` waits for it again."
+            ) from None
+        paths.password_pending.unlink(missing_ok=True)
+        log.info("set the password of the local Neo4j started without waiting")
 
 
 def _urls(settings: Settings) -> tuple[str, str]:
