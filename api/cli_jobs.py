@@ -183,7 +183,9 @@ def stop_scheduler(scheduler: BaseScheduler) -> None:
     try:
         stop(scheduler)
     except KeyboardInterrupt:
-        err_console.print("Stopped at once; a run in progress is recorded as interrupted.")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)  # 128 + SIGINT, as a shell reports a Ctrl-C
+        try:
+            err_console.print("Stopped at once; a run in progress is recorded as interrupted.")
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(130)  # 128 + SIGINT, as a shell reports a Ctrl-C

@@ -149,6 +149,7 @@ class JobRun:
                     self.report.steps.append(outcome)
                     self._save("running")
                     log.info("job %s step %s: %s", run_id, name, outcome.summary)
+                self.step = None  # every step ended: an interrupt now adds no step of its own
         finally:
             status = "failed" if self.report.error else "succeeded"
             try:
@@ -165,9 +166,10 @@ class JobRun:
         with self._saving:
             if self.report.finished_at is not None or self._interrupted:
                 return  # it ended meanwhile
-            name = self.step or "start"
+            name = self.step or ("finishing" if self.report.steps else "start")
             seconds = round(time.perf_counter() - self._step_started, 2)
-            self.report.steps.append(StepReport(name, "failed", seconds, "interrupted"))
+            if self.step is not None or not self.report.steps:
+                self.report.steps.append(StepReport(name, "failed", seconds, "interrupted"))
             self.report.error = f"{name}: interrupted"
             self._store("failed", finished=True)
             self._interrupted = True

@@ -57,10 +57,14 @@ def ingest_inbox(run: JobRun) -> StepReport:
         inbox = ready_inbox(run.settings)
     except ConfigurationError as exc:
         log.error("refresh: %s", exc)  # the path, for operators; the run is shown to API clients
-        raise ConfigurationError(
+        # The run fails, but its other steps still go on: erasure requests loaded another way
+        # (an upload) must not wait for someone to notice a typo in the inbox's path.
+        said = (
             f"{INBOX_VARIABLE} names no existing folder (the server log says which path): "
             "create that folder, or correct or unset the variable"
-        ) from None
+        )
+        run.report.error = f"ingest: {said}"
+        return _timed("ingest", started, "failed", said, files=0, new_files=0, problem_files=1)
     files, ignored = discover_files([inbox])
     if not _any_new(run.db, files):
         problems = _inbox_problems(ignored, [], inbox)

@@ -107,5 +107,8 @@ def stop(scheduler: BaseScheduler, poll_s: float = 0.2) -> None:
     except KeyboardInterrupt:
         for run in list(_running.values()):
             if run is not None:
-                run.interrupt()
+                try:  # a database that is down must not keep the process from ending
+                    run.interrupt()
+                except Exception:
+                    log.exception("could not record the run %s as interrupted", run.report.run_id)
         raise

@@ -30,9 +30,12 @@ def ingest_runs(db: Database) -> int:
 
 @pytest.mark.usefixtures("ingest_only")
 def test_a_configured_inbox_that_does_not_exist_fails_the_run_naming_the_variable(
-    empty_db: Database, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+    empty_db: Database, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     """It used to succeed with "no files in the inbox", so a typo went unnoticed for good."""
+    later = ("erase", lambda run: jobs._timed("erase", 0.0, "skipped", "ran after the inbox"))
+    monkeypatch.setitem(jobs.STEPS, "refresh", [("ingest", jobs.ingest_inbox), later])
     misspelt = tmp_path / "inbxo"
     with caplog.at_level(logging.ERROR):
         report = run_job(
@@ -45,6 +48,9 @@ def test_a_configured_inbox_that_does_not_exist_fails_the_run_naming_the_variabl
     assert str(misspelt) in caplog.text
     assert not misspelt.exists()  # a configured folder is never created: it may be a typo
     assert ingest_runs(empty_db) == 0
+    # the other steps still ran: erasures and resolution do not wait for the typo's fix
+    assert [s.name for s in report.steps][:2] == ["ingest", "erase"]
+    assert report.steps[0].status == "failed"
 
 
 def test_jobs_run_refresh_exits_2_naming_a_misspelt_inbox_and_the_variable(tmp_path: Path) -> None:

@@ -255,8 +255,9 @@ async def _check_targets(
     if sku is not None and not row["sku_found"]:
         raise NotFound(f"No product {sku}; see `products`.")
     if row["owned_order"] is not None:
+        when = str(row["owned_at"])[:10] if row["owned_at"] else "an unknown date"
         raise invalid("sku", (
-            f"{customer_id} already bought {sku} (last on {str(row['owned_at'])[:10]}, order "
+            f"{customer_id} already bought {sku} (last on {when}, order "
             f"{row['owned_order']}); copy introduces a product the person does not own: leave "
             "sku out to promote their top recommendation, or choose one they have not bought"
         ))  # fmt: skip

@@ -125,7 +125,8 @@ def lucene_terms(text: str) -> str:
     fuzzy scans, or fail with a parse error. Boolean words are lower-cased (not operators).
     Each whitespace-separated term is a quoted phrase: the index's analyzer splits an e-mail
     address or a hyphenated name into several tokens, which Lucene would otherwise OR together
-    (an address then found everyone at its domain); as a phrase they must all match, in order.
+    (an address then found everyone at its domain); as a phrase they must all match, in order
+    (so `smith@x.com` still finds `john-smith@x.com`, whose tokens include it).
     """
     return " AND ".join(_escaped_terms(text))
 

@@ -297,8 +297,13 @@ class ResolutionMutation:
         ):  # a retried unmerge: say it was done, not that it never was
             event = await info.context.db.read(load_query("resolution/read_event"),
                                                {"event_id": eid})  # fmt: skip
-            if event and event[0]["kind"] == "merge" and event[0]["undone_at"]:
-                undone = f"{event[0]['undone_at']}, by {event[0]['undone_by']}"
+            done = event[0] if event else {}
+            same_customer = done.get("entity_type") == "customer" and cid in (
+                None,
+                done.get("entity_id"),
+            )
+            if done.get("kind") == "merge" and done.get("undone_at") and same_customer:
+                undone = f"{done['undone_at']}, by {done['undone_by']}"
                 raise Conflict(f"The merge {eid} was already undone ({undone}).",
                                reason="ALREADY_UNDONE")  # fmt: skip
         if not rows:

@@ -173,9 +173,10 @@ def already_owned(ctx: CustomerContext, product: ProductInfo) -> str:
     in the same text), so for a product they own it reads as if we did not know them; a refill
     or an upgrade needs other words than these templates have."""
     last = next(o for o in ctx.owned if o["sku"] == product.sku)
+    when = str(last["ordered_at"])[:10] if last["ordered_at"] else "an unknown date"
     return (
         f"{ctx.customer_id} already bought {product.name} ({product.sku}) — last on "
-        f"{str(last['ordered_at'])[:10]}, order {last['order_id']}; copy introduces a product "
+        f"{when}, order {last['order_id']}; copy introduces a product "
         "the person does not own: leave the product out to promote their top recommendation, "
         "or choose one they have not bought"
     )
