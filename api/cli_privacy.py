@@ -80,9 +80,12 @@ def erase_command(
     and files) that carry the person's source id, e-mail or phone. The records leave their
     customer now (one left empty is retired; `marketgraph history` shows the removal), later
     resolution runs skip them, and an export that still lists the person cannot bring them
-    back — only a row created after the erasure can (the person signed up again). An
-    (:ErasureRequest) keeps who erased what, when, under which reference. Ask the source
-    systems to erase the person too: the export files you keep are yours to delete.
+    back: its row is quarantined with the reason, without its text — only a row created
+    after the erasure loads (the person signed up again). An (:ErasureRequest) keeps who
+    erased what, when, under which reference; asking again under another reference records
+    that ticket too, and any request sent again scrubs rows naming the records loaded since.
+    Ask the source systems to erase the person too: the export files you keep are yours to
+    delete.
 
     Examples:
 
@@ -131,6 +134,13 @@ def erase_command(
         )  # fmt: skip
     if report.erasure_id is None and not report.customers:
         console.print("Nothing left to erase: an earlier erasure erased every record named.")
+        return
+    if report.erasure_id and not report.records:
+        console.print(
+            f"[bold]{report.erasure_id}[/bold]: recorded for {len(report.already_erased)} "
+            f"records an earlier erasure erased; {report.quarantined_rows} quarantined rows and "
+            f"{report.quarantine_lines} quarantine-file lines loaded since scrubbed."
+        )
         return
     console.print(
         f"[bold]{report.erasure_id or 'already erased'}[/bold]: {len(report.records)} records "
@@ -187,7 +197,10 @@ def personal_data_command(
     copy drafted for them; the history of merges and splits; reviewers' notes on pairs naming
     their records; the rows loads rejected that carry their ids, e-mail or phone (in full,
     from the quarantine files). Every part keeps its provenance (source system, source id,
-    runs, times). Read reviewers' notes and rejected rows before sending: they may name others.
+    runs, times). Other people are kept out: a note on a pair with someone else's record is
+    withheld, people sharing the person's address, phone or e-mail lose their names, e-mails
+    and phones in notes, and their rejected rows are left out (or listed without text when
+    they may be either's). Read notes and rejected rows before sending all the same.
 
     Examples:
 

@@ -375,6 +375,11 @@ PERSON_SOURCE_TYPES: Final = tuple(t for t in DELETABLE_SOURCE_TYPES if t != "cr
 ERASURE_REFERENCE_MAX: Final = 200
 
 
+#: An erasure log's key: one row per ticket and record (a person who asked twice, or through
+#: two channels, has two tickets, both honoured and recorded: not one a duplicate of the other).
+ERASURE_TICKET_KEY: Final = ("source_type", "source_id", "reference")
+
+
 class ErasureRequestRow(_Contract):
     """A source's erasure log (a CRM's GDPR deletion requests, a shop's "forget me" list): the
     person records to erase for good, which a deletion feed does not do (a deletion keeps the
@@ -433,7 +438,8 @@ CONTRACTS: Final[dict[str, SourceContract]] = dict(
         _entry("campaigns", Campaign, ("campaign_id",), "marketing", "csv"),
         _entry("content", ContentItem, ("content_id",), "marketing", "jsonl"),
         _entry("deleted_records", DeletedRecord, ("source_type", "source_id"), "any", "csv"),
-        _entry("erasure_requests", ErasureRequestRow, ("source_type", "source_id"), "any", "csv"),
+        # Keyed by ticket, not record: two tickets naming one record are two requests.
+        _entry("erasure_requests", ErasureRequestRow, ERASURE_TICKET_KEY, "any", "csv"),
     ]
 )
 

@@ -33,7 +33,7 @@ from graph.db import Database
 from graph.errors import ConfigurationError, ContractError
 from graph.settings import Settings
 from ingestion.mapping import LOAD_ORDER, MAPPINGS, GraphMapping
-from ingestion.quarantine_text import without_erased
+from ingestion.quarantine_text import erased_note, erased_people_set_aside, without_erased
 from ingestion.readers import (
     QuarantinedRow,
     ValidatedFile,
@@ -287,6 +287,7 @@ class IngestRun:
             return fr
         zone = self.settings.timezone_of(mapping.source_system)
         vf = read_and_validate(path, source_type, data, zone)
+        vf, erased_rows, revived = erased_people_set_aside(self.db, vf, mapping)
         fr.rows_read, fr.quarantined = vf.rows_read, len(vf.quarantined)
         self._quarantine(vf, report)
         writing = time.perf_counter()
@@ -306,6 +307,9 @@ class IngestRun:
                 f"{fr.older} row(s) not applied: the graph holds a later update of the record "
                 "(updated_at); an older export cannot undo a newer change"
             )
+        if erased_rows or revived:
+            said = erased_note(erased_rows, revived)
+            fr.note = f"{fr.note}; {said}" if fr.note else said
         fr.seconds = time.perf_counter() - began
         self._record_file(fr)
         log.info(

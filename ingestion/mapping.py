@@ -187,16 +187,27 @@ def _deletions(df: pd.DataFrame) -> pd.DataFrame:
 
 def _erasure_requests(df: pd.DataFrame) -> pd.DataFrame:
     """An erasure request names its person record as the deletion feed does; a request without
-    a reference gets its log's name, so the proof still says where the request came from."""
+    a reference gets its log's name, so the proof still says where the request came from.
+
+    One row per record with all its tickets (``references`` and ``requested_ats``, oldest
+    first): a log may name one record under two tickets (the person asked twice, or through
+    two channels), and each is honoured and recorded. Together in one row, because rows of one
+    record in two batches, or two rows of one batch, would each read the record's flag before
+    the other wrote it; erasure_requests.cypher counts the tickets, not the rows."""
     system = df["source_type"].map(lambda t: CONTRACTS[t].source_system).astype("string")
-    return _frame(
+    tickets = _frame(
         df,
         ["source_type", "requested_at"],
         record_id=system + ":" + df["source_id"].astype("string"),
         source_id=df["source_id"],
         record_system=system,
         reference=df["reference"].fillna(df["source_type"] + " erasure log"),
-    )
+    ).sort_values(["record_id", "requested_at", "reference"], kind="stable")
+    grouped = tickets.groupby("record_id", sort=False)
+    out = grouped[["source_type", "source_id", "record_system"]].first()
+    out["references"] = grouped["reference"].agg(list)
+    out["requested_ats"] = grouped["requested_at"].agg(list)
+    return out.reset_index()
 
 
 def _const(value: str) -> Callable[[pd.DataFrame], object]:

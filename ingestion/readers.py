@@ -19,7 +19,7 @@ import copy
 import functools
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,9 @@ class ValidatedFile:
     valid: pd.DataFrame
     quarantined: list[QuarantinedRow]
     content_sha256: str
+    #: Where each valid row is in the file (as QuarantinedRow.row_number): a row set aside
+    #: after validation (it names a person erased on request) is quarantined at its place.
+    valid_row_numbers: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
 #: What may follow a source type in a file name: `crm_contacts_2024-06.csv`,
@@ -166,6 +169,7 @@ def read_and_validate(
         valid=valid,
         quarantined=quarantined,
         content_sha256=hashlib.sha256(data).hexdigest(),
+        valid_row_numbers=np.asarray(raw.row_numbers, dtype=np.int64)[ok],
     )
     logger.info(
         "%s: %d rows read, %d valid, %d quarantined",

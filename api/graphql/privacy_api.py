@@ -29,8 +29,9 @@ RECORDS_MAX = 100
 @strawberry.type(description="What one erasure did.")
 class ErasureOutcome:
     erasure_id: strawberry.ID | None = strawberry.field(
-        description="The (:ErasureRequest) that records it (who, when, the reference); null "
-        "when an earlier erasure had erased every record named."
+        description="The (:ErasureRequest) that records it (who, when, the reference), also "
+        "when an earlier erasure had erased every record named under another reference (a "
+        "second ticket, recorded as covered by it); null for a retry that found nothing to do."
     )
     erased_record_ids: list[strawberry.ID] = strawberry.field(
         description="Person records whose personal data was erased now."
@@ -91,7 +92,11 @@ class PrivacyQuery:
         "version, rule, evidence), interactions and order lines, employers, scores and "
         "recommendations with model versions and reasons, copy drafts, merge/split history "
         "and reviewers' notes, the rejected (quarantined) rows that carry their ids, e-mail or "
-        "phone, each with its provenance. Same as `marketgraph personal-data`."
+        "phone, each with its provenance. Other people's data is left out: notes on pairs with "
+        "someone else's record are withheld, the names, e-mails and phones of people sharing "
+        "the person's address, phone or e-mail are redacted from notes, and rejected rows that "
+        "are theirs are left out (or listed without text when they may be). Same as "
+        "`marketgraph personal-data`."
     )
     async def personal_data(self, info: Info, customer_id: strawberry.ID) -> JSON:
         info.context.require(Role.ADMIN)

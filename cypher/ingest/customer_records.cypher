@@ -58,7 +58,8 @@ CALL (n, row, apply) {
   // created after it: the person signed up again since, as a new sign-up.
   WITH n, row
   WHERE apply AND coalesce(datetime(row.created_at) > n.erasure_requested_at, false)
-  REMOVE n.erasure_requested_at, n.erasure_reference, n.erasure_request_run
+  REMOVE n.erasure_requested_at, n.erasure_reference, n.erasure_request_run,
+         n.erasure_more_references, n.erasure_more_runs
 }
 RETURN count(CASE WHEN apply AND old_hash IS NULL THEN 1 END) AS created,
        count(CASE WHEN apply AND old_hash IS NOT NULL THEN 1 END) AS updated,

@@ -3,10 +3,11 @@
 // took from it, and the records named in $record_ids (a request that names source records,
 // e.g. from one system's erasure log).
 // Each comes with what identifies it in raw text (source id, e-mail, phone: to find the
-// quarantined rows that carry it) and the customer it is linked to now.
+// quarantined rows that carry it), the customer it is linked to now, and the references of the
+// requests recorded for it already (a second ticket for an erased record is recorded too).
 // Params: $customer_id: string|null, $record_ids: [string].
 // Returns: record_id, source_system, source_id, email, phone, customer_id (or null),
-//   erased (already erased: true / false).
+//   erased (already erased: true / false), references ([string]).
 CALL () {
   MATCH (r:CustomerRecord)-[:RESOLVES_TO]->(:Customer {customer_id: $customer_id})
   RETURN r
@@ -22,5 +23,6 @@ CALL () {
 OPTIONAL MATCH (r)-[:RESOLVES_TO]->(c:Customer)
 RETURN r.record_id AS record_id, r.source_system AS source_system, r.source_id AS source_id,
        r.email AS email, r.phone AS phone, c.customer_id AS customer_id,
-       r.erased_at IS NOT NULL AS erased
+       r.erased_at IS NOT NULL AS erased,
+       [(q:ErasureRequest)-[:ERASED]->(r) | q.reference] AS references
 ORDER BY record_id

@@ -16,11 +16,15 @@ bookkeeping; and a copy must not disclose other people (art. 15(4)), so a record
 that is not this person's — the other side of a reviewed pair, a record a split sent to someone
 else, a link's `matched_with` naming such a record — reads "another person's record" /
 "another customer", and a draft the PII guardrail stopped for quoting another customer is
-withheld. Reviewers' free-text notes are kept as written: read them before sending the copy.
+withheld. Reviewers' notes on a pair with someone else's record are withheld, and notes about
+the person (their own pairs, their calls) lose the names, e-mails and phones of the people who
+share an address, phone or e-mail with them (a household): `third_parties` says why.
 
 Rows a load rejected (quarantined) are data held about the person too, until fixed or erased:
 those carrying one of their source ids, e-mail addresses or phones as a whole field — the rule
-an erasure scrubs them by — are listed in full from the quarantine files.
+an erasure scrubs them by — are listed in full from the quarantine files; a row found only by
+a value someone else holds too is left out when it names that person's record, and listed
+without its text when it names nobody (`third_parties`).
 """
 
 from __future__ import annotations
@@ -36,24 +40,22 @@ from graph.cypher_catalog import load_query
 from graph.db import Database
 from graph.errors import ResolutionError
 from ingestion.contracts import CONTRACTS
-from models.privacy import quarantine
+from ingestion.quarantine_text import fields
+from models.privacy import quarantine, third_parties
 from models.privacy.erasure import check_customer, customers_and_merged_in
+from models.privacy.third_parties import OTHER_CUSTOMER, OTHER_RECORD, Others
 
 log = logging.getLogger(__name__)
 
 #: Property names that are the pipeline's bookkeeping, not facts about the person.
 INTERNAL_PREFIXES = ("rk_", "row_hash")
-#: Stands for a record of someone else (a reviewed pair's other side, a record split off).
-OTHER_RECORD = "another person's record"
-#: Stands for a unified customer that is someone else.
-OTHER_CUSTOMER = "another customer"
 #: Stands for a draft's text that quoted another customer (its PII rail stopped it).
 WITHHELD = "withheld: this draft quoted another customer"
 #: Exports whose rows name person records of other systems by source id (ad clicks name web
 #: visitors; deletion feeds and erasure logs any record, with its source type); None: any.
 NAMES_RECORDS_OF: dict[str, set[str] | None] = {"ads": {"ads", "web"}, "any": None}
 #: The export format's version, for whoever reads the file later.
-FORMAT = "marketgraph.personal-data/3"
+FORMAT = "marketgraph.personal-data/4"
 
 
 def personal_data(
@@ -75,7 +77,11 @@ def personal_data(
         raise ResolutionError(f"customer {customer_id} changed during the export; ask again")
     row = _without_internal(rows[0])
     _mask_others(row, set(ids))
-    row["quarantined_rows"] = _quarantined(db, quarantine_dir, row)
+    records = [*row["records"], *row["removed_records"]]
+    others = third_parties.household(db, records)
+    own = {str(r["record_id"]) for r in records}
+    third_parties.redact_notes(row, others, own, set(ids))
+    row["quarantined_rows"] = _quarantined(db, quarantine_dir, row, others)
     log.info("personal data of customer %s exported by %s", customer_id, by)
     answer = {
         "format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), "exported_by": by,
@@ -126,13 +132,17 @@ def _mask_others(row: dict[str, Any], customers: set[str]) -> None:
                     draft[key] = WITHHELD
 
 
-def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[str, Any]]:
+def _quarantined(
+    db: Database, folder: Path, row: dict[str, Any], others: Others
+) -> list[dict[str, Any]]:
     """The rejected rows that carry the person's e-mail addresses or phones, or the source id
     of one of their records in a row of that record's own system or of an export that names
     that system's records (NAMES_RECORDS_OF; an id alone says nothing in another system's
     export), as whole fields: in full from the quarantine files, plus any
     the graph still holds whose file is gone (its 2,000-character preview, marked so). Each
-    says which of the person's values it matched."""
+    says which of the person's values it matched. A row found only by an e-mail or phone
+    ``others`` hold too is someone else's when it names their record (left out), and may be
+    when it names nobody (its text and reason withheld): `third_parties`."""
     records = [*row["records"], *row["removed_records"]]
     contact = quarantine.needles(
         {"email": r.get("email"), "phone": r.get("phone")} for r in records
@@ -141,21 +151,29 @@ def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[s
     for record in records:
         ids_in[str(record.get("source_system"))] |= quarantine.needles([record]) - contact
 
-    def theirs(source_type: Any, matched: set[str]) -> bool:
-        contract = CONTRACTS.get(str(source_type))
+    def judged(q: dict[str, Any], raw: str | None) -> dict[str, Any] | None:
+        """``q`` as the export lists it, or None when it is not the person's."""
+        contract = CONTRACTS.get(str(q.get("source_type")))
         system = contract.source_system if contract else ""
         systems = NAMES_RECORDS_OF.get(system, {system})
-        ids = set().union(*ids_in.values()) if systems is None else set()
-        for named in systems or ():
-            ids |= ids_in.get(named, set())
-        return bool(matched & contact) or bool(matched & ids)
+        named = systems if systems is not None else set(ids_in)
+        matched = set(q["matched"])
+        if matched & set().union(*(ids_in.get(s, set()) for s in named)):
+            return q  # names one of their records: theirs, whoever shares its phone
+        if not matched & contact:
+            return None
+        if third_parties.names_someone_else(fields(raw or ""), systems, others):
+            return None  # a housemate's own row, found by the phone they share
+        if matched & others.contact:
+            return {**q, "raw": None, "reason": None, "withheld": third_parties.ROW_WITHHELD}
+        return q
 
     wanted = contact.union(*ids_in.values())
-    found = [
-        q for q in quarantine.rows_carrying(folder, wanted)
-        if theirs(q.get("source_type"), set(q["matched"]))
-    ]  # fmt: skip
-    in_files = {(q["source_type"], q["file"], q["row_number"], q["quarantine_file"]) for q in found}
+    carrying = quarantine.rows_carrying(folder, wanted)
+    in_files = {
+        (q["source_type"], q["file"], q["row_number"], q["quarantine_file"]) for q in carrying
+    }
+    found = [j for q in carrying if (j := judged(q, q.get("raw"))) is not None]
     if wanted:
         nodes = db.query(load_query("privacy/quarantined_rows_naming"), {"needles": sorted(wanted)})
         for node in nodes:
@@ -163,16 +181,11 @@ def _quarantined(db: Database, folder: Path, row: dict[str, Any]) -> list[dict[s
             if any((*place, f"{run}.jsonl") in in_files for run in node["runs"]):
                 continue
             matched = quarantine.carried(node["raw"], node["reason"], wanted)
-            if theirs(place[0], matched):
-                node.pop("row_id")
-                found.append(
-                    {
-                        "source_type": place[0],
-                        **node,
-                        "matched": sorted(matched),
-                        "preview_only": True,
-                    }
-                )
+            node.pop("row_id")
+            preview = {"source_type": place[0], **node, "matched": sorted(matched)}
+            listed = judged(preview, node["raw"])
+            if listed is not None:
+                found.append({**listed, "preview_only": True})
     return sorted(found, key=lambda q: (str(q.get("file")), int(q.get("row_number") or 0)))
 
 

@@ -49,7 +49,7 @@ REFERENCE_MAX = ERASURE_REFERENCE_MAX
 class ErasureReport:
     """What one erasure did."""
 
-    erasure_id: str | None  # the (:ErasureRequest); None when nothing was left to erase
+    erasure_id: str | None  # its (:ErasureRequest); None: a retry that found nothing to do
     records: list[str]  # erased now
     already_erased: list[str]  # named by the request, erased by an earlier one
     customers: list[str]  # the customers the records left (now)
@@ -124,6 +124,13 @@ class _Erasure:
     erasure_id: str
     targets: list[dict[str, Any]] = field(default_factory=list)
     fresh: list[dict[str, Any]] = field(default_factory=list)  # not erased before
+    new_ticket: bool = False  # its reference is not recorded yet for a record erased before
+    recorded: bool = False  # gets its own (:ErasureRequest): it erases, scrubs or is new
+
+    @property
+    def covered(self) -> list[str]:
+        """The records it names that an earlier erasure (or one before it in the pass) took."""
+        return [str(t["record_id"]) for t in self.targets if t["erased"]]
 
     @property
     def params(self) -> dict[str, Any]:
@@ -140,7 +147,9 @@ def erase(
 ) -> ErasureReport:  # fmt: skip
     """Erase the personal data of ``customer_id``'s records and of ``record_ids``.
 
-    Idempotent: records an earlier request erased are reported, not erased again. Raises
+    Idempotent: records an earlier request erased are reported, not erased again (a new
+    reference for them is recorded as a ticket they cover; the same one again, a retry,
+    records nothing unless it scrubbed rows loaded since). Raises
     ResolutionError for an unknown customer or record or a bad reference, JobBusyError while a
     resolution run holds the lock.
     """
@@ -183,6 +192,11 @@ def erase_each(
                 target["erased"] = target["erased"] or str(target["record_id"]) in claimed
             erasure.fresh = [t for t in erasure.targets if not t["erased"]]
             claimed.update(str(t["record_id"]) for t in erasure.fresh)
+            reference = erasure.params["reference"]
+            erasure.new_ticket = any(
+                t["erased"] and reference not in (t.get("references") or [])
+                for t in erasure.targets
+            )
         kept = [e for e in erasures if e.index not in (refused or {})]
         return _erase(db, settings, kept, at, refused, lease) if kept else []
 
@@ -206,11 +220,20 @@ def _erase(
     each request's (:ErasureRequest), which they name), then in the files, then the population
     counts — and the records themselves last, request by request: a page that failed half-way
     is finished by sending it again, since the records not erased yet still hold the values
-    that find their rows (those erased show as already erased, and are still detached)."""
-    wanted = [quarantine.needles(e.fresh) for e in erasures]
+    that find their rows (those erased show as already erased, and are still detached).
+
+    Records erased before still have their source id, which finds rows loaded since that name
+    them (a load that read the erased ids just before the erasure, rows kept from before such
+    loads dropped their text): a request sent again scrubs those too. A request is recorded —
+    its own (:ErasureRequest), linked to every record it names — when it erases or scrubs
+    anything, or when its reference is new for a record erased before (a second ticket);
+    only a retry with nothing left to do records nothing."""
+    wanted = [quarantine.needles(e.targets) for e in erasures]
     ids = [e.erasure_id for e in erasures]
     located = quarantine.locate(settings.quarantine_dir, wanted)
     rows = _quarantined_rows(db, wanted, located)
+    for erasure, row_ids, places in zip(erasures, rows, located, strict=True):
+        erasure.recorded = bool(erasure.fresh or erasure.new_ticket or row_ids or places)
     # Each write phase first confirms the lock is still this erasure's: one that lost it (a
     # process paused past the lease) stops, rather than change what a resolution run holding
     # the lock now has read; sending the page again finishes it.
@@ -246,7 +269,7 @@ def _scrub_quarantined(
     yet), so a row never names a request the graph does not hold."""
     counts = []
     for erasure, row_ids, places in zip(erasures, rows, located, strict=True):
-        if erasure.fresh:
+        if erasure.recorded:
             opened = {**erasure.params, "at": at, "record_ids": [], "customers_of": {}}
             tx.run(load_query("privacy/erase_records"), opened).consume()
         erasure_id = erasure.erasure_id
@@ -262,10 +285,11 @@ def _scrub_quarantined(
 def _erase_one(
     db: Database, erasure: _Erasure, quarantined: int, lines: int, at: datetime
 ) -> ErasureReport:
-    """One request's part in the graph: its records, drafts and review notes in one
-    transaction, then its records detached from their customers with a 'remove' event."""
+    """One request's part in the graph: its records (erased, or linked as covered when erased
+    before), drafts and review notes in one transaction, then its records detached from their
+    customers with a 'remove' event."""
     erasure_id, request, targets = erasure.erasure_id, erasure.request, erasure.targets
-    records = [str(t["record_id"]) for t in erasure.fresh]
+    records, covered = [str(t["record_id"]) for t in erasure.fresh], erasure.covered
     customers = sorted({str(t["customer_id"]) for t in targets if t["customer_id"]})
     drafted = customers_and_merged_in(db, customers)
     params = {**erasure.params, "at": at}
@@ -279,20 +303,24 @@ def _erase_one(
             {**params, "record_ids": records, "customers_of": customers_of},
         )
         done = erased.single()
+        if covered:
+            cover = {"erasure_id": erasure_id, "record_ids": covered, "at": at}
+            tx.run(load_query("privacy/cover_erased_records"), cover).consume()
         drafts = tx.run(load_query("privacy/delete_copy_drafts"), {"customer_ids": drafted})
         deleted = drafts.single()
         tx.run(load_query("privacy/delete_scores"), {"customer_ids": drafted}).consume()
-        tx.run(load_query("privacy/clear_review_notes"), {"record_ids": records}).consume()
+        named = {"record_ids": [*records, *covered]}
+        tx.run(load_query("privacy/clear_review_notes"), named).consume()
         notes = int(done["interactions"] or 0) if done else 0
         return notes, int(deleted["deleted"]) if deleted else 0
 
-    notes, drafts = db.write(scrub) if records else (0, 0)
+    notes, drafts = db.write(scrub) if erasure.recorded else (0, 0)
     detached = detach_deleted(
         db, "customer", run_id=erasure_id, at=at, by=request.by,
         records=[str(t["record_id"]) for t in targets], model_version=ERASURE,
     )  # fmt: skip
     report = ErasureReport(
-        erasure_id if records else None, records,
+        erasure_id if erasure.recorded else None, records,
         sorted(str(t["record_id"]) for t in targets if t["erased"]), detached.entities,
         detached.retired, notes, drafts, quarantined, lines,
     )  # fmt: skip

@@ -43,7 +43,9 @@ class RequestedErasures:
 
     @property
     def honoured(self) -> int:
-        """Requests that erased something now (not those whose records were erased before)."""
+        """Requests recorded now: they erased records, or covered records an earlier erasure
+        took (a second ticket for them), or scrubbed rows loaded since; a ticket honoured
+        before and sent again is not counted twice."""
         return sum(1 for e in self.erasures if e.erasure_id is not None)
 
     @property
@@ -62,7 +64,8 @@ class RequestedErasures:
 
 
 def pending(db: Database, limit: int = PAGE) -> list[dict[str, str]]:
-    """Flagged records still to erase, oldest request first."""
+    """The tickets waiting on up to ``limit`` flagged records, oldest request first; a record
+    two tickets name gives two rows."""
     rows = db.query(load_query("privacy/requested_erasures"), {"limit": limit})
     return [{k: str(v) if v is not None else "" for k, v in r.items()} for r in rows]
 
@@ -78,9 +81,10 @@ def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
 
     A page of requests is honoured in one pass (``erase_each``); one that cannot be (a flag an
     older version left with a reference too long, say) is reported in ``failed`` and its flags
-    wait, while the others go ahead. Stops, leaving the flags, when the resolution lock is held
-    (JobBusyError is reported in ``failed``, not raised: the load that called this succeeded,
-    and the request waits).
+    wait, while the others go ahead. A record two tickets name is erased by the first and
+    covered by the second (both recorded); its flags go only when both went through. Stops,
+    leaving the flags, when the resolution lock is held (JobBusyError is reported in
+    ``failed``, not raised: the load that called this succeeded, and the request waits).
     """
     done = RequestedErasures()
     stuck: set[str] = set()
@@ -88,8 +92,9 @@ def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
         rows = [r for r in pending(db, PAGE + len(stuck)) if r["record_id"] not in stuck]
         if not rows:
             break
+        page = set(list(dict.fromkeys(r["record_id"] for r in rows))[:PAGE])
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in rows[:PAGE]:
+        for row in (r for r in rows if r["record_id"] in page):
             groups[(row["reference"].strip() or "erasure log", row["run_id"])].append(
                 row["record_id"]
             )
@@ -112,7 +117,10 @@ def erase_requested(db: Database, settings: Settings) -> RequestedErasures:
             log.warning("erasure request %s not honoured: %s", names[i], reason)
             done.failed[names[i]] = reason
             stuck.update(requests[i].record_ids)
-        honoured = [r for i, q in enumerate(requests) if i not in refused for r in q.record_ids]
+        honoured = [
+            r for i, q in enumerate(requests) if i not in refused
+            for r in q.record_ids if r not in stuck
+        ]  # fmt: skip
         db.query(load_query("privacy/clear_erasure_requests"), {"record_ids": honoured}, write=True)
     done.waiting = len(stuck)
     return done
