@@ -100,7 +100,7 @@ def _part(frame: pd.DataFrame, part: str) -> pd.Series:
     return values.where(values.str.len() > 0)
 
 
-def _joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> pd.Series:
+def joined(frame: pd.DataFrame, parts: tuple[str, ...]) -> pd.Series:
     """The parts joined; null when any part is null (an equality join never matches null)."""
     out = _part(frame, parts[0])
     for part in parts[1:]:
@@ -124,7 +124,7 @@ def hashed(values: pd.Series) -> pd.Series:
 
 def key_frame(kind: EntityKind, frame: pd.DataFrame) -> pd.DataFrame:
     """Each record's ``rk_*`` hashes and their ``rk_digest``, indexed like ``frame``."""
-    keys = pd.DataFrame({key.prop: hashed(_joined(frame, key.parts)) for key in KEYS[kind]})
+    keys = pd.DataFrame({key.prop: hashed(joined(frame, key.parts)) for key in KEYS[kind]})
     digest = pd.util.hash_pandas_object(keys.fillna(0).astype("int64"), index=False)
     keys["rk_digest"] = [f"{KEYS_VERSION}-{h:016x}" for h in digest.to_numpy()]
     return keys
@@ -156,7 +156,7 @@ def probes(kind: EntityKind, frame: pd.DataFrame) -> dict[str, list[int]]:
     """For each key property, the distinct hashes the records of ``frame`` look it up with."""
     out: dict[str, list[int]] = {}
     for key in KEYS[kind]:
-        values = pd.concat([hashed(_joined(frame, parts)) for parts in key.probe_parts()])
+        values = pd.concat([hashed(joined(frame, parts)) for parts in key.probe_parts()])
         out[key.prop] = sorted(int(v) for v in values.dropna().unique())
     return out
 

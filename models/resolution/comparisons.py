@@ -208,34 +208,125 @@ def compared_fields(kind: EntityKind) -> list[str]:
     return [c.create_output_column_name() for c in settings(kind).comparisons]
 
 
+#: The values the blocking rules join on, by name: a part is a column of the normalised frame
+#: or ``column[:n]`` for its first n letters (``blocking_keys`` reads the same notation).
+#: ``block_caps`` counts each value and leaves a value shared by too many records out of the
+#: rules that join on it, through the column ``capped(name)`` (1, or null for such a value).
+#: ``email_user_unnamed`` is the user name of records with no first name (its rule's filter).
+BLOCK_VALUES: dict[EntityKind, dict[str, tuple[str, ...]]] = {
+    "customer": {
+        "email": ("email",),
+        "phone": ("phone",),
+        "first_last": ("first_name_canon", "last_name"),
+        "last_first": ("last_name", "first_name_canon"),
+        "email_local": ("email_local",),
+        "last_postcode": ("last_name", "postcode"),
+        "last_employer": ("last_name", "employer"),
+        "first_last3": ("first_name_canon", "last_name[:3]"),
+        "first_employer": ("first_name_canon", "employer"),
+        "initial_last_city": ("first_name_canon[:1]", "last_name", "city"),
+        "email_user": ("email_user",),
+        "name_key": ("name_key",),
+        "name_key_canon": ("name_key_canon",),
+        "initial_key": ("initial_key",),
+        "email_user_unnamed": ("email_user",),
+    },
+    "account": {
+        "name": ("name",),
+        "domain": ("domain",),
+        "name4_country": ("name[:4]", "country"),
+    },
+}
+
+
+#: Rules joining one value of a record to *another* value of the other (swapped names, user
+#: name against name): value v makes count(left = v) x count(right = v) pairs, so the cap
+#: applies to that product, through ``capped(left, right)`` and ``capped(right, left)``.
+BLOCK_CROSSES: dict[EntityKind, tuple[tuple[str, str], ...]] = {
+    "customer": (
+        ("first_last", "last_first"),
+        ("email_user", "name_key"),
+        ("email_user", "name_key_canon"),
+        ("email_user_unnamed", "initial_key"),
+    ),
+    "account": (),
+}
+
+
+#: The values rules join to themselves (``capped(name)``: the cap applies to how many records
+#: share one).
+BLOCK_SELF: dict[EntityKind, tuple[str, ...]] = {
+    "customer": (
+        "email", "phone", "first_last", "email_local", "last_postcode", "last_employer",
+        "first_last3", "first_employer", "initial_last_city",
+    ),
+    "account": ("name", "domain", "name4_country"),
+}  # fmt: skip
+
+
+def capped(name: str, across: str | None = None) -> str:
+    """The column saying whether a record's ``BLOCK_VALUES`` value ``name`` may block (joined
+    to the same value, or to value ``across`` of the other record): 1, or null when it would
+    make too many pairs (an equality join never pairs null)."""
+    return f"bk_ok_{name}" if across is None else f"bk_ok_{name}_to_{across}"
+
+
+def _across(left: str, right: str) -> str:
+    """The caps of a rule joining value ``left`` of one record to ``right`` of the other."""
+    return f"l.{capped(left, right)} = r.{capped(right, left)}"
+
+
 def blocking(kind: EntityKind) -> list[Any]:
-    """Equality-join blocking rules; each keeps blocks small even at a million records."""
+    """Equality-join blocking rules; each keeps blocks small even at a million records.
+
+    Each rule also joins on the cap columns of the values it compares, so a value shared by
+    more than ``block_caps.BLOCK_CAP`` records (a placeholder name, a shared mailbox) pairs
+    nobody under that rule; the other rules still pair those records.
+    """
     from splink import block_on
 
     if kind == "account":
-        return [block_on("name"), block_on("domain"), block_on("substr(name, 1, 4)", "country")]
+        return [
+            block_on("name", capped("name")),
+            block_on("domain", capped("domain")),
+            block_on("substr(name, 1, 4)", "country", capped("name4_country")),
+        ]
     return [
-        block_on("email"),
-        block_on("phone"),
-        block_on("first_name_canon", "last_name"),
-        block_on("email_local"),
-        "l.first_name_canon = r.last_name AND l.last_name = r.first_name_canon",
-        block_on("last_name", "postcode"),
-        block_on("last_name", "employer"),
+        block_on("email", capped("email")),
+        block_on("phone", capped("phone")),
+        block_on("first_name_canon", "last_name", capped("first_last")),
+        block_on("email_local", capped("email_local")),
+        "l.first_name_canon = r.last_name AND l.last_name = r.first_name_canon AND "
+        + _across("first_last", "last_first"),
+        block_on("last_name", "postcode", capped("last_postcode")),
+        block_on("last_name", "employer", capped("last_employer")),
         # A slip of the fingers in the surname: the first name agrees, and the surname's first
         # three letters or the employer (FEBRL: the street address) do.
-        block_on("first_name_canon", "substr(last_name, 1, 3)"),
-        block_on("first_name_canon", "employer"),
-        block_on("substr(first_name_canon, 1, 1)", "last_name", "city"),
+        block_on("first_name_canon", "substr(last_name, 1, 3)", capped("first_last3")),
+        block_on("first_name_canon", "employer", capped("first_employer")),
+        block_on(
+            "substr(first_name_canon, 1, 1)", "last_name", "city", capped("initial_last_city")
+        ),
         # A user name against the other record's name (each direction is its own equi-join).
-        "l.email_user = r.name_key",
-        "l.name_key = r.email_user",
-        "l.email_user = r.name_key_canon",
-        "l.name_key_canon = r.email_user",
+        "l.email_user = r.name_key AND " + _across("email_user", "name_key"),
+        "l.name_key = r.email_user AND " + _across("name_key", "email_user"),
+        "l.email_user = r.name_key_canon AND " + _across("email_user", "name_key_canon"),
+        "l.name_key_canon = r.email_user AND " + _across("name_key_canon", "email_user"),
         # "jsmith@" against J. Smiths only for a record with no first name of its own.
-        "l.email_user = r.initial_key AND l.first_name_canon IS NULL",
-        "l.initial_key = r.email_user AND r.first_name_canon IS NULL",
+        "l.email_user = r.initial_key AND l.first_name_canon IS NULL AND "
+        + _across("email_user_unnamed", "initial_key"),
+        "l.initial_key = r.email_user AND r.first_name_canon IS NULL AND "
+        + _across("initial_key", "email_user_unnamed"),
     ]
+
+
+def identifier_rules(kind: EntityKind) -> list[Any]:
+    """Pairs sharing an exact identifier (``splink_model`` estimates the prior from them)."""
+    from splink import block_on
+
+    if kind == "account":
+        return [block_on("domain", capped("domain"))]
+    return [block_on("email", capped("email")), block_on("phone", capped("phone"))]
 
 
 def training_rules(kind: EntityKind) -> list[Any]:
@@ -243,5 +334,8 @@ def training_rules(kind: EntityKind) -> list[Any]:
     from splink import block_on
 
     if kind == "account":
-        return [block_on("name"), block_on("domain")]
-    return [block_on("email"), block_on("first_name_canon", "last_name")]
+        return [block_on("name", capped("name")), block_on("domain", capped("domain"))]
+    return [
+        block_on("email", capped("email")),
+        block_on("first_name_canon", "last_name", capped("first_last")),
+    ]

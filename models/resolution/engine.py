@@ -25,7 +25,7 @@ from graph.db import Database
 from graph.errors import ResolutionError
 from graph.settings import Settings
 from models.collector import collector_paused
-from models.resolution import normalise, removals, scoring, store
+from models.resolution import block_caps, normalise, removals, scoring, store
 from models.resolution import splink_model as sm
 from models.resolution.clustering import Clustering, IdChange, assign_ids, cluster
 from models.resolution.comparisons import IDENTIFIER
@@ -55,6 +55,11 @@ class KindReport:
     #: Records their source deleted, detached from their entities by this run.
     removed: int = 0
     reviews_opened: int = 0
+    #: Records (all, or the new ones) whose value of some blocking rule was shared by too many
+    #: records to block on (``block_caps``), and per value "first_last=8000, ...": they were
+    #: paired only by their other values, which a user should know.
+    capped_records: int = 0
+    capped_blocks: str = ""
     model_version: str = ""
     seconds: float = 0.0
     charts: list[str] = field(default_factory=list)
@@ -285,6 +290,14 @@ def resolve_kind(ctx: RunContext, kind: sm.EntityKind, *, incremental: bool) -> 
         return report
     model, pairs, involved, prior = scored.model, scored.pairs, scored.involved, scored.prior
     report.records, report.pairs_scored = scored.read, len(pairs)
+    report.capped_records = scored.capped_records
+    report.capped_blocks = block_caps.summary(scored.capped)
+    if scored.capped:
+        log.warning(
+            "%s: %d records share a blocking value with more than %d others and were not "
+            "paired on it (by rule value: %s)",
+            kind, report.capped_records, block_caps.BLOCK_CAP, report.capped_blocks,
+        )  # fmt: skip
     report.model_version = model.version
     report.new_records = sum(e is None for e in prior.values())
     pairs = _with_rules(pairs, kind)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from graph.db import Database
 from graph.settings import Settings
-from models.resolution import blocking_keys, normalise, store
+from models.resolution import block_caps, blocking_keys, normalise, store
 from models.resolution import splink_model as sm
 from models.resolution.frequencies import PopulationCounts
 
@@ -48,22 +48,30 @@ class Scored:
     frame: pd.DataFrame | None = None
     #: Records read: the whole population, or the new ones, their candidates and clusters.
     read: int = 0
+    #: Per blocking value, the records (of everyone, or of the new ones) whose value was too
+    #: common to block on (``block_caps``); and how many records that left out of any rule.
+    capped: dict[str, int] = field(default_factory=dict)
+    capped_records: int = 0
 
 
 def frame_for(
     kind: sm.EntityKind, raw: pd.DataFrame, counts: PopulationCounts | None = None
 ) -> pd.DataFrame:
     """The model's normalised view of raw records of this kind; ``counts`` describe the whole
-    population when ``raw`` is only part of it (what is a mail provider depends on it)."""
+    population when ``raw`` is only part of it (what is a mail provider depends on it, and
+    which blocking values are too common to block on: ``block_caps``)."""
     if kind == "account":
-        return normalise.company_frame(raw)
-    return normalise.people_frame(raw, counts.address_shares() if counts is not None else None)
+        frame = normalise.company_frame(raw)
+    else:
+        frame = normalise.people_frame(raw, counts.address_shares() if counts is not None else None)
+    return block_caps.apply(kind, frame, counts)
 
 
 def counts_path(settings: Settings, kind: sm.EntityKind) -> Path:
-    """Where a run saves the population counts (named for the blocking keys it stored)."""
+    """Where a run saves the population counts (named for the blocking keys it stored, and
+    ``-blocks``: counts saved before they held blocking values are not read; a full run)."""
     version = blocking_keys.KEYS_VERSION
-    return settings.resolution_dir / f"{kind}-population-keys{version}.parquet"
+    return settings.resolution_dir / f"{kind}-population-keys{version}-blocks.parquet"
 
 
 def _prior(raw: pd.DataFrame) -> dict[str, str | None]:
@@ -107,10 +115,11 @@ def score_everyone(
     model.save(settings.resolution_dir)
     pairs = sm.predict(frame, model, backend, floor, settings.resolution_veto_below)
     stored = raw.get("keys_digest")
+    counts = sm.population_counts(frame, model, block_caps.SAVED_FROM)
     return Scored(
-        model, pairs, frame["unique_id"].tolist(), [], raw, _prior(raw),
-        sm.population_counts(frame, model), blocking_keys.key_rows(kind, frame, stored),
-        frame, len(raw),
+        model, pairs, frame["unique_id"].tolist(), [], raw, _prior(raw), counts,
+        blocking_keys.key_rows(kind, frame, stored), frame, len(raw),
+        *block_caps.left_out(kind, frame),
     )  # fmt: skip
 
 
@@ -143,7 +152,10 @@ def score_new(
         # included (an address does not depend on the population; an employer does).
         new = frame_for(kind, raw_new, counts.plus(PopulationCounts.of(new, ["email"])))
     counts = counts.plus(sm.population_counts(new, model))
-    candidates_raw = store.read_candidates(db, kind, blocking_keys.probes(kind, new))
+    new = block_caps.apply(kind, new, counts)
+    # A key thousands of records share is not looked up: it would read them all, to pair none.
+    probes, dropped = block_caps.capped_probes(kind, blocking_keys.probes(kind, new), counts)
+    candidates_raw = store.read_candidates(db, kind, probes)
     if candidates_raw.empty:
         candidates_raw = raw_new.iloc[:0]
     reread = set(raw_new["record_id"].astype(str))
@@ -173,13 +185,13 @@ def score_new(
     involved = new["unique_id"].astype(str).tolist() + held
     log.info(
         "%s: %d new records (%d of them changed since resolved), %d candidates found by "
-        "their keys, %d records in %d touched entities",
-        kind, len(new), len(changed), len(candidates), len(members), len(touched),
+        "their keys (%d too common keys not looked up), %d records in %d touched entities",
+        kind, len(new), len(changed), len(candidates), dropped, len(members), len(touched),
     )  # fmt: skip
     return Scored(
         model, pairs, involved, must, records, _prior(records), counts,
         blocking_keys.key_rows(kind, new), None,
-        len(raw_new) + len(candidates_raw) + len(members),
+        len(raw_new) + len(candidates_raw) + len(members), *block_caps.left_out(kind, new),
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from graph.errors import ResolutionError
-from models.resolution import comparisons, spark_session
+from models.resolution import block_caps, comparisons, spark_session
 from models.resolution.comparisons import IDENTIFIER
 from models.resolution.comparisons import EntityKind as EntityKind
 from models.resolution.frequencies import PopulationCounts, full_name_frequencies
@@ -141,9 +141,9 @@ def _estimate_prior(linker: Any, table: Any, kind: EntityKind) -> Any:
     or sets a prior of 0, with which every later match weight is log(0). Returns the linker
     to carry on with (a new one from the settings before, if the estimate was unusable).
     """
-    from splink import Linker, block_on
+    from splink import Linker
 
-    rules = [block_on("email"), block_on("phone")] if kind == "customer" else [block_on("domain")]
+    rules = comparisons.identifier_rules(kind)
     before = linker.misc.save_model_to_json()
     try:
         linker.training.estimate_probability_two_random_records_match(
@@ -167,6 +167,7 @@ def train(frame: pd.DataFrame, kind: EntityKind, backend: Backend) -> TrainedMod
     """
     from splink import Linker
 
+    frame = block_caps.ensure(kind, frame)
     with _released(db_api(backend)) as api:
         table = _register(api, frame, f"{kind}_train")
         linker: Any = Linker(table, comparisons.settings(kind), log_level=logging.WARNING)
@@ -220,10 +221,12 @@ def predict(
     """
     from splink import Linker
 
+    frame = block_caps.ensure(model.kind, frame)  # a caller's own frame (tests, benchmarks)
     with _released(db_api(backend)) as api:
         table = _register(api, frame, f"{model.kind}_all")
         linker: Any = Linker(table, _in_dialect(model, backend), log_level=logging.WARNING)
-        _register_term_frequencies(linker, api, frame, model, population_counts(frame, model))
+        tf_counts = PopulationCounts.of(frame, _tf_columns(model.settings))
+        _register_term_frequencies(linker, api, frame, model, tf_counts)
         chunks = max(1, math.ceil(len(frame) / chunk_records))
         parts = []
         for chunk in range(1, chunks + 1):
@@ -244,12 +247,15 @@ def _in_dialect(model: TrainedModel, backend: Backend) -> dict[str, Any]:
     ``jaro_winkler`` on Spark), so after switching backends an incremental run would load
     SQL the other engine misreads. The comparisons are rendered afresh for ``backend`` and
     the trained parameters kept, level by level (``is_current`` guarantees the same levels).
+    The blocking rules are always this code's: a model saved before the block-size cap
+    (``block_caps``) would otherwise pair everyone sharing a placeholder name.
     """
-    if model.settings.get("sql_dialect", backend) == backend:
-        return model.settings
     fresh = comparisons.settings(model.kind).get_settings(backend).as_dict()
+    rules = "blocking_rules_to_generate_predictions"
+    if model.settings.get("sql_dialect", backend) == backend:
+        return model.settings | {rules: fresh[rules]}
     out = json.loads(json.dumps(model.settings))
-    for key in ("sql_dialect", "blocking_rules_to_generate_predictions"):
+    for key in ("sql_dialect", rules):
         out[key] = fresh[key]
     for saved, new in zip(out["comparisons"], fresh["comparisons"], strict=True):
         levels = zip(saved["comparison_levels"], new["comparison_levels"], strict=True)
@@ -295,6 +301,7 @@ def predict_new(
 
     population = pd.concat([existing, new], ignore_index=True)
     counts = counts if counts is not None else population_counts(population, model)
+    new, existing = block_caps.ensure_both(model.kind, new, existing, counts)
     with _released(db_api(backend)) as api:
         new_sdf = _register(api, new, f"{model.kind}_new")
         parts = []
@@ -314,9 +321,14 @@ def predict_new(
         return pd.concat(parts, ignore_index=True) if parts else _tidy(pd.DataFrame())
 
 
-def population_counts(frame: pd.DataFrame, model: TrainedModel) -> PopulationCounts:
-    """The counts ``predict_new`` needs for the term frequencies of ``model``, over ``frame``."""
-    return PopulationCounts.of(frame, _tf_columns(model.settings))
+def population_counts(
+    frame: pd.DataFrame, model: TrainedModel, blocks_from: int = 1
+) -> PopulationCounts:
+    """The counts ``predict_new`` needs for the term frequencies of ``model`` and the block
+    caps (``block_caps``: blocking values held ``blocks_from`` times or more), over ``frame``."""
+    tf = PopulationCounts.of(frame, _tf_columns(model.settings))
+    blocks = block_caps.counts(model.kind, frame, blocks_from)
+    return PopulationCounts(PopulationCounts._tidy([tf.table, blocks.table]))  # no overlap
 
 
 def _register_term_frequencies(
@@ -385,7 +397,8 @@ def save_charts(
 
     folder.mkdir(parents=True, exist_ok=True)
     with _released(db_api(backend)) as api:
-        table = _register(api, frame.head(1000), f"{model.kind}_charts")
+        sample = block_caps.ensure(model.kind, frame.head(1000))
+        table = _register(api, sample, f"{model.kind}_charts")
         linker: Any = Linker(table, _in_dialect(model, backend), log_level=logging.WARNING)
         charts: dict[str, Any] = {
             "match_weights": linker.visualisations.match_weights_chart(),
